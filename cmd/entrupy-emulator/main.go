@@ -1,0 +1,109 @@
+// Command entrupy-emulator runs the in-memory Entrupy API on 127.0.0.1, so
+// that the provider (or your own modules, in CI) can be tried without an
+// Entrupy account.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "entrupy-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("entrupy-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		port       = fs.Int("port", 0, "TCP port on 127.0.0.1 to listen on (0 picks a free one)")
+		token      = fs.String("token", emulator.DefaultToken, "API token the emulator accepts (Authorization: Token <token>)")
+		org        = fs.String("org", emulator.DefaultOrganization, "organization name; usernames are <org>-<unique_user_id>")
+		seedFile   = fs.String("seed-file", "", "JSON file of authentications and certificates to start with, instead of the built-in set")
+		generate   = fs.Int("generate", 0, "start with N generated authentications instead of the built-in set of "+strconv.Itoa(emulator.BuiltinItems))
+		noSeed     = fs.Bool("no-seed", false, "start with no authentications at all")
+		stateFile  = fs.String("state-file", "", "persist all data to this JSON file (loaded at start if it exists) so separate terraform runs see the same data")
+		rateLimit  = fs.Float64("rate-limit", 0, "server-side limit in requests/second (0 = off); over it the answer is 429 with Retry-After")
+		rateBurst  = fs.Int("rate-burst", 0, "burst of the server-side limit (default: the rate rounded up)")
+		latency    = fs.Duration("latency", 0, "latency added to every request, e.g. 20ms")
+		spikeRate  = fs.Float64("latency-spike-rate", 0, "probability (0..1) that a request waits -latency-spike more")
+		spike      = fs.Duration("latency-spike", 200*time.Millisecond, "length of a latency spike")
+		fault5xx   = fs.Float64("fault-5xx", 0, "probability (0..1) of answering 500")
+		faultReset = fs.Float64("fault-reset", 0, "probability (0..1) of resetting the connection")
+		fault429   = fs.Float64("fault-429", 0, "probability (0..1) of a spurious 429 with Retry-After: 1")
+		afterShare = fs.Float64("fault-after-commit", 0.5, "share (0..1) of 500s and resets injected after the request's change is committed")
+		faultSeed  = fs.Uint64("fault-seed", 1, "seed of the fault and latency-spike draws (same seed, same faults)")
+		urlFile    = fs.String("url-file", "", "write the base URL to this file once listening (for scripts)")
+	)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: entrupy-emulator [flags]\n\nRuns an in-memory Entrupy API on 127.0.0.1 and prints the base URL and token to use.\nAdmin routes (no token): GET /_emulator/inventory, GET /_emulator/counters, DELETE /_emulator/counters.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	opts := emulator.Options{
+		Token: *token, Organization: *org, StateFile: *stateFile, NoSeed: *noSeed,
+		RateLimit: *rateLimit, RateBurst: *rateBurst,
+		Latency: *latency, LatencySpikeRate: *spikeRate, LatencySpike: *spike,
+		FaultRate5xx: *fault5xx, FaultRateReset: *faultReset, FaultRate429: *fault429,
+		AfterCommitShare: *afterShare, FaultSeed: *faultSeed,
+	}
+	switch {
+	case *seedFile != "":
+		seed, err := emulator.LoadSeedFile(*seedFile)
+		if err != nil {
+			return err
+		}
+		opts.Seed = seed
+	case *generate > 0:
+		opts.Seed = emulator.GenerateSeed(*generate, 1, *org)
+	}
+	srv, err := emulator.New(opts)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(*port)))
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile, []byte(base+"\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "Entrupy emulator listening on %s\n  export ENTRUPY_BASE_URL=%s\n  export ENTRUPY_API_TOKEN=%s\n", base, base, *token)
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return hs.Shutdown(shutdown)
+}

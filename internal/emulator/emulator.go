@@ -1,0 +1,617 @@
+// Package emulator is an in-memory Entrupy API: an http.Handler that follows
+// the contract in ../shared/entrupy-api.md (routes, fields, validation and
+// error bodies, 401s, 429s with Retry-After, Idempotency-Key replays), with
+// knobs for latency and injected faults, request counters and an inventory
+// for tests and benchmarks, and optional persistence to a JSON file so that
+// separate terraform runs see the same data.
+//
+// It shares the wire types of internal/entrupy, so a correction to a [chosen]
+// field name is one edit for the client and the emulator alike.
+package emulator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+// DefaultToken is the API token the emulator accepts when none is configured.
+const DefaultToken = "emulator-token"
+
+// DefaultOrganization names the emulated account; usernames are
+// "<Organization>-<unique_user_id>" [doc].
+const DefaultOrganization = "Acme"
+
+// idempotencyTTL is how long a replayed Idempotency-Key is remembered [chosen].
+const idempotencyTTL = 24 * time.Hour
+
+// Options configure a Server. The zero value is a quiet, fault-free emulator
+// with the built-in seed data and DefaultToken.
+type Options struct {
+	// Token is the API token accepted in "Authorization: Token <token>".
+	Token string
+	// Organization names the account (default DefaultOrganization).
+	Organization string
+
+	// Seed is the data to start with; nil means the built-in set
+	// (BuiltinSeed), unless NoSeed is true.
+	Seed   *Seed
+	NoSeed bool
+	// StateFile, when set, is loaded at start (if it exists, in place of
+	// Seed) and rewritten after every change.
+	StateFile string
+
+	// RateLimit is the server-side limit in requests per second (0 = off);
+	// over it the answer is 429 with Retry-After. RateBurst defaults to
+	// ceil(RateLimit).
+	RateLimit float64
+	RateBurst int
+
+	// Latency is added to every request. With probability LatencySpikeRate
+	// a request waits LatencySpike more.
+	Latency          time.Duration
+	LatencySpikeRate float64
+	LatencySpike     time.Duration
+
+	// Fault rates, each a probability per API request: a 500 answer, a reset
+	// connection, a spurious 429 (Retry-After: 1). AfterCommitShare of the
+	// 500s and resets strike after the request's change was committed (the
+	// client never sees the answer); the rest strike before it runs.
+	FaultRate5xx     float64
+	FaultRateReset   float64
+	FaultRate429     float64
+	AfterCommitShare float64
+	// FaultSeed makes the faults and latency spikes reproducible.
+	FaultSeed uint64
+
+	// Now returns the time (default time.Now).
+	Now func() time.Time
+}
+
+// Fault is an injected failure.
+type Fault int
+
+// Faults.
+const (
+	NoFault Fault = iota
+	// Fail500Before answers 500 before the request runs: nothing changed.
+	Fail500Before
+	// Fail500After runs the request, commits it, then answers 500.
+	Fail500After
+	// ResetBefore resets the connection before the request runs.
+	ResetBefore
+	// ResetAfter runs and commits the request, then resets the connection.
+	ResetAfter
+	// Fail429 answers 429 with Retry-After: 1.
+	Fail429
+)
+
+func (f Fault) String() string {
+	return [...]string{"none", "500-before", "500-after", "reset-before", "reset-after", "429"}[f]
+}
+
+func (f Fault) after() bool { return f == Fail500After || f == ResetAfter }
+
+// Server is the emulated API. Create it with New; it is an http.Handler.
+type Server struct {
+	opts    Options
+	mux     *http.ServeMux
+	limiter *rate.Limiter
+
+	rngMu sync.Mutex
+	rng   *rand.Rand
+
+	mu       sync.Mutex // guards everything below
+	st       *state
+	counts   map[string]int
+	statuses map[int]int
+	scripted map[string][]Fault
+}
+
+// New builds a Server.
+func New(opts Options) (*Server, error) {
+	if opts.Token == "" {
+		opts.Token = DefaultToken
+	}
+	if opts.Organization == "" {
+		opts.Organization = DefaultOrganization
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.AfterCommitShare == 0 {
+		opts.AfterCommitShare = 0.5
+	}
+	for name, p := range map[string]float64{
+		"FaultRate5xx": opts.FaultRate5xx, "FaultRateReset": opts.FaultRateReset, "FaultRate429": opts.FaultRate429,
+		"LatencySpikeRate": opts.LatencySpikeRate, "AfterCommitShare": opts.AfterCommitShare,
+	} {
+		if p < 0 || p > 1 {
+			return nil, fmt.Errorf("emulator: %s must be between 0 and 1, got %v", name, p)
+		}
+	}
+	if opts.FaultRate5xx+opts.FaultRateReset+opts.FaultRate429 > 1 {
+		return nil, fmt.Errorf("emulator: fault rates add up to more than 1")
+	}
+	s := &Server{
+		opts:     opts,
+		rng:      rand.New(rand.NewPCG(opts.FaultSeed, opts.FaultSeed^0x9e3779b97f4a7c15)),
+		counts:   map[string]int{},
+		statuses: map[int]int{},
+		scripted: map[string][]Fault{},
+	}
+	if opts.RateLimit > 0 {
+		burst := opts.RateBurst
+		if burst <= 0 {
+			burst = int(math.Ceil(opts.RateLimit))
+		}
+		s.limiter = rate.NewLimiter(rate.Limit(opts.RateLimit), burst)
+	}
+	st, err := s.initialState()
+	if err != nil {
+		return nil, err
+	}
+	s.st = st
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) initialState() (*state, error) {
+	if s.opts.StateFile != "" {
+		st, err := loadState(s.opts.StateFile)
+		if err != nil {
+			return nil, err
+		}
+		if st != nil {
+			return st, nil
+		}
+	}
+	seed := s.opts.Seed
+	if seed == nil && !s.opts.NoSeed {
+		seed = BuiltinSeed(s.opts.Organization)
+	}
+	st := newState()
+	if seed != nil {
+		if err := st.load(seed, s.opts.Organization); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// response is what a route handler decides; the pipeline writes it.
+type response struct {
+	status int
+	body   []byte
+}
+
+func jsonResponse(status int, v any) response {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return errorResponse(http.StatusInternalServerError, entrupy.CodeInternal, "encoding response: "+err.Error(), "")
+	}
+	return response{status: status, body: b}
+}
+
+func itemResponse(status int, v any) response {
+	return jsonResponse(status, map[string]any{"item": v})
+}
+
+func errorResponse(status int, code, msg, field string) response {
+	b, _ := json.Marshal(entrupy.ErrorBody(code, msg, field))
+	return response{status: status, body: b}
+}
+
+func badRequest(field, format string, args ...any) response {
+	return errorResponse(http.StatusBadRequest, entrupy.CodeInvalidRequest, fmt.Sprintf(format, args...), field)
+}
+
+func notFound(what, id string) response {
+	return errorResponse(http.StatusNotFound, entrupy.CodeNotFound, fmt.Sprintf("%s %q not found", what, id), "")
+}
+
+// call is one API request as a handler sees it. Handlers run with s.mu held.
+type call struct {
+	r    *http.Request
+	body []byte
+	lang string
+	now  time.Time
+}
+
+func (c *call) decode(v any) *response {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		r := badRequest("", "request body must be a JSON object")
+		return &r
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		r := badRequest("", "request body is not valid JSON for this route: %v", err)
+		return &r
+	}
+	return nil
+}
+
+type handlerFunc func(c *call) response
+
+// route kinds
+const (
+	readRoute   = iota // no change
+	changeRoute        // changes state: persisted
+	createRoute        // changes state and honours Idempotency-Key
+)
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	api := func(pattern string, kind int, h handlerFunc) {
+		s.mux.Handle(pattern, s.pipeline(pattern, kind, h))
+	}
+	api("GET "+entrupy.PathHealth, readRoute, s.health)
+	api("GET /v2/authentications/{entrupy_id}", readRoute, s.getAuthentication)
+	api("GET /v2/lookup/authentications/{customer_item_id}", readRoute, s.lookupAuthentication)
+	api("POST "+entrupy.PathSearchAuthentications, readRoute, s.searchAuthentications)
+	api("GET /v2/certificates/{certificate_id}", readRoute, s.getCertificate)
+	api("POST /v2/certificates/{certificate_id}/transfers", createRoute, s.createTransfer)
+	api("DELETE /v2/certificates/{certificate_id}/transfers/{transfer_id}", changeRoute, s.cancelTransfer)
+	api("POST "+entrupy.PathAuthorizeUser, createRoute, s.authorizeUser)
+	api("POST "+entrupy.PathUsers, createRoute, s.createUser)
+	api("GET "+entrupy.PathUsers, readRoute, s.listUsers)
+	api("GET /v2/integrations/users/{unique_user_id}", readRoute, s.getUser)
+	api("PATCH /v2/integrations/users/{unique_user_id}", changeRoute, s.updateUser)
+	api("DELETE /v2/integrations/users/{unique_user_id}", changeRoute, s.deleteUser)
+	api("POST "+entrupy.PathWebhooks, createRoute, s.createWebhook)
+	api("GET "+entrupy.PathWebhooks, readRoute, s.listWebhooks)
+	api("GET /v2/webhooks/{id}", readRoute, s.getWebhook)
+	api("PATCH /v2/webhooks/{id}", changeRoute, s.updateWebhook)
+	api("DELETE /v2/webhooks/{id}", changeRoute, s.deleteWebhook)
+	// Anything else under the API is a JSON 404 (after the token check).
+	api("/", readRoute, func(c *call) response {
+		return errorResponse(http.StatusNotFound, entrupy.CodeNotFound, "no route "+c.r.Method+" "+c.r.URL.Path, "")
+	})
+	s.adminRoutes()
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// pipeline wraps a route: count, delay, check the token, rate-limit, inject
+// faults, replay idempotent creates, run the handler under the lock, persist.
+func (s *Server) pipeline(pattern string, kind int, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.counts[pattern]++
+		s.mu.Unlock()
+
+		if d := s.delay(); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if !s.authorized(r) {
+			s.write(w, errorResponse(http.StatusUnauthorized, entrupy.CodeUnauthorized, "invalid or missing API token (use \"Authorization: Token <token>\")", ""))
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/v1/") && r.Header.Get(entrupy.HeaderAPIVersion) == "" {
+			s.write(w, badRequest(entrupy.HeaderAPIVersion, "v1 routes require the Api-Version header (1.4)"))
+			return
+		}
+		if wait, limited := s.rateLimited(); limited {
+			w.Header().Set(entrupy.HeaderRetryAfter, strconv.Itoa(wait))
+			s.write(w, errorResponse(http.StatusTooManyRequests, entrupy.CodeRateLimited, "rate limit exceeded; retry later", ""))
+			return
+		}
+		fault := s.nextFault(pattern)
+		switch fault {
+		case Fail429:
+			w.Header().Set(entrupy.HeaderRetryAfter, "1")
+			s.write(w, errorResponse(http.StatusTooManyRequests, entrupy.CodeRateLimited, "rate limit exceeded (injected)", ""))
+			return
+		case Fail500Before, ResetBefore:
+			s.fail(w, fault)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			return // the client went away
+		}
+		c := &call{r: r, body: body, lang: language(r), now: s.opts.Now().UTC()}
+
+		s.mu.Lock()
+		resp, replayed := s.run(c, kind, h)
+		if kind != readRoute && !replayed && resp.status < 300 {
+			s.persistLocked()
+		}
+		s.mu.Unlock()
+
+		if fault.after() {
+			s.fail(w, fault)
+			return
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		s.write(w, resp)
+	})
+}
+
+// run executes h, or replays the stored answer of an Idempotency-Key.
+// Called with s.mu held.
+func (s *Server) run(c *call, kind int, h handlerFunc) (response, bool) {
+	key := c.r.Header.Get(entrupy.HeaderIdempotencyKey)
+	if kind != createRoute || key == "" {
+		return h(c), false
+	}
+	id := c.r.Method + " " + c.r.URL.Path + " " + key
+	sum := sha256.Sum256(c.body)
+	fp := hex.EncodeToString(sum[:])
+	if rec, ok := s.st.Idempotency[id]; ok && c.now.Sub(rec.At) < idempotencyTTL {
+		if rec.Fingerprint != fp {
+			// [chosen] reusing a key for a different body is a conflict,
+			// as Stripe does; the convention of the documented 409.
+			return errorResponse(http.StatusConflict, entrupy.CodeConflict, "Idempotency-Key was already used with a different request body", entrupy.HeaderIdempotencyKey), false
+		}
+		return response{status: rec.Status, body: rec.Body}, true
+	}
+	resp := h(c)
+	if resp.status < 500 { // a 5xx is not final: a retry may run again
+		s.st.Idempotency[id] = idempotencyRecord{At: c.now, Fingerprint: fp, Status: resp.status, Body: resp.body}
+	}
+	return resp, false
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	scheme, tok, ok := strings.Cut(r.Header.Get(entrupy.HeaderAuthorization), " ")
+	return ok && scheme == entrupy.AuthScheme && tok == s.opts.Token
+}
+
+// rateLimited takes a token from the server's bucket; when none is left it
+// says how many whole seconds to wait (at least 1).
+func (s *Server) rateLimited() (int, bool) {
+	if s.limiter == nil {
+		return 0, false
+	}
+	res := s.limiter.Reserve()
+	d := res.Delay()
+	if d == 0 {
+		return 0, false
+	}
+	res.Cancel()
+	return max(1, int(math.Ceil(d.Seconds()))), true
+}
+
+func (s *Server) delay() time.Duration {
+	d := s.opts.Latency
+	if s.opts.LatencySpikeRate > 0 {
+		s.rngMu.Lock()
+		spike := s.rng.Float64() < s.opts.LatencySpikeRate
+		s.rngMu.Unlock()
+		if spike {
+			d += s.opts.LatencySpike
+		}
+	}
+	return d
+}
+
+// nextFault returns a scripted fault for the route, if any, else draws one.
+func (s *Server) nextFault(pattern string) Fault {
+	s.mu.Lock()
+	if q := s.scripted[pattern]; len(q) > 0 {
+		s.scripted[pattern] = q[1:]
+		s.mu.Unlock()
+		return q[0]
+	}
+	s.mu.Unlock()
+	o := s.opts
+	if o.FaultRate5xx == 0 && o.FaultRateReset == 0 && o.FaultRate429 == 0 {
+		return NoFault
+	}
+	s.rngMu.Lock()
+	defer s.rngMu.Unlock()
+	p := s.rng.Float64()
+	after := s.rng.Float64() < o.AfterCommitShare
+	switch {
+	case p < o.FaultRate5xx:
+		if after {
+			return Fail500After
+		}
+		return Fail500Before
+	case p < o.FaultRate5xx+o.FaultRateReset:
+		if after {
+			return ResetAfter
+		}
+		return ResetBefore
+	case p < o.FaultRate5xx+o.FaultRateReset+o.FaultRate429:
+		return Fail429
+	}
+	return NoFault
+}
+
+// FailNext scripts faults for the next requests matching a route pattern,
+// e.g. FailNext("POST /v2/webhooks", ResetAfter). Scripted faults come
+// before the random ones.
+func (s *Server) FailNext(pattern string, faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scripted[pattern] = append(s.scripted[pattern], faults...)
+}
+
+func (s *Server) fail(w http.ResponseWriter, f Fault) {
+	if f == ResetBefore || f == ResetAfter {
+		s.mu.Lock()
+		s.statuses[0]++
+		s.mu.Unlock()
+		resetConnection(w)
+		return
+	}
+	s.write(w, errorResponse(http.StatusInternalServerError, entrupy.CodeInternal, "internal error (injected)", ""))
+}
+
+// resetConnection drops the connection with a TCP RST where it can.
+func resetConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0)
+			}
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+func (s *Server) write(w http.ResponseWriter, resp response) {
+	s.mu.Lock()
+	s.statuses[resp.status]++
+	s.mu.Unlock()
+	if resp.body != nil {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
+}
+
+func language(r *http.Request) string {
+	tag := strings.ToLower(strings.TrimSpace(r.Header.Get(entrupy.HeaderAcceptLanguage)))
+	if strings.HasPrefix(tag, "ja") {
+		return "ja"
+	}
+	return "en"
+}
+
+func (s *Server) health(*call) response {
+	return jsonResponse(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// ---------------------------------------------------------------------------
+// Counters and inventory.
+
+// Counts returns how many requests each route received, keyed by its
+// pattern, e.g. "GET /v2/webhooks/{id}" (rejected and faulted ones included).
+func (s *Server) Counts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// Count returns the requests one route received.
+func (s *Server) Count(pattern string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[pattern]
+}
+
+// Statuses returns how many answers had each status (0 = connection reset).
+func (s *Server) Statuses() map[int]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[int]int, len(s.statuses))
+	for k, v := range s.statuses {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCounts zeroes the request and status counters.
+func (s *Server) ResetCounts() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts = map[string]int{}
+	s.statuses = map[int]int{}
+}
+
+// Inventory is what the emulator holds, for tests to compare with state.
+type Inventory struct {
+	Webhooks         []entrupy.Webhook  `json:"webhooks"`
+	Users            []entrupy.User     `json:"users"`
+	DeactivatedUsers []string           `json:"deactivated_users"`
+	Transfers        []entrupy.Transfer `json:"transfers"`
+	Authentications  int                `json:"authentications"`
+	Certificates     int                `json:"certificates"`
+}
+
+// Inventory returns the current contents, sorted by id.
+func (s *Server) Inventory() Inventory {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	inv := Inventory{
+		Webhooks: []entrupy.Webhook{}, Users: []entrupy.User{}, DeactivatedUsers: []string{}, Transfers: []entrupy.Transfer{},
+		Authentications: len(s.st.Items), Certificates: len(s.st.Certificates),
+	}
+	for _, w := range s.st.Webhooks {
+		inv.Webhooks = append(inv.Webhooks, w.Webhook)
+	}
+	for _, u := range s.st.Users {
+		if u.Active {
+			inv.Users = append(inv.Users, u.User)
+		} else {
+			inv.DeactivatedUsers = append(inv.DeactivatedUsers, u.UniqueUserID)
+		}
+	}
+	for _, c := range s.st.Certificates {
+		inv.Transfers = append(inv.Transfers, c.Transfers...)
+	}
+	sort.Slice(inv.Webhooks, func(i, j int) bool { return inv.Webhooks[i].ID < inv.Webhooks[j].ID })
+	sort.Slice(inv.Users, func(i, j int) bool { return inv.Users[i].UniqueUserID < inv.Users[j].UniqueUserID })
+	sort.Strings(inv.DeactivatedUsers)
+	sort.Slice(inv.Transfers, func(i, j int) bool { return inv.Transfers[i].TransferID < inv.Transfers[j].TransferID })
+	return inv
+}
+
+// WebhookSecret returns the secret a webhook signs with (tests check rotation).
+func (s *Server) WebhookSecret(id string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := s.st.Webhooks[id]
+	if !ok {
+		return "", false
+	}
+	return w.Secret, true
+}
+
+// adminRoutes serve the counters and inventory over HTTP under /_emulator/
+// (no token: the emulator listens on loopback only).
+func (s *Server) adminRoutes() {
+	s.mux.HandleFunc("GET /_emulator/inventory", func(w http.ResponseWriter, _ *http.Request) {
+		writeAdmin(w, s.Inventory())
+	})
+	s.mux.HandleFunc("GET /_emulator/counters", func(w http.ResponseWriter, _ *http.Request) {
+		s.mu.Lock()
+		out := map[string]any{"requests": s.counts, "statuses": s.statuses}
+		b, _ := json.Marshal(out)
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+	})
+	s.mux.HandleFunc("DELETE /_emulator/counters", func(w http.ResponseWriter, _ *http.Request) {
+		s.ResetCounts()
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func writeAdmin(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

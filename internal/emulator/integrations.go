@@ -1,0 +1,378 @@
+package emulator
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+// uniqueUserIDPattern is the documented shape: 8–40 chars of A-Za-z0-9@.+_- [doc].
+var uniqueUserIDPattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{8,40}$`)
+
+func validateUserIdentity(uid, email string) *response {
+	if !uniqueUserIDPattern.MatchString(uid) {
+		r := badRequest("unique_user_id", "unique_user_id must be 8 to 40 characters of A-Za-z0-9@.+_-")
+		return &r
+	}
+	if !validEmail(email) {
+		r := badRequest("email", "email must be an email address")
+		return &r
+	}
+	return nil
+}
+
+// newUser creates an active user. Called with s.mu held.
+func (s *Server) newUser(c *call, uid, email, first, last string) *storedUser {
+	u := &storedUser{
+		User: entrupy.User{
+			UniqueUserID: uid, Username: s.opts.Organization + "-" + uid, Email: email,
+			FirstName: first, LastName: last, CreatedAt: c.now.Format(time.RFC3339),
+		},
+		Active: true,
+		Seq:    s.st.nextSeq(),
+	}
+	s.st.Users[uid] = u
+	return u
+}
+
+func (s *Server) createUser(c *call) response {
+	var req entrupy.CreateUserRequest
+	if bad := c.decode(&req); bad != nil {
+		return *bad
+	}
+	if bad := validateUserIdentity(req.UniqueUserID, req.Email); bad != nil {
+		return *bad
+	}
+	if u, ok := s.st.Users[req.UniqueUserID]; ok {
+		msg := fmt.Sprintf("integration user %q already exists", req.UniqueUserID)
+		if !u.Active {
+			msg = fmt.Sprintf("integration user %q was deactivated; a deactivated id cannot be created again", req.UniqueUserID)
+		}
+		return errorResponse(http.StatusConflict, entrupy.CodeConflict, msg, "unique_user_id")
+	}
+	return itemResponse(http.StatusCreated, s.newUser(c, req.UniqueUserID, req.Email, req.FirstName, req.LastName).User)
+}
+
+// activeUser returns an active user, or a 404: a deactivated user is gone
+// from the API's view [chosen].
+func (s *Server) activeUser(uid string) (*storedUser, *response) {
+	u, ok := s.st.Users[uid]
+	if !ok || !u.Active {
+		r := notFound("integration user", uid)
+		return nil, &r
+	}
+	return u, nil
+}
+
+func (s *Server) getUser(c *call) response {
+	u, bad := s.activeUser(c.r.PathValue("unique_user_id"))
+	if bad != nil {
+		return *bad
+	}
+	return itemResponse(http.StatusOK, u.User)
+}
+
+func (s *Server) listUsers(c *call) response {
+	var users []*storedUser
+	for _, u := range s.st.Users {
+		if u.Active {
+			users = append(users, u)
+		}
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].Seq < users[j].Seq })
+	lo, hi, next, bad := pageOf(len(users), c.r.URL.Query().Get("cursor"), entrupy.ListPageSize)
+	if bad != nil {
+		return *bad
+	}
+	items := make([]entrupy.User, 0, hi-lo)
+	for _, u := range users[lo:hi] {
+		items = append(items, u.User)
+	}
+	return jsonResponse(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+// immutable answers a 422 when a body field that cannot change differs
+// from the current value.
+func immutable(fields map[string]json.RawMessage, name, current string) *response {
+	raw, ok := fields[name]
+	if !ok {
+		return nil
+	}
+	var v *string
+	if err := json.Unmarshal(raw, &v); err != nil || v == nil || *v != current {
+		r := errorResponse(http.StatusUnprocessableEntity, entrupy.CodeImmutableField, fmt.Sprintf("%s cannot be changed (it is %q)", name, current), name)
+		return &r
+	}
+	return nil
+}
+
+func (s *Server) updateUser(c *call) response {
+	u, bad := s.activeUser(c.r.PathValue("unique_user_id"))
+	if bad != nil {
+		return *bad
+	}
+	var fields map[string]json.RawMessage
+	if bad := c.decode(&fields); bad != nil {
+		return *bad
+	}
+	for name, cur := range map[string]string{"unique_user_id": u.UniqueUserID, "username": u.Username, "first_name": u.FirstName, "last_name": u.LastName} {
+		if bad := immutable(fields, name, cur); bad != nil {
+			return *bad
+		}
+	}
+	if raw, ok := fields["email"]; ok {
+		var email string
+		if json.Unmarshal(raw, &email) != nil || !validEmail(email) {
+			return badRequest("email", "email must be an email address")
+		}
+		u.Email = email
+	}
+	return itemResponse(http.StatusOK, u.User)
+}
+
+func (s *Server) deleteUser(c *call) response {
+	u, bad := s.activeUser(c.r.PathValue("unique_user_id"))
+	if bad != nil {
+		return *bad
+	}
+	u.Active = false
+	return response{status: http.StatusNoContent}
+}
+
+// authorizeUser signs an SDK authorization request, creating the user on
+// the first call; names given later are ignored (set permanently) [doc].
+func (s *Server) authorizeUser(c *call) response {
+	var req entrupy.AuthorizeRequest
+	if bad := c.decode(&req); bad != nil {
+		return *bad
+	}
+	if strings.TrimSpace(req.SDKAuthorizationRequest) == "" {
+		return badRequest("sdk_authorization_request", "sdk_authorization_request is required")
+	}
+	if bad := validateUserIdentity(req.UniqueUserID, req.Email); bad != nil {
+		return *bad
+	}
+	u, ok := s.st.Users[req.UniqueUserID]
+	switch {
+	case ok && !u.Active:
+		return errorResponse(http.StatusConflict, entrupy.CodeConflict, fmt.Sprintf("integration user %q was deactivated", req.UniqueUserID), "unique_user_id")
+	case !ok:
+		u = s.newUser(c, req.UniqueUserID, req.Email, req.FirstName, req.LastName)
+	}
+	mac := hmac.New(sha256.New, []byte(s.opts.Token))
+	mac.Write([]byte(u.Username + "\n" + req.SDKAuthorizationRequest))
+	signed := base64.RawURLEncoding.EncodeToString([]byte(req.SDKAuthorizationRequest)) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	return jsonResponse(http.StatusOK, entrupy.AuthorizeResponse{SignedAuthorizationRequest: signed, Username: u.Username})
+}
+
+// ---------------------------------------------------------------------------
+// Webhooks.
+
+// validWebhookURL accepts https URLs, and http ones on loopback (the
+// emulator's allowance for local receivers).
+func validWebhookURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		return IsLoopbackHost(u.Hostname())
+	}
+	return false
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback address.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func validateEvents(events []string) *response {
+	if len(events) == 0 {
+		r := badRequest("events", "events must not be empty; allowed: %s", strings.Join(entrupy.WebhookEvents, ", "))
+		return &r
+	}
+	for _, e := range events {
+		if !slices.Contains(entrupy.WebhookEvents, e) {
+			r := badRequest("events", "unknown event %q; allowed: %s", e, strings.Join(entrupy.WebhookEvents, ", "))
+			return &r
+		}
+	}
+	return nil
+}
+
+func (s *Server) createWebhook(c *call) response {
+	var req struct {
+		URL         string   `json:"url"`
+		SecretKey   string   `json:"secret_key"`
+		Events      []string `json:"events"`
+		Description string   `json:"description"`
+		Enabled     *bool    `json:"enabled"`
+		Username    string   `json:"username"`
+	}
+	if bad := c.decode(&req); bad != nil {
+		return *bad
+	}
+	if !validWebhookURL(req.URL) {
+		return badRequest("url", "url must be an https:// URL (http:// only for 127.0.0.1 or localhost)")
+	}
+	if req.SecretKey == "" {
+		return badRequest("secret_key", "secret_key is required")
+	}
+	if bad := validateEvents(req.Events); bad != nil {
+		return *bad
+	}
+	var username *string
+	if req.Username != "" {
+		if !s.activeUsername(req.Username) {
+			return badRequest("username", "no active integration user has username %q", req.Username)
+		}
+		username = &req.Username
+	}
+	version := c.r.Header.Get(entrupy.HeaderAPIVersion)
+	if version == "" {
+		version = entrupy.DefaultWebhookAPIVersion
+	}
+	now := c.now.Format(time.RFC3339)
+	w := &storedWebhook{
+		Webhook: entrupy.Webhook{
+			ID: randomID(entrupy.WebhookIDPrefix), URL: req.URL, Events: slices.Compact(slices.Sorted(slices.Values(req.Events))),
+			Description: req.Description, Enabled: req.Enabled == nil || *req.Enabled, Username: username,
+			APIVersion: version, CreatedAt: now, UpdatedAt: now,
+		},
+		Secret: req.SecretKey,
+		Seq:    s.st.nextSeq(),
+	}
+	s.st.Webhooks[w.ID] = w
+	return itemResponse(http.StatusCreated, w.Webhook)
+}
+
+func (s *Server) activeUsername(username string) bool {
+	for _, u := range s.st.Users {
+		if u.Active && u.Username == username {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) webhook(c *call) (*storedWebhook, *response) {
+	id := c.r.PathValue("id")
+	w, ok := s.st.Webhooks[id]
+	if !ok {
+		r := notFound("webhook", id)
+		return nil, &r
+	}
+	return w, nil
+}
+
+func (s *Server) getWebhook(c *call) response {
+	w, bad := s.webhook(c)
+	if bad != nil {
+		return *bad
+	}
+	return itemResponse(http.StatusOK, w.Webhook)
+}
+
+func (s *Server) listWebhooks(c *call) response {
+	hooks := make([]*storedWebhook, 0, len(s.st.Webhooks))
+	for _, w := range s.st.Webhooks {
+		hooks = append(hooks, w)
+	}
+	sort.Slice(hooks, func(i, j int) bool { return hooks[i].Seq < hooks[j].Seq })
+	lo, hi, next, bad := pageOf(len(hooks), c.r.URL.Query().Get("cursor"), entrupy.ListPageSize)
+	if bad != nil {
+		return *bad
+	}
+	items := make([]entrupy.Webhook, 0, hi-lo)
+	for _, w := range hooks[lo:hi] {
+		items = append(items, w.Webhook)
+	}
+	return jsonResponse(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+func (s *Server) updateWebhook(c *call) response {
+	w, bad := s.webhook(c)
+	if bad != nil {
+		return *bad
+	}
+	var fields map[string]json.RawMessage
+	if bad := c.decode(&fields); bad != nil {
+		return *bad
+	}
+	username := ""
+	if w.Username != nil {
+		username = *w.Username
+	}
+	if raw, ok := fields["username"]; ok && string(raw) == "null" && username == "" {
+		delete(fields, "username")
+	}
+	for name, cur := range map[string]string{"username": username, "api_version": w.APIVersion, "id": w.ID} {
+		if bad := immutable(fields, name, cur); bad != nil {
+			return *bad
+		}
+	}
+	var req struct {
+		URL         *string  `json:"url"`
+		SecretKey   *string  `json:"secret_key"`
+		Events      []string `json:"events"`
+		Description *string  `json:"description"`
+		Enabled     *bool    `json:"enabled"`
+	}
+	if bad := c.decode(&req); bad != nil {
+		return *bad
+	}
+	if req.URL != nil && !validWebhookURL(*req.URL) {
+		return badRequest("url", "url must be an https:// URL (http:// only for 127.0.0.1 or localhost)")
+	}
+	if req.SecretKey != nil && *req.SecretKey == "" {
+		return badRequest("secret_key", "secret_key must not be empty")
+	}
+	if _, ok := fields["events"]; ok {
+		if bad := validateEvents(req.Events); bad != nil {
+			return *bad
+		}
+		w.Events = slices.Compact(slices.Sorted(slices.Values(req.Events)))
+	}
+	if req.URL != nil {
+		w.URL = *req.URL
+	}
+	if req.SecretKey != nil {
+		w.Secret = *req.SecretKey
+	}
+	if req.Description != nil {
+		w.Description = *req.Description
+	}
+	if req.Enabled != nil {
+		w.Enabled = *req.Enabled
+	}
+	w.UpdatedAt = c.now.Format(time.RFC3339)
+	return itemResponse(http.StatusOK, w.Webhook)
+}
+
+func (s *Server) deleteWebhook(c *call) response {
+	w, bad := s.webhook(c)
+	if bad != nil {
+		return *bad
+	}
+	delete(s.st.Webhooks, w.ID)
+	return response{status: http.StatusNoContent}
+}

@@ -1,0 +1,478 @@
+// Package entrupy is a typed Go client for the Entrupy API
+// (../shared/entrupy-api.md). It has no Terraform imports.
+//
+// One Client serves every call of one provider instance: it adds the
+// authentication and version headers, rate-limits itself with a token bucket,
+// retries 429s (honouring Retry-After), 5xx answers and network errors with
+// capped exponential backoff and jitter, and sends an Idempotency-Key with
+// every create so that a retried create is never made twice.
+package entrupy
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Defaults.
+const (
+	DefaultRequestsPerSecond = 10.0
+	DefaultUserAgent         = "terraform-provider-entrupy (go client)"
+	DefaultRequestTimeout    = 60 * time.Second
+	maxResponseBytes         = 32 << 20
+)
+
+// RetryPolicy says how often and how long to retry.
+type RetryPolicy struct {
+	// MaxAttempts is the number of tries of one request, the first included
+	// (1 = no retries).
+	MaxAttempts int
+	// MinWait is the first backoff; each retry doubles it, up to MaxWait.
+	MinWait time.Duration
+	// MaxWait caps a backoff. A Retry-After longer than MaxWait is not
+	// waited out: the 429 is returned at once.
+	MaxWait time.Duration
+}
+
+// DefaultRetryPolicy retries four times, waiting 0.25 s, 0.5 s, 1 s, 2 s
+// (each with jitter), or what Retry-After says.
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 5, MinWait: 250 * time.Millisecond, MaxWait: 30 * time.Second}
+
+// Logger receives one structured line per attempt and per retry wait. Fields
+// never include the token, headers or bodies.
+type Logger func(ctx context.Context, msg string, fields map[string]any)
+
+// Client talks to the Entrupy API. Build it with New; it is safe for
+// concurrent use.
+type Client struct {
+	baseURL        *url.URL
+	token          string
+	apiVersion     string
+	acceptLanguage string
+	userAgent      string
+	httpClient     *http.Client
+	requestTimeout time.Duration
+	retry          RetryPolicy
+	limiter        *rate.Limiter
+	logger         Logger
+	sleep          func(context.Context, time.Duration) error
+	jitter         func() float64
+	newKey         func() string
+
+	Authentications *AuthenticationsService
+	Certificates    *CertificatesService
+	Users           *UsersService
+	Webhooks        *WebhooksService
+	Health          *HealthService
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithBaseURL sets the API root, e.g. "https://api.entrupy.com" or an emulator's URL.
+func WithBaseURL(raw string) Option {
+	return func(c *Client) error {
+		u, err := url.Parse(strings.TrimRight(raw, "/"))
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return fmt.Errorf("base URL %q is not an absolute URL", raw)
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithToken sets the API token sent as "Authorization: Token <token>".
+func WithToken(token string) Option {
+	return func(c *Client) error { c.token = token; return nil }
+}
+
+// WithAPIVersion sends "Api-Version: <v>" on every request.
+func WithAPIVersion(v string) Option {
+	return func(c *Client) error { c.apiVersion = v; return nil }
+}
+
+// WithAcceptLanguage picks the language of *.display strings ("en" or "ja").
+func WithAcceptLanguage(lang string) Option {
+	return func(c *Client) error { c.acceptLanguage = lang; return nil }
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error { c.userAgent = ua; return nil }
+}
+
+// WithHTTPClient replaces the HTTP client (its Timeout is left as it is).
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *Client) error { c.httpClient = h; return nil }
+}
+
+// WithRequestTimeout bounds each attempt; an attempt that times out is retried.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return fmt.Errorf("request timeout must not be negative")
+		}
+		c.requestTimeout = d
+		return nil
+	}
+}
+
+// WithRetryPolicy sets retry attempts and waits.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *Client) error {
+		if p.MaxAttempts < 1 {
+			return fmt.Errorf("retry policy needs at least one attempt")
+		}
+		if p.MinWait < 0 || p.MaxWait < p.MinWait {
+			return fmt.Errorf("retry policy waits must satisfy 0 <= MinWait <= MaxWait")
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithRateLimit limits the client to rps requests per second with the given
+// burst (at least 1). rps 0 turns the limiter off.
+func WithRateLimit(rps float64, burst int) Option {
+	return func(c *Client) error {
+		if rps < 0 {
+			return fmt.Errorf("requests per second must not be negative")
+		}
+		if rps == 0 {
+			c.limiter = nil
+			return nil
+		}
+		c.limiter = rate.NewLimiter(rate.Limit(rps), max(1, burst))
+		return nil
+	}
+}
+
+// WithLogger receives a structured line per attempt.
+func WithLogger(l Logger) Option {
+	return func(c *Client) error { c.logger = l; return nil }
+}
+
+// WithSleep replaces the function that waits between retries (tests use it
+// to record waits instead of sleeping).
+func WithSleep(sleep func(context.Context, time.Duration) error) Option {
+	return func(c *Client) error { c.sleep = sleep; return nil }
+}
+
+// New builds a Client. Without options it talks to DefaultBaseURL with the
+// default retry policy and DefaultRequestsPerSecond.
+func New(opts ...Option) (*Client, error) {
+	c := &Client{
+		userAgent:      DefaultUserAgent,
+		httpClient:     &http.Client{},
+		requestTimeout: DefaultRequestTimeout,
+		retry:          DefaultRetryPolicy,
+		limiter:        rate.NewLimiter(rate.Limit(DefaultRequestsPerSecond), 1),
+		sleep:          sleepContext,
+		jitter:         mrand.Float64,
+		newKey:         newIdempotencyKey,
+	}
+	if err := WithBaseURL(DefaultBaseURL)(c); err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		if err := o(c); err != nil {
+			return nil, fmt.Errorf("entrupy client: %w", err)
+		}
+	}
+	c.Authentications = &AuthenticationsService{c}
+	c.Certificates = &CertificatesService{c}
+	c.Users = &UsersService{c}
+	c.Webhooks = &WebhooksService{c}
+	c.Health = &HealthService{c}
+	return c, nil
+}
+
+// BaseURL returns the API root the client talks to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func newIdempotencyKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// request is one API call.
+type request struct {
+	method     string
+	path       string
+	query      url.Values
+	body       any
+	create     bool   // a create: send an Idempotency-Key, the same on every retry
+	apiVersion string // overrides the client's Api-Version for this call
+}
+
+// do sends req, retrying as the policy allows, and decodes a 2xx body into
+// out (when out is not nil).
+func (c *Client) do(ctx context.Context, req request, out any) error {
+	var payload []byte
+	if req.body != nil {
+		var err error
+		if payload, err = json.Marshal(req.body); err != nil {
+			return fmt.Errorf("%s %s: encoding request: %w", req.method, req.path, err)
+		}
+	}
+	key := ""
+	if req.create {
+		key = c.newKey()
+	}
+	for attempt := 1; ; attempt++ {
+		if c.limiter != nil {
+			if err := c.limiter.Wait(ctx); err != nil {
+				return fmt.Errorf("%s %s: waiting for the client rate limit: %w", req.method, req.path, ctxErr(ctx, err))
+			}
+		}
+		start := time.Now()
+		status, body, resp, err := c.send(ctx, req, payload, key)
+		fields := map[string]any{
+			"method": req.method, "path": req.path, "attempt": attempt,
+			"duration_ms": time.Since(start).Milliseconds(),
+		}
+		if key != "" {
+			fields["idempotency_key"] = key
+		}
+		var apiErr *APIError
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s %s: %w", req.method, req.path, ctx.Err())
+			}
+			fields["error"] = err.Error()
+			err = fmt.Errorf("%s %s: %w", req.method, req.path, err)
+		case status >= 200 && status < 300:
+			fields["status"] = status
+			c.log(ctx, "Entrupy API request", fields)
+			if out == nil || len(bytes.TrimSpace(body)) == 0 {
+				return nil
+			}
+			if derr := json.Unmarshal(body, out); derr != nil {
+				return fmt.Errorf("%s %s: decoding %d response: %w", req.method, req.path, status, derr)
+			}
+			return nil
+		default:
+			fields["status"] = status
+			apiErr = newAPIError(resp, body, req.method, req.path)
+			err = apiErr
+		}
+		c.log(ctx, "Entrupy API request", fields)
+
+		wait, retry := c.backoff(attempt, status, apiErr)
+		if !retry {
+			return err
+		}
+		c.log(ctx, "Entrupy API retry", map[string]any{
+			"method": req.method, "path": req.path, "attempt": attempt, "wait_ms": wait.Milliseconds(),
+		})
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("%s %s: %w (after: %v)", req.method, req.path, ctxErr(ctx, serr), err)
+		}
+	}
+}
+
+// backoff decides whether attempt (which got status, or a network error when
+// status is 0) is retried, and how long to wait first.
+func (c *Client) backoff(attempt, status int, apiErr *APIError) (time.Duration, bool) {
+	if attempt >= c.retry.MaxAttempts {
+		return 0, false
+	}
+	retryable := status == 0 || status == http.StatusTooManyRequests || status >= 500
+	if !retryable {
+		return 0, false
+	}
+	if apiErr != nil && apiErr.RetryAfter > 0 {
+		if apiErr.RetryAfter > c.retry.MaxWait {
+			return 0, false
+		}
+		return apiErr.RetryAfter, true
+	}
+	d := c.retry.MinWait << (attempt - 1)
+	if d > c.retry.MaxWait || d <= 0 {
+		d = c.retry.MaxWait
+	}
+	// Equal jitter: half fixed, half random, so waits never collapse to zero.
+	return d/2 + time.Duration(c.jitter()*float64(d/2)), true
+}
+
+// send makes one attempt and reads the whole response.
+func (c *Client) send(ctx context.Context, req request, payload []byte, key string) (int, []byte, *http.Response, error) {
+	if c.requestTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.requestTimeout)
+		defer cancel()
+	}
+	u := *c.baseURL
+	u.Path = strings.TrimRight(u.Path, "/") + req.path
+	if len(req.query) > 0 {
+		u.RawQuery = req.query.Encode()
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	hreq.Header.Set(HeaderAuthorization, AuthScheme+" "+c.token)
+	hreq.Header.Set("Accept", "application/json")
+	hreq.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	if v := req.apiVersion; v != "" {
+		hreq.Header.Set(HeaderAPIVersion, v)
+	} else if c.apiVersion != "" {
+		hreq.Header.Set(HeaderAPIVersion, c.apiVersion)
+	}
+	if c.acceptLanguage != "" {
+		hreq.Header.Set(HeaderAcceptLanguage, c.acceptLanguage)
+	}
+	if key != "" {
+		hreq.Header.Set(HeaderIdempotencyKey, key)
+	}
+	resp, err := c.httpClient.Do(hreq)
+	if err != nil {
+		return 0, nil, nil, scrubURLError(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		// The status arrived but the body did not: treat as a network error.
+		return 0, nil, nil, fmt.Errorf("reading %d response: %w", resp.StatusCode, err)
+	}
+	return resp.StatusCode, b, resp, nil
+}
+
+// scrubURLError drops the URL from a *url.Error: the operation and path are
+// already named by the caller, and a base URL may carry credentials.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+func (c *Client) log(ctx context.Context, msg string, fields map[string]any) {
+	if c.logger != nil {
+		c.logger(ctx, msg, fields)
+	}
+}
+
+// parseRetryAfter reads a Retry-After header in seconds [doc] (an HTTP date
+// is accepted too). Negative, absurd or unparsable values are ignored.
+func parseRetryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil {
+		if n < 0 || n > 24*3600 || n != n {
+			return 0, false
+		}
+		return time.Duration(n * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := time.Until(t)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// get fetches {"item": T} from path.
+func get[T any](ctx context.Context, c *Client, path string, query url.Values) (*T, error) {
+	var env itemEnvelope[T]
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: query}, &env); err != nil {
+		return nil, err
+	}
+	return &env.Item, nil
+}
+
+// send a body and decode {"item": T}.
+func write[T any](ctx context.Context, c *Client, req request) (*T, error) {
+	var env itemEnvelope[T]
+	if err := c.do(ctx, req, &env); err != nil {
+		return nil, err
+	}
+	return &env.Item, nil
+}
+
+// listPage fetches one page of a GET list route.
+func listPage[T any](ctx context.Context, c *Client, path, cursor string) ([]T, *string, error) {
+	var q url.Values
+	if cursor != "" {
+		q = url.Values{queryCursor: {cursor}}
+	}
+	var page pageEnvelope[T]
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &page); err != nil {
+		return nil, nil, err
+	}
+	return page.Items, page.NextCursor, nil
+}
+
+// Walk follows next_cursor from the first page until it is null, collecting
+// items. With max > 0 it stops once max items are held and reports
+// truncated when more remained. A cursor the server repeats is an error,
+// not an endless loop.
+func Walk[T any](ctx context.Context, max int, fetch func(ctx context.Context, cursor string) ([]T, *string, error)) (items []T, truncated bool, err error) {
+	cursor := ""
+	seen := map[string]bool{}
+	for {
+		page, next, err := fetch(ctx, cursor)
+		if err != nil {
+			return items, false, err
+		}
+		items = append(items, page...)
+		more := next != nil && *next != ""
+		if max > 0 && len(items) >= max {
+			truncated = len(items) > max || more
+			return items[:max], truncated, nil
+		}
+		if !more {
+			return items, false, nil
+		}
+		if seen[*next] {
+			return items, false, fmt.Errorf("the API returned cursor %q twice; stopping pagination", *next)
+		}
+		seen[*next] = true
+		cursor = *next
+	}
+}

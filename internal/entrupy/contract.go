@@ -1,0 +1,488 @@
+package entrupy
+
+// This file holds every wire detail of the Entrupy API contract
+// (../shared/entrupy-api.md): routes, headers, error codes, page sizes and
+// the JSON shapes. Details the contract marks [chosen] are not published by
+// Entrupy; keeping them here means a correction is a single edit.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+)
+
+// Headers.
+const (
+	HeaderAuthorization  = "Authorization"   // [doc] "Token <api token>"
+	HeaderAPIVersion     = "Api-Version"     // [doc]
+	HeaderAcceptLanguage = "Accept-Language" // [doc] en | ja
+	HeaderIdempotencyKey = "Idempotency-Key" // [chosen] as Stripe and Svix do
+	HeaderRetryAfter     = "Retry-After"     // [doc] seconds
+	HeaderSignature      = "Entrupy-Signature"
+
+	// AuthScheme is the word before the token: "Token", not "Bearer" [doc].
+	AuthScheme = "Token"
+
+	// HealthAPIVersion is the Api-Version the v1 health route requires [doc].
+	HealthAPIVersion = "1.4"
+	// DefaultWebhookAPIVersion is recorded on a webhook created without an
+	// Api-Version header [chosen].
+	DefaultWebhookAPIVersion = "2"
+)
+
+// Error codes carried in the "code" field of an error body [chosen].
+const (
+	CodeInvalidRequest = "invalid_request" // 400
+	CodeUnauthorized   = "unauthorized"    // 401
+	CodeNotFound       = "not_found"       // 404
+	CodeConflict       = "conflict"        // 409
+	CodeImmutableField = "immutable_field" // 422
+	CodeRateLimited    = "rate_limited"    // 429
+	CodeInternal       = "internal"        // 500
+)
+
+// Page sizes.
+const (
+	// SearchMaxLimit is the largest "limit" a search accepts; 1..25 [doc].
+	SearchMaxLimit = 25
+	// SearchDefaultLimit is the "limit" used when none is sent [doc].
+	SearchDefaultLimit = 10
+	// ListPageSize is the fixed page size of GET list routes [chosen].
+	ListPageSize = 25
+)
+
+// Routes. Path parameters are escaped by the helpers below.
+const (
+	PathHealth                = "/v1/health"                      // [doc]
+	PathSearchAuthentications = "/v2/search/authentications"      // [doc]
+	PathAuthorizeUser         = "/v2/integrations/authorize-user" // [doc]
+	PathUsers                 = "/v2/integrations/users"          // [chosen]
+	PathWebhooks              = "/v2/webhooks"                    // [chosen]
+	pathAuthentication        = "/v2/authentications/"            // [doc] + {entrupy_id}
+	pathLookupAuthentication  = "/v2/lookup/authentications/"     // [doc] + {customer_item_id}
+	pathCertificate           = "/v2/certificates/"               // [chosen] + {certificate_id}
+	pathTransfersSuffix       = "/transfers"                      // [chosen]
+	queryIncludeImages        = "include_images"                  // [doc]
+	queryCursor               = "cursor"                          // [chosen]
+	webhookIDPrefix           = "wh_"                             // [chosen]
+	eventIDPrefix             = "evt_"                            // [chosen]
+	certificateIDPrefix       = "C-"                              // [chosen] as in the contract's example
+	certificateSiteBase       = "https://cert.entrupy.com/"       // [doc] as in the contract's example
+	defaultBaseURL            = "https://api.entrupy.com"         // [doc]
+)
+
+// DefaultBaseURL is Entrupy's production API [doc].
+const DefaultBaseURL = defaultBaseURL
+
+// WebhookIDPrefix starts every webhook id [chosen].
+const WebhookIDPrefix = webhookIDPrefix
+
+// EventIDPrefix starts every webhook delivery's event id [chosen].
+const EventIDPrefix = eventIDPrefix
+
+// CertificateIDPrefix starts every certificate id [chosen].
+const CertificateIDPrefix = certificateIDPrefix
+
+// CertificateSiteBase is where certificate pages live [doc].
+const CertificateSiteBase = certificateSiteBase
+
+// PathAuthentication is GET /v2/authentications/{entrupy_id}.
+func PathAuthentication(entrupyID string) string {
+	return pathAuthentication + url.PathEscape(entrupyID)
+}
+
+// PathLookupAuthentication is GET /v2/lookup/authentications/{customer_item_id}.
+func PathLookupAuthentication(customerItemID string) string {
+	return pathLookupAuthentication + url.PathEscape(customerItemID)
+}
+
+// PathCertificate is GET /v2/certificates/{certificate_id}.
+func PathCertificate(certificateID string) string {
+	return pathCertificate + url.PathEscape(certificateID)
+}
+
+// PathTransfers is POST /v2/certificates/{certificate_id}/transfers.
+func PathTransfers(certificateID string) string {
+	return PathCertificate(certificateID) + pathTransfersSuffix
+}
+
+// PathTransfer is DELETE /v2/certificates/{certificate_id}/transfers/{transfer_id}.
+func PathTransfer(certificateID, transferID string) string {
+	return PathTransfers(certificateID) + "/" + url.PathEscape(transferID)
+}
+
+// PathUser is /v2/integrations/users/{unique_user_id}.
+func PathUser(uniqueUserID string) string {
+	return PathUsers + "/" + url.PathEscape(uniqueUserID)
+}
+
+// PathWebhook is /v2/webhooks/{id}.
+func PathWebhook(id string) string {
+	return PathWebhooks + "/" + url.PathEscape(id)
+}
+
+// Search filter keys [chosen, after the SDK's {key, value} maps].
+const (
+	FilterUsername        = "owner.user.username"
+	FilterCustomerItemID  = "text_fields.customer_item_id"
+	FilterBrand           = "properties.brand.id"
+	FilterResult          = "status.result.id"
+	FilterFlag            = "status.flag"
+	FilterProductCategory = "activity.product_category"
+	FilterTimestamp       = "timestamp.epoch"
+)
+
+// FilterKeys lists every key a search accepts; any other key is a 400.
+var FilterKeys = []string{
+	FilterUsername, FilterCustomerItemID, FilterBrand, FilterResult,
+	FilterFlag, FilterProductCategory, FilterTimestamp,
+}
+
+// Webhook events [doc]. More may come; clients must tolerate unknown ones.
+const (
+	EventSessionCompleted    = "session.completed"
+	EventSupportMessage      = "support.message"
+	EventCertificateTransfer = "certificate.transfer"
+)
+
+// WebhookEvents lists the events a webhook can subscribe to today.
+var WebhookEvents = []string{EventSessionCompleted, EventSupportMessage, EventCertificateTransfer}
+
+// Certificate transfer statuses [chosen].
+const (
+	TransferPending   = "pending"
+	TransferAccepted  = "accepted"
+	TransferCancelled = "cancelled"
+)
+
+// errorBody is the JSON body of every non-2xx answer [chosen].
+type errorBody struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+	Field string `json:"field,omitempty"`
+}
+
+// ErrorBody builds the contract's error body; the emulator answers with it.
+func ErrorBody(code, message, field string) any {
+	return errorBody{Error: message, Code: code, Field: field}
+}
+
+// itemEnvelope wraps single objects: {"item": {...}} [doc].
+type itemEnvelope[T any] struct {
+	Item T `json:"item"`
+}
+
+// pageEnvelope is a page of a list route: {"items": [...], "next_cursor"}.
+// next_cursor null means the last page [chosen].
+type pageEnvelope[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// ---------------------------------------------------------------------------
+// Authentications [doc] (seeds/001: the v1.4 data model).
+
+// Item is one authentication.
+type Item struct {
+	EntrupyID   string           `json:"entrupy_id"`
+	Owner       Owner            `json:"owner"`
+	Certificate *ItemCertificate `json:"certificate"` // null unless authentic [doc]
+	Properties  Properties       `json:"properties"`
+	Status      Status           `json:"status"`
+	TextFields  TextFields       `json:"text_fields"`
+	Timestamp   Timestamp        `json:"timestamp"`
+	Activity    Activity         `json:"activity"`
+	Images      []Image          `json:"images"` // null unless include_images [doc]
+}
+
+// Owner says who performed the authentication.
+type Owner struct {
+	Organization struct {
+		Name string `json:"name"`
+	} `json:"organization"`
+	User struct {
+		Username string `json:"username"`
+	} `json:"user"`
+}
+
+// ItemCertificate is the certificate reference carried by an item.
+type ItemCertificate struct {
+	CertificateID string `json:"certificate_id"` // added by the contract
+	Site          string `json:"site"`
+	Preview       string `json:"preview"`
+}
+
+// IDDisplay is an enumerated value with its localized display string.
+type IDDisplay struct {
+	ID      string `json:"id"`
+	Display string `json:"display"`
+}
+
+// Properties describe what the item is.
+type Properties struct {
+	Brand    *IDDisplay `json:"brand"`
+	Material *IDDisplay `json:"material"`  // luxury only
+	ItemType *IDDisplay `json:"item_type"` // apparel only
+}
+
+// Status holds the fields of an item that change over time.
+type Status struct {
+	Flag   *string `json:"flag"` // null, "flagged" or "resolved" [doc]
+	Result Result  `json:"result"`
+}
+
+// Result is Entrupy's verdict.
+type Result struct {
+	ID      string  `json:"id"`
+	Display string  `json:"display"`
+	Final   bool    `json:"final"`
+	Reason  *string `json:"reason"` // on invalid items [doc]
+}
+
+// TextFields are values the user entered.
+type TextFields struct {
+	Identifier     *string `json:"identifier"`
+	CustomerItemID *string `json:"customer_item_id"`
+	StyleCode      *string `json:"style_code"`
+	USSize         *string `json:"us_size"`
+}
+
+// Timestamp is when the user started the authentication.
+type Timestamp struct {
+	Display string `json:"display"` // RFC 3339, UTC
+	Epoch   int64  `json:"epoch"`
+}
+
+// Activity says how the item was authenticated or fingerprinted.
+type Activity struct {
+	Name            string  `json:"name"` // authentication | fingerprint
+	Mode            *string `json:"mode"` // register | compare, fingerprints only
+	FormFactor      string  `json:"form_factor"`
+	ProductCategory *string `json:"product_category"`
+}
+
+// Image is one camera image; region_id with device_type identify it [doc].
+type Image struct {
+	RegionID   string `json:"region_id"`
+	DeviceType string `json:"device_type"`
+	URL        string `json:"url"` // [chosen]
+}
+
+// Filter is one search condition [chosen, after the SDK's {key, value} maps]:
+// {"key", "value"} for equality (a JSON null value matches null fields),
+// {"key", "values": [...]} for any-of, {"key", "gte", "lt"} for a range of
+// timestamp.epoch. Build one with Equal, AnyOf, IsNull or EpochRange.
+type Filter struct {
+	Key    string
+	Value  *string
+	Values []string
+	GTE    *int64
+	LT     *int64
+	Null   bool
+}
+
+// Equal matches items whose key equals value.
+func Equal(key, value string) Filter { return Filter{Key: key, Value: &value} }
+
+// AnyOf matches items whose key is one of values.
+func AnyOf(key string, values ...string) Filter { return Filter{Key: key, Values: values} }
+
+// IsNull matches items whose key is null (status.flag of unflagged items).
+func IsNull(key string) Filter { return Filter{Key: key, Null: true} }
+
+// EpochRange matches timestamp.epoch in [gte, lt); either bound may be nil.
+func EpochRange(gte, lt *int64) Filter { return Filter{Key: FilterTimestamp, GTE: gte, LT: lt} }
+
+// MarshalJSON writes the contract's filter shape.
+func (f Filter) MarshalJSON() ([]byte, error) {
+	m := map[string]any{"key": f.Key}
+	switch {
+	case f.Null:
+		m["value"] = nil
+	case f.Value != nil:
+		m["value"] = *f.Value
+	case f.Values != nil:
+		m["values"] = f.Values
+	}
+	if f.GTE != nil {
+		m["gte"] = *f.GTE
+	}
+	if f.LT != nil {
+		m["lt"] = *f.LT
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads the contract's filter shape; "value": null sets Null.
+func (f *Filter) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Key    string          `json:"key"`
+		Value  json.RawMessage `json:"value"`
+		Values []string        `json:"values"`
+		GTE    *int64          `json:"gte"`
+		LT     *int64          `json:"lt"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*f = Filter{Key: raw.Key, Values: raw.Values, GTE: raw.GTE, LT: raw.LT}
+	if len(raw.Value) > 0 { // present: a string or null
+		if string(raw.Value) == "null" {
+			f.Null = true
+		} else {
+			var v string
+			if err := json.Unmarshal(raw.Value, &v); err != nil {
+				return fmt.Errorf("filter %q: value must be a string or null", raw.Key)
+			}
+			f.Value = &v
+		}
+	}
+	return nil
+}
+
+// SearchRequest is the body of POST /v2/search/authentications.
+type SearchRequest struct {
+	Limit   int      `json:"limit,omitempty"`
+	Filters []Filter `json:"filters,omitempty"`
+	Cursor  string   `json:"cursor,omitempty"` // [chosen]
+}
+
+// SearchPage is one page of search results [doc].
+type SearchPage struct {
+	Items      []Item  `json:"items"`
+	ItemCount  int     `json:"item_count"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// ---------------------------------------------------------------------------
+// Certificates [chosen] (seeds/000 says what a certificate holds).
+
+// Certificate is GET /v2/certificates/{certificate_id}.
+type Certificate struct {
+	CertificateID   string    `json:"certificate_id"`
+	EntrupyID       string    `json:"entrupy_id"`
+	Site            string    `json:"site"`
+	Preview         string    `json:"preview"`
+	AuthenticatedAt string    `json:"authenticated_at"` // RFC 3339
+	Brand           IDDisplay `json:"brand"`
+	DateCode        *string   `json:"date_code"`
+	StyleCode       *string   `json:"style_code"`
+	SerialNumber    *string   `json:"serial_number"`
+	CustomerItemID  *string   `json:"customer_item_id"` // null when hidden [doc]
+	Photos          []string  `json:"photos"`
+	Holder          Holder    `json:"holder"`
+	Transfer        *Transfer `json:"transfer"`
+}
+
+// Holder is the current owner of a certificate.
+type Holder struct {
+	Username string `json:"username"`
+	Name     string `json:"name"`
+}
+
+// Transfer is a certificate transfer to a buyer.
+type Transfer struct {
+	TransferID     string `json:"transfer_id"`
+	Status         string `json:"status"` // pending | accepted | cancelled
+	RecipientEmail string `json:"recipient_email"`
+	RecipientName  string `json:"recipient_name,omitempty"`
+	InitiatedAt    string `json:"initiated_at"` // RFC 3339
+}
+
+// TransferRequest starts a transfer.
+type TransferRequest struct {
+	RecipientEmail string `json:"recipient_email"`
+	RecipientName  string `json:"recipient_name,omitempty"`
+}
+
+// ---------------------------------------------------------------------------
+// Integration users.
+
+// AuthorizeRequest is POST /v2/integrations/authorize-user [doc].
+type AuthorizeRequest struct {
+	SDKAuthorizationRequest string `json:"sdk_authorization_request"`
+	UniqueUserID            string `json:"unique_user_id"`
+	Email                   string `json:"email"`
+	FirstName               string `json:"first_name,omitempty"`
+	LastName                string `json:"last_name,omitempty"`
+}
+
+// AuthorizeResponse carries the signed request and the Entrupy username [doc].
+type AuthorizeResponse struct {
+	SignedAuthorizationRequest string `json:"signed_authorization_request"`
+	Username                   string `json:"username"`
+}
+
+// User is an integration (SDK) user [chosen].
+type User struct {
+	UniqueUserID string `json:"unique_user_id"`
+	Username     string `json:"username"`
+	Email        string `json:"email"`
+	FirstName    string `json:"first_name"`
+	LastName     string `json:"last_name"`
+	CreatedAt    string `json:"created_at"` // RFC 3339
+}
+
+// CreateUserRequest is POST /v2/integrations/users [chosen].
+type CreateUserRequest struct {
+	UniqueUserID string `json:"unique_user_id"`
+	Email        string `json:"email"`
+	FirstName    string `json:"first_name,omitempty"`
+	LastName     string `json:"last_name,omitempty"`
+}
+
+// UpdateUserRequest is PATCH /v2/integrations/users/{id}: only email changes.
+type UpdateUserRequest struct {
+	Email string `json:"email"`
+}
+
+// ---------------------------------------------------------------------------
+// Webhooks [chosen routes; events and signature doc].
+
+// Webhook is a webhook subscription. The secret is never returned.
+type Webhook struct {
+	ID          string   `json:"id"`
+	URL         string   `json:"url"`
+	Events      []string `json:"events"`
+	Description string   `json:"description"`
+	Enabled     bool     `json:"enabled"`
+	Username    *string  `json:"username"`
+	APIVersion  string   `json:"api_version"`
+	CreatedAt   string   `json:"created_at"`
+	UpdatedAt   string   `json:"updated_at"`
+}
+
+// CreateWebhookRequest is POST /v2/webhooks.
+type CreateWebhookRequest struct {
+	URL         string   `json:"url"`
+	SecretKey   string   `json:"secret_key"`
+	Events      []string `json:"events"`
+	Description string   `json:"description,omitempty"`
+	Enabled     *bool    `json:"enabled,omitempty"` // default true
+	Username    string   `json:"username,omitempty"`
+	// APIVersion, when set, is sent as the Api-Version header of this
+	// request (it fixes the payload format of deliveries [doc]).
+	APIVersion string `json:"-"`
+}
+
+// UpdateWebhookRequest is PATCH /v2/webhooks/{id}; nil fields are left alone.
+type UpdateWebhookRequest struct {
+	URL         *string  `json:"url,omitempty"`
+	SecretKey   *string  `json:"secret_key,omitempty"`
+	Events      []string `json:"events,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	Enabled     *bool    `json:"enabled,omitempty"`
+}
+
+// Event is the body of a webhook delivery [chosen].
+type Event struct {
+	ID        string         `json:"id"`
+	Type      string         `json:"type"`
+	CreatedAt string         `json:"created_at"`
+	Data      map[string]any `json:"data"`
+}
+
+// healthResponse is GET /v1/health [doc].
+type healthResponse struct {
+	Status string `json:"status"`
+}

@@ -1,0 +1,188 @@
+package entrupy
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// HealthService checks that the API answers and accepts the token.
+type HealthService struct{ c *Client }
+
+// Check calls GET /v1/health (with Api-Version 1.4, which v1 routes
+// require). A rejected token is an *APIError with IsUnauthorized true.
+func (s *HealthService) Check(ctx context.Context) error {
+	var h healthResponse
+	if err := s.c.do(ctx, request{method: http.MethodGet, path: PathHealth, apiVersion: HealthAPIVersion}, &h); err != nil {
+		return err
+	}
+	if h.Status != "ok" {
+		return fmt.Errorf("GET %s: status %q, want \"ok\"", PathHealth, h.Status)
+	}
+	return nil
+}
+
+// AuthenticationsService reads authentications (items).
+type AuthenticationsService struct{ c *Client }
+
+// GetOptions tunes Get.
+type GetOptions struct {
+	// IncludeImages adds the item's camera images.
+	IncludeImages bool
+}
+
+// Get returns the item with this Entrupy ID.
+func (s *AuthenticationsService) Get(ctx context.Context, entrupyID string, opts *GetOptions) (*Item, error) {
+	var q url.Values
+	if opts != nil && opts.IncludeImages {
+		q = url.Values{queryIncludeImages: {"true"}}
+	}
+	return get[Item](ctx, s.c, PathAuthentication(entrupyID), q)
+}
+
+// Lookup returns the latest item with this customer_item_id.
+func (s *AuthenticationsService) Lookup(ctx context.Context, customerItemID string) (*Item, error) {
+	return get[Item](ctx, s.c, PathLookupAuthentication(customerItemID), nil)
+}
+
+// Search returns one page of items matching req.
+func (s *AuthenticationsService) Search(ctx context.Context, req SearchRequest) (*SearchPage, error) {
+	var page SearchPage
+	if err := s.c.do(ctx, request{method: http.MethodPost, path: PathSearchAuthentications, body: req}, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}
+
+// SearchResult is every page of a search.
+type SearchResult struct {
+	Items []Item
+	// Total is item_count: how many items matched, whether or not all were read.
+	Total int
+	// Truncated is true when max stopped the walk before the last page.
+	Truncated bool
+	// Requests is how many pages were fetched.
+	Requests int
+}
+
+// SearchAll walks every page of a search (SearchMaxLimit items a page, or
+// fewer when max is smaller), stopping after max items when max > 0.
+func (s *AuthenticationsService) SearchAll(ctx context.Context, filters []Filter, max int) (*SearchResult, error) {
+	res := &SearchResult{}
+	limit := SearchMaxLimit
+	if max > 0 && max < limit {
+		limit = max
+	}
+	items, truncated, err := Walk(ctx, max, func(ctx context.Context, cursor string) ([]Item, *string, error) {
+		page, err := s.Search(ctx, SearchRequest{Limit: limit, Filters: filters, Cursor: cursor})
+		if err != nil {
+			return nil, nil, err
+		}
+		res.Requests++
+		res.Total = page.ItemCount
+		return page.Items, page.NextCursor, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Items, res.Truncated = items, truncated
+	return res, nil
+}
+
+// CertificatesService reads certificates and manages their transfers.
+type CertificatesService struct{ c *Client }
+
+// Get returns a certificate with its holder and transfer status.
+func (s *CertificatesService) Get(ctx context.Context, certificateID string) (*Certificate, error) {
+	return get[Certificate](ctx, s.c, PathCertificate(certificateID), nil)
+}
+
+// CreateTransfer starts a transfer of the certificate to a buyer.
+func (s *CertificatesService) CreateTransfer(ctx context.Context, certificateID string, req TransferRequest) (*Transfer, error) {
+	return write[Transfer](ctx, s.c, request{method: http.MethodPost, path: PathTransfers(certificateID), body: req, create: true})
+}
+
+// CancelTransfer cancels a pending transfer.
+func (s *CertificatesService) CancelTransfer(ctx context.Context, certificateID, transferID string) error {
+	return s.c.do(ctx, request{method: http.MethodDelete, path: PathTransfer(certificateID, transferID)}, nil)
+}
+
+// UsersService manages integration (SDK) users.
+type UsersService struct{ c *Client }
+
+// Authorize signs an SDK authorization request, creating the user on the
+// first call for its unique_user_id.
+func (s *UsersService) Authorize(ctx context.Context, req AuthorizeRequest) (*AuthorizeResponse, error) {
+	var out AuthorizeResponse
+	if err := s.c.do(ctx, request{method: http.MethodPost, path: PathAuthorizeUser, body: req, create: true}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Create provisions a user; a unique_user_id that exists (or existed) is a 409.
+func (s *UsersService) Create(ctx context.Context, req CreateUserRequest) (*User, error) {
+	return write[User](ctx, s.c, request{method: http.MethodPost, path: PathUsers, body: req, create: true})
+}
+
+// Get returns an active user.
+func (s *UsersService) Get(ctx context.Context, uniqueUserID string) (*User, error) {
+	return get[User](ctx, s.c, PathUser(uniqueUserID), nil)
+}
+
+// List returns one page of users starting at cursor ("" for the first).
+func (s *UsersService) List(ctx context.Context, cursor string) ([]User, *string, error) {
+	return listPage[User](ctx, s.c, PathUsers, cursor)
+}
+
+// ListAll returns every active user.
+func (s *UsersService) ListAll(ctx context.Context) ([]User, error) {
+	users, _, err := Walk(ctx, 0, s.List)
+	return users, err
+}
+
+// UpdateEmail changes a user's email, the only mutable field.
+func (s *UsersService) UpdateEmail(ctx context.Context, uniqueUserID, email string) (*User, error) {
+	return write[User](ctx, s.c, request{method: http.MethodPatch, path: PathUser(uniqueUserID), body: UpdateUserRequest{Email: email}})
+}
+
+// Delete deactivates a user; its authentications stay and its id cannot be reused.
+func (s *UsersService) Delete(ctx context.Context, uniqueUserID string) error {
+	return s.c.do(ctx, request{method: http.MethodDelete, path: PathUser(uniqueUserID)}, nil)
+}
+
+// WebhooksService manages webhook subscriptions.
+type WebhooksService struct{ c *Client }
+
+// Create registers a webhook. req.APIVersion, when set, is sent as this
+// request's Api-Version and becomes the webhook's api_version.
+func (s *WebhooksService) Create(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
+	return write[Webhook](ctx, s.c, request{method: http.MethodPost, path: PathWebhooks, body: req, create: true, apiVersion: req.APIVersion})
+}
+
+// Get returns a webhook.
+func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) {
+	return get[Webhook](ctx, s.c, PathWebhook(id), nil)
+}
+
+// List returns one page of webhooks starting at cursor ("" for the first).
+func (s *WebhooksService) List(ctx context.Context, cursor string) ([]Webhook, *string, error) {
+	return listPage[Webhook](ctx, s.c, PathWebhooks, cursor)
+}
+
+// ListAll returns every webhook.
+func (s *WebhooksService) ListAll(ctx context.Context) ([]Webhook, error) {
+	hooks, _, err := Walk(ctx, 0, s.List)
+	return hooks, err
+}
+
+// Update changes the fields set in req.
+func (s *WebhooksService) Update(ctx context.Context, id string, req UpdateWebhookRequest) (*Webhook, error) {
+	return write[Webhook](ctx, s.c, request{method: http.MethodPatch, path: PathWebhook(id), body: req})
+}
+
+// Delete removes a webhook.
+func (s *WebhooksService) Delete(ctx context.Context, id string) error {
+	return s.c.do(ctx, request{method: http.MethodDelete, path: PathWebhook(id)}, nil)
+}
