@@ -42,6 +42,7 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 	}
 	out := &Seed{}
 	ids := map[string]bool{}
+	visits := map[string]int{} // materials cycle per brand
 	for i := range n {
 		id := entrupyID(rng)
 		for ids[id] {
@@ -72,7 +73,8 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 		it.Activity.ProductCategory = str(category)
 		switch category {
 		case entrupy.CategoryLuxury:
-			m := brand.Materials[rng.IntN(len(brand.Materials))]
+			m := brand.Materials[visits[brand.ID]%len(brand.Materials)]
+			visits[brand.ID]++
 			it.Properties.Material = &entrupy.IDDisplay{ID: m.ID, Display: m.Display}
 			it.Activity.FormFactor = pick([]string{"microscopic", "microscopic", "free_camera"})
 			it.TextFields.Identifier = str(fmt.Sprintf("%s%04d", pick([]string{"SD", "AR", "MI", "FL", "TH"}), rng.IntN(10000)))
@@ -101,7 +103,7 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 		case k == 12:
 			r = "registered"
 		case k == 13:
-			r = pick([]string{"match", "no_match"})
+			r = []string{"match", "no_match"}[(i/40)%2]
 		case k%8 == 1:
 			r = "unidentified"
 		case k%8 == 3:

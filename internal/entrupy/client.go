@@ -220,6 +220,14 @@ func newIdempotencyKey() string {
 	return hex.EncodeToString(b[:])
 }
 
+// Do sends one request through the client's headers, limiter and retries,
+// and decodes a 2xx JSON body into out (when out is not nil). A POST sent
+// with create true carries an Idempotency-Key. Services cover the contract;
+// Do is for routes they do not (yet) cover.
+func (c *Client) Do(ctx context.Context, method, path string, body any, create bool, out any) error {
+	return c.do(ctx, request{method: method, path: path, body: body, create: create}, out)
+}
+
 // request is one API call.
 type request struct {
 	method     string
