@@ -232,8 +232,12 @@ func TestSearchFilters(t *testing.T) {
 		{"result", []map[string]any{{"key": "status.result.id", "value": "invalid"}}, count(func(i entrupy.Item) bool { return i.Status.Result.ID == "invalid" })},
 		{"flag null", []map[string]any{{"key": "status.flag", "value": nil}}, count(func(i entrupy.Item) bool { return i.Status.Flag == nil })},
 		{"flag", []map[string]any{{"key": "status.flag", "value": "flagged"}}, count(func(i entrupy.Item) bool { return i.Status.Flag != nil && *i.Status.Flag == "flagged" })},
-		{"category", []map[string]any{{"key": "activity.product_category", "value": "sneakers"}}, count(func(i entrupy.Item) bool { return i.Activity.ProductCategory != nil && *i.Activity.ProductCategory == "sneakers" })},
-		{"customer item id", []map[string]any{{"key": "text_fields.customer_item_id", "value": "SKU-01000"}}, count(func(i entrupy.Item) bool { return i.TextFields.CustomerItemID != nil && *i.TextFields.CustomerItemID == "SKU-01000" })},
+		{"category", []map[string]any{{"key": "activity.product_category", "value": "sneakers"}}, count(func(i entrupy.Item) bool {
+			return i.Activity.ProductCategory != nil && *i.Activity.ProductCategory == "sneakers"
+		})},
+		{"customer item id", []map[string]any{{"key": "text_fields.customer_item_id", "value": "SKU-01000"}}, count(func(i entrupy.Item) bool {
+			return i.TextFields.CustomerItemID != nil && *i.TextFields.CustomerItemID == "SKU-01000"
+		})},
 		{"time range", []map[string]any{{"key": "timestamp.epoch", "gte": mid}}, count(func(i entrupy.Item) bool { return i.Timestamp.Epoch >= mid })},
 		{"combined", []map[string]any{{"key": "timestamp.epoch", "lt": mid}, {"key": "status.result.id", "value": "authentic"}}, count(func(i entrupy.Item) bool { return i.Timestamp.Epoch < mid && i.Status.Result.ID == "authentic" })},
 	}

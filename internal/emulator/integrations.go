@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -191,18 +190,9 @@ func validWebhookURL(raw string) bool {
 	case "https":
 		return true
 	case "http":
-		return IsLoopbackHost(u.Hostname())
+		return entrupy.IsLoopbackHost(u.Hostname())
 	}
 	return false
-}
-
-// IsLoopbackHost reports whether host is localhost or a loopback address.
-func IsLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func validateEvents(events []string) *response {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -202,6 +203,16 @@ func New(opts ...Option) (*Client, error) {
 
 // BaseURL returns the API root the client talks to.
 func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// IsLoopbackHost reports whether host is localhost or a loopback address
+// (where plain http is acceptable: the local emulator).
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 func sleepContext(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+)
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the
+// Terraform CLI that acceptance tests drive.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"entrupy": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+const testToken = "acc-test-token-7c1e2b"
+
+// TestMain makes acceptance tests use a local Terraform binary: never let
+// terraform-plugin-testing download one.
+func TestMain(m *testing.M) {
+	if os.Getenv("TF_ACC") != "" && os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		bin, err := exec.LookPath("terraform")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "acceptance tests need a Terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (nothing will be downloaded)")
+			os.Exit(1)
+		}
+		os.Setenv("TF_ACC_TERRAFORM_PATH", bin)
+	}
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		os.Setenv("TF_CLI_CONFIG_FILE", os.DevNull) // no user CLI config: no mirrors, no warnings
+	}
+	os.Exit(m.Run())
+}
+
+// testEmulator is one in-process emulator on 127.0.0.1 for one test.
+type testEmulator struct {
+	*emulator.Server
+	URL string
+}
+
+func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
+	t.Helper()
+	if opts.Token == "" {
+		opts.Token = testToken
+	}
+	emu, err := emulator.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu) // httptest listens on 127.0.0.1
+	t.Cleanup(srv.Close)
+	return &testEmulator{Server: emu, URL: srv.URL}
+}
+
+// providerBlock points the provider at the emulator; extra lines go inside.
+func (e *testEmulator) providerBlock(extra ...string) string {
+	return fmt.Sprintf(`
+provider "entrupy" {
+  base_url            = %q
+  api_token           = %q
+  requests_per_second = 0
+  %s
+}
+`, e.URL, testToken, strings.Join(extra, "\n  "))
+}
+
+// configure runs the provider's Configure with the given attributes (the
+// rest null) and returns the diagnostics as text.
+func configure(t *testing.T, attrs map[string]tftypes.Value) (string, bool) {
+	t.Helper()
+	ctx := context.Background()
+	p := New("test")()
+	var sresp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+		} else {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+	}
+	req := provider.ConfigureRequest{TerraformVersion: "1.11.4", Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}}
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, req, &resp)
+	var b strings.Builder
+	for _, d := range resp.Diagnostics {
+		fmt.Fprintf(&b, "%s: %s\n", d.Summary(), d.Detail())
+	}
+	return b.String(), resp.Diagnostics.HasError()
+}
+
+func str(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+
+// These tests change environment variables, so they do not run in parallel.
+func TestConfigure(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	t.Setenv(EnvAPIToken, "")
+	t.Setenv(EnvBaseURL, "")
+
+	cases := []struct {
+		name  string
+		env   map[string]string
+		attrs map[string]tftypes.Value
+		want  string // "" = no error
+	}{
+		{"token from attribute", nil, map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str(testToken)}, ""},
+		{"token and url from env", map[string]string{EnvAPIToken: testToken, EnvBaseURL: emu.URL}, nil, ""},
+		{"missing token", nil, map[string]tftypes.Value{"base_url": str(emu.URL)}, "Missing Entrupy API token: .*api_token.*" + EnvAPIToken},
+		{"wrong token", nil, map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str("wrong-secret-token")}, `rejected the API token \(401 Unauthorized\).*api_token attribute`},
+		{"wrong token from env", map[string]string{EnvAPIToken: "wrong-secret-token", EnvBaseURL: emu.URL}, nil, `rejected the API token \(401.*` + EnvAPIToken},
+		{"plain http from env", map[string]string{EnvAPIToken: testToken, EnvBaseURL: "http://api.example.com"}, nil, "Invalid Entrupy base URL: " + EnvBaseURL + ".*plain http"},
+		{"unknown token", nil, map[string]tftypes.Value{"api_token": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, "Unknown Entrupy provider api_token.*" + EnvAPIToken},
+		{"unreachable", nil, map[string]tftypes.Value{"base_url": str("http://127.0.0.1:1"), "api_token": str(testToken), "max_retries": tftypes.NewValue(tftypes.Number, 0)}, "Cannot reach the Entrupy API.*127.0.0.1:1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			diags, failed := configure(t, tc.attrs)
+			if tc.want == "" {
+				if failed {
+					t.Fatalf("unexpected error: %s", diags)
+				}
+				return
+			}
+			if !failed || !regexp.MustCompile("(?s)"+tc.want).MatchString(diags) {
+				t.Fatalf("diagnostics %q do not match %q", diags, tc.want)
+			}
+			if strings.Contains(diags, "wrong-secret-token") || strings.Contains(diags, testToken) {
+				t.Fatalf("diagnostics leak the token: %s", diags)
+			}
+		})
+	}
+}
+
+func TestAccProvider_validation(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	ds := `data "entrupy_authentication" "x" { entrupy_id = "X" }`
+	for _, tc := range []struct{ attr, want string }{
+		{`base_url = "http://api.example.com"`, `base_url: "http://api.example.com" uses plain http`},
+		{`base_url = "ftp://api.example.com"`, `scheme "ftp" is not supported`},
+		{`accept_language = "fr"`, `accept_language.*value must be one of.*"en".*"ja"`},
+		{`max_retries = 11`, `max_retries.*between 0 and 10`},
+		{`requests_per_second = -1`, `requests_per_second.*between 0`},
+		{`request_timeout = "soon"`, `request_timeout: "soon" is not a positive duration`},
+		{`api_version = "v2"`, `api_version.*must be a version`},
+	} {
+		t.Run(tc.attr, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      fmt.Sprintf("provider \"entrupy\" {\n  api_token = %q\n  %s\n}\n%s", testToken, tc.attr, ds),
+					ExpectError: regexp.MustCompile("(?s)" + strings.ReplaceAll(tc.want, " ", `\s+`)),
+				}},
+			})
+		})
+	}
+	// A wrong token fails with a diagnostic about the 401, not printing it.
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      strings.Replace(emu.providerBlock(), testToken, "not-the-token", 1) + ds,
+			ExpectError: regexp.MustCompile(`Entrupy rejected the API token \(401 Unauthorized\)`),
+		}},
+	})
+}
