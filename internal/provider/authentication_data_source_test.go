@@ -171,7 +171,9 @@ data "entrupy_authentication" "x" {
 
 func TestAccAuthenticationDataSource_japanese(t *testing.T) {
 	emu := newTestEmulator(t, emulator.Options{})
-	it := seedItem(t, func(it entrupy.Item) bool { return it.Properties.Brand.ID == "hermes" && it.Status.Result.ID == "authentic" })
+	it := seedItem(t, func(it entrupy.Item) bool {
+		return it.Properties.Brand.ID == "hermes" && it.Status.Result.ID == "authentic"
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
