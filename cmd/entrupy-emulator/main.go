@@ -30,6 +30,25 @@ func main() {
 	}
 }
 
+const usageText = `Usage: entrupy-emulator [flags]
+
+Runs an in-memory Entrupy API on 127.0.0.1 and prints the base URL and token to use.
+
+Admin routes (no token needed; the emulator listens on loopback only):
+  GET    /_emulator/inventory      what the emulator holds
+  GET    /_emulator/counters       requests per route and answers per status
+  DELETE /_emulator/counters       reset the counters
+  GET    /_emulator/deliveries     webhook delivery attempts
+  POST   /_emulator/authentications/{entrupy_id}/complete {"result": "authentic"}
+         finalize an in-progress authentication (emits session.completed)
+  POST   /_emulator/authentications/{entrupy_id}/support-messages {"message": "..."}
+         emits support.message
+  POST   /_emulator/certificates/{certificate_id}/transfers/{transfer_id}/accept
+         the buyer accepts a transfer (emits certificate.transfer)
+
+Flags:
+`
+
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("entrupy-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -51,10 +70,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fault429   = fs.Float64("fault-429", 0, "probability (0..1) of a spurious 429 with Retry-After: 1")
 		afterShare = fs.Float64("fault-after-commit", 0.5, "share (0..1) of 500s and resets injected after the request's change is committed")
 		faultSeed  = fs.Uint64("fault-seed", 1, "seed of the fault and latency-spike draws (same seed, same faults)")
+		attempts   = fs.Int("delivery-attempts", 6, "tries of one webhook delivery before giving up")
+		backoff    = fs.Duration("delivery-backoff", time.Second, "first wait between webhook delivery tries (doubles each time)")
 		urlFile    = fs.String("url-file", "", "write the base URL to this file once listening (for scripts)")
 	)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: entrupy-emulator [flags]\n\nRuns an in-memory Entrupy API on 127.0.0.1 and prints the base URL and token to use.\nAdmin routes (no token): GET /_emulator/inventory, GET /_emulator/counters, DELETE /_emulator/counters.\n\nFlags:\n")
+		fmt.Fprint(stderr, usageText)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -66,6 +87,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Latency: *latency, LatencySpikeRate: *spikeRate, LatencySpike: *spike,
 		FaultRate5xx: *fault5xx, FaultRateReset: *faultReset, FaultRate429: *fault429,
 		AfterCommitShare: *afterShare, FaultSeed: *faultSeed,
+		DeliveryAttempts: *attempts, DeliveryBackoff: *backoff,
 	}
 	switch {
 	case *seedFile != "":
@@ -105,5 +127,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return hs.Shutdown(shutdown)
+	err = hs.Shutdown(shutdown)
+	srv.Close()
+	return err
 }

@@ -279,6 +279,7 @@ func (s *Server) createTransfer(c *call) response {
 		InitiatedAt:    c.now.Format(time.RFC3339),
 	}
 	rec.Transfers = append(rec.Transfers, t)
+	s.emitTransferLocked(rec, c.now)
 	return itemResponse(http.StatusCreated, t)
 }
 
@@ -300,7 +301,7 @@ func (s *Server) transfer(certID, transferID string) (*CertificateRecord, *entru
 
 // cancelTransfer answers 204 like the other DELETE routes [chosen].
 func (s *Server) cancelTransfer(c *call) response {
-	_, t, bad := s.transfer(c.r.PathValue("certificate_id"), c.r.PathValue("transfer_id"))
+	rec, t, bad := s.transfer(c.r.PathValue("certificate_id"), c.r.PathValue("transfer_id"))
 	if bad != nil {
 		return *bad
 	}
@@ -308,6 +309,7 @@ func (s *Server) cancelTransfer(c *call) response {
 		return errorResponse(http.StatusConflict, entrupy.CodeConflict, fmt.Sprintf("transfer %s is %s; only a pending transfer can be cancelled", t.TransferID, t.Status), "")
 	}
 	t.Status = entrupy.TransferCancelled
+	s.emitTransferLocked(rec, c.now)
 	return response{status: http.StatusNoContent}
 }
 
@@ -326,5 +328,6 @@ func (s *Server) AcceptTransfer(certificateID, transferID string) error {
 	t.Status = entrupy.TransferAccepted
 	rec.Holder = entrupy.Holder{Name: t.RecipientName}
 	s.persistLocked()
+	s.emitTransferLocked(rec, s.opts.Now().UTC())
 	return nil
 }

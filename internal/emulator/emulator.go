@@ -80,6 +80,11 @@ type Options struct {
 	// FaultSeed makes the faults and latency spikes reproducible.
 	FaultSeed uint64
 
+	// DeliveryAttempts bounds the tries of one webhook delivery (default 6);
+	// DeliveryBackoff is the first wait between them, doubling (default 1s).
+	DeliveryAttempts int
+	DeliveryBackoff  time.Duration
+
 	// Now returns the time (default time.Now).
 	Now func() time.Time
 }
@@ -122,6 +127,8 @@ type Server struct {
 	counts   map[string]int
 	statuses map[int]int
 	scripted map[string][]Fault
+
+	hooks *deliverer // webhook deliveries, see deliveries.go
 }
 
 // New builds a Server.
@@ -168,6 +175,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.st = st
+	s.hooks = newDeliverer(s)
 	s.routes()
 	return s, nil
 }
@@ -283,6 +291,7 @@ func (s *Server) routes() {
 		return errorResponse(http.StatusNotFound, entrupy.CodeNotFound, "no route "+c.r.Method+" "+c.r.URL.Path, "")
 	})
 	s.adminRoutes()
+	s.deliveryAdminRoutes()
 }
 
 // ServeHTTP serves the API.

@@ -96,8 +96,8 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 		}
 
 		// Results: mostly authentic; every id and reason appears. Items 12
-		// and 13 of each 40 are fingerprint sessions; the newest items are
-		// still in progress (final false).
+		// and 13 of each 40 are fingerprint sessions; the two newest items
+		// are still in progress (final false, no certificate).
 		r := "authentic"
 		switch k := i % 40; {
 		case k == 12:
@@ -112,6 +112,10 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 			r = "no_decision"
 		case k == 21:
 			r = "error_processing"
+		}
+		pending := i >= n-2 // the two newest sessions are still in review
+		if pending {
+			r = "unidentified"
 		}
 		if r == "registered" || r == "match" || r == "no_match" {
 			it.Activity.Name = "fingerprint"
@@ -128,9 +132,7 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 		if r == "invalid" {
 			it.Status.Result.Reason = str(entrupy.InvalidReasons[(i/8)%len(entrupy.InvalidReasons)])
 		}
-		if i >= n-3 && r != "authentic" {
-			it.Status.Result.Final = false
-		}
+		it.Status.Result.Final = !pending
 		switch i % 9 {
 		case 4:
 			it.Status.Flag = str("flagged")

@@ -1,0 +1,229 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+// Delivery is one attempt to deliver an event to a webhook.
+type Delivery struct {
+	EventID   string    `json:"event_id"`
+	WebhookID string    `json:"webhook_id"`
+	Type      string    `json:"type"`
+	URL       string    `json:"url"`
+	Attempt   int       `json:"attempt"`
+	Status    int       `json:"status"` // 0 when the receiver could not be reached
+	Error     string    `json:"error,omitempty"`
+	Signature string    `json:"signature"`
+	Body      []byte    `json:"body"`
+	At        time.Time `json:"at"`
+}
+
+// deliverer posts events to webhooks in the background and keeps a log.
+type deliverer struct {
+	s        *Server
+	client   *http.Client
+	attempts int
+	backoff  time.Duration
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+
+	mu  sync.Mutex
+	log []Delivery
+}
+
+func newDeliverer(s *Server) *deliverer {
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &deliverer{
+		s: s, client: &http.Client{Timeout: 10 * time.Second},
+		attempts: s.opts.DeliveryAttempts, backoff: s.opts.DeliveryBackoff,
+		ctx: ctx, cancel: cancel,
+	}
+	if d.attempts <= 0 {
+		d.attempts = 6
+	}
+	if d.backoff <= 0 {
+		d.backoff = time.Second
+	}
+	return d
+}
+
+// emitLocked sends an event to every enabled webhook subscribed to its type
+// (and scoped to username, or to no user). Called with s.mu held.
+func (s *Server) emitLocked(eventType, username string, data map[string]any, now time.Time) {
+	event := entrupy.Event{ID: randomID(entrupy.EventIDPrefix), Type: eventType, CreatedAt: now.Format(time.RFC3339), Data: data}
+	body, err := json.Marshal(event)
+	if err != nil {
+		return
+	}
+	for _, w := range s.st.Webhooks {
+		if !w.Enabled || !slices.Contains(w.Events, eventType) {
+			continue
+		}
+		if w.Username != nil && *w.Username != username {
+			continue
+		}
+		s.hooks.wg.Add(1)
+		go s.hooks.deliver(w.ID, event.ID, eventType, body)
+	}
+}
+
+// deliver retries with exponential backoff until the receiver answers 2xx,
+// the attempts run out, the webhook is gone or the emulator closes. Each
+// attempt signs with the webhook's secret at that moment, so a rotation
+// shows in the next attempt.
+func (d *deliverer) deliver(webhookID, eventID, eventType string, body []byte) {
+	defer d.wg.Done()
+	wait := d.backoff
+	for attempt := 1; attempt <= d.attempts; attempt++ {
+		d.s.mu.Lock()
+		w, ok := d.s.st.Webhooks[webhookID]
+		var url, secret string
+		if ok {
+			url, secret = w.URL, w.Secret
+		}
+		d.s.mu.Unlock()
+		if !ok {
+			return
+		}
+		now := d.s.opts.Now()
+		sig := entrupy.SignPayload(secret, now, body)
+		rec := Delivery{EventID: eventID, WebhookID: webhookID, Type: eventType, URL: url, Attempt: attempt, Signature: sig, Body: body, At: now}
+		req, err := http.NewRequestWithContext(d.ctx, http.MethodPost, url, bytes.NewReader(body))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("User-Agent", "Entrupy-Webhooks (emulator)")
+			req.Header.Set(entrupy.HeaderSignature, sig)
+			var resp *http.Response
+			if resp, err = d.client.Do(req); err == nil {
+				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+				resp.Body.Close()
+				rec.Status = resp.StatusCode
+			}
+		}
+		if err != nil {
+			rec.Error = err.Error()
+		}
+		d.mu.Lock()
+		d.log = append(d.log, rec)
+		d.mu.Unlock()
+		if rec.Status >= 200 && rec.Status < 300 {
+			return
+		}
+		select {
+		case <-d.ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, time.Minute)
+	}
+}
+
+// Deliveries returns every delivery attempt so far, oldest first.
+func (s *Server) Deliveries() []Delivery {
+	s.hooks.mu.Lock()
+	defer s.hooks.mu.Unlock()
+	return slices.Clone(s.hooks.log)
+}
+
+// Close stops deliveries in flight and waits for them to end.
+func (s *Server) Close() {
+	s.hooks.cancel()
+	s.hooks.wg.Wait()
+}
+
+// CompleteAuthentication finalizes an in-progress authentication with a
+// result, as Entrupy does when a session ends, and emits session.completed.
+// An authentic result gets a certificate.
+func (s *Server) CompleteAuthentication(entrupyID, resultID string) error {
+	res, ok := entrupy.FindResult(resultID)
+	if !ok {
+		return fmt.Errorf("emulator: unknown result %q", resultID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	it, ok := s.st.Items[entrupyID]
+	if !ok {
+		return fmt.Errorf("emulator: no authentication %q", entrupyID)
+	}
+	if it.Status.Result.Final {
+		return fmt.Errorf("emulator: authentication %q is already final (%s)", entrupyID, it.Status.Result.ID)
+	}
+	it.Status.Result = entrupy.Result{ID: res.ID, Display: res.Display, Final: true}
+	if res.ID == "authentic" && it.Certificate == nil {
+		it.Certificate = certificateRef(it.EntrupyID)
+		s.st.Certificates[it.Certificate.CertificateID] = defaultCertificate(it, s.opts.Organization)
+	}
+	s.persistLocked()
+	s.emitLocked(entrupy.EventSessionCompleted, it.Owner.User.Username, map[string]any{"item": render(it, "en", false)}, s.opts.Now().UTC())
+	return nil
+}
+
+// SupportMessage emits support.message for an authentication, as when
+// Entrupy Support answers a flagged item.
+func (s *Server) SupportMessage(entrupyID, message string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	it, ok := s.st.Items[entrupyID]
+	if !ok {
+		return fmt.Errorf("emulator: no authentication %q", entrupyID)
+	}
+	now := s.opts.Now().UTC()
+	s.emitLocked(entrupy.EventSupportMessage, it.Owner.User.Username, map[string]any{
+		"item":    render(it, "en", false),
+		"message": map[string]any{"text": message, "created_at": now.Format(time.RFC3339)},
+	}, now)
+	return nil
+}
+
+// emitTransferLocked emits certificate.transfer with the certificate as it
+// is now. Called with s.mu held.
+func (s *Server) emitTransferLocked(rec *CertificateRecord, now time.Time) {
+	owner := s.st.Items[rec.EntrupyID].Owner.User.Username
+	s.emitLocked(entrupy.EventCertificateTransfer, owner, map[string]any{"item": s.certificate(rec, "en")}, now)
+}
+
+// deliveryAdminRoutes trigger events over HTTP, for users driving the
+// emulator from outside Go.
+func (s *Server) deliveryAdminRoutes() {
+	s.mux.HandleFunc("GET /_emulator/deliveries", func(w http.ResponseWriter, _ *http.Request) {
+		writeAdmin(w, s.Deliveries())
+	})
+	s.mux.HandleFunc("POST /_emulator/authentications/{entrupy_id}/complete", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Result string `json:"result"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		adminResult(w, s.CompleteAuthentication(r.PathValue("entrupy_id"), body.Result))
+	})
+	s.mux.HandleFunc("POST /_emulator/authentications/{entrupy_id}/support-messages", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Message string `json:"message"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		adminResult(w, s.SupportMessage(r.PathValue("entrupy_id"), body.Message))
+	})
+	s.mux.HandleFunc("POST /_emulator/certificates/{certificate_id}/transfers/{transfer_id}/accept", func(w http.ResponseWriter, r *http.Request) {
+		adminResult(w, s.AcceptTransfer(r.PathValue("certificate_id"), r.PathValue("transfer_id")))
+	})
+}
+
+func adminResult(w http.ResponseWriter, err error) {
+	if err != nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(entrupy.ErrorBody(entrupy.CodeInvalidRequest, err.Error(), ""))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
