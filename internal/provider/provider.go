@@ -241,12 +241,16 @@ func clientLogger(token string) entrupy.Logger {
 }
 
 func (p *EntrupyProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewWebhookResource,
+	}
 }
 
 func (p *EntrupyProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAuthenticationDataSource,
+		NewWebhookDataSource,
+		NewWebhooksDataSource,
 	}
 }
 

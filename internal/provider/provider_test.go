@@ -1,13 +1,17 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -18,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the
@@ -46,10 +51,49 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// testEmulator is one in-process emulator on 127.0.0.1 for one test.
+// testEmulator is one in-process emulator on 127.0.0.1 for one test. It
+// records the body of every request that changes something.
 type testEmulator struct {
 	*emulator.Server
 	URL string
+
+	mu      sync.Mutex
+	changes []string // "METHOD /path body"
+}
+
+func (e *testEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		e.mu.Lock()
+		e.changes = append(e.changes, r.Method+" "+r.URL.Path+" "+string(b))
+		e.mu.Unlock()
+	}
+	e.Server.ServeHTTP(w, r)
+}
+
+// requests returns the recorded changing requests that start with prefix
+// (e.g. "PATCH /v2/webhooks/").
+func (e *testEmulator) requests(prefix string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []string
+	for _, c := range e.changes {
+		if strings.HasPrefix(c, prefix) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// client is an API client for arranging and inspecting emulator data.
+func (e *testEmulator) client(t *testing.T) *entrupy.Client {
+	t.Helper()
+	c, err := entrupy.New(entrupy.WithBaseURL(e.URL), entrupy.WithToken(testToken), entrupy.WithRateLimit(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
@@ -61,9 +105,11 @@ func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(emu) // httptest listens on 127.0.0.1
-	t.Cleanup(srv.Close)
-	return &testEmulator{Server: emu, URL: srv.URL}
+	te := &testEmulator{Server: emu}
+	srv := httptest.NewServer(te) // httptest listens on 127.0.0.1
+	t.Cleanup(func() { srv.Close(); emu.Close() })
+	te.URL = srv.URL
+	return te
 }
 
 // providerBlock points the provider at the emulator; extra lines go inside.

@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
@@ -22,8 +25,21 @@ func configuredData(v any, diags *diag.Diagnostics) *providerData {
 	return d
 }
 
+// stringSet reads a set of strings.
+func stringSet(ctx context.Context, s types.Set) ([]string, diag.Diagnostics) {
+	var out []string
+	diags := s.ElementsAs(ctx, &out, false)
+	return out, diags
+}
+
 // addAPIError turns a client error into a diagnostic that says what to do.
 func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	addAPIErrorAt(diags, summary, err, nil)
+}
+
+// addAPIErrorAt is addAPIError that attaches the diagnostic to the attribute
+// the API named in its error's "field", when fields maps it.
+func addAPIErrorAt(diags *diag.Diagnostics, summary string, err error, fields map[string]path.Path) {
 	e, ok := entrupy.AsAPIError(err)
 	if !ok {
 		diags.AddError(summary, fmt.Sprintf("The request did not get an answer from the Entrupy API after retries: %v. Check network access to the API, or raise max_retries / request_timeout.", err))
@@ -43,6 +59,10 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	detail := err.Error()
 	if hint != "" {
 		detail += "\n\n" + hint
+	}
+	if p, ok := fields[e.Field]; ok && e.Field != "" {
+		diags.AddAttributeError(p, summary, detail)
+		return
 	}
 	diags.AddError(summary, detail)
 }

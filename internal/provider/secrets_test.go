@@ -1,0 +1,173 @@
+package provider
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+)
+
+// cliRun drives the real Terraform CLI against a freshly built provider
+// binary (dev_overrides), as a user would, so that everything Terraform and
+// the provider print can be inspected.
+type cliRun struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+func newCLIRun(t *testing.T, emu *testEmulator, config string) *cliRun {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-entrupy"), ".")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/entrupy/entrupy\" = %q\n  }\n  direct {}\n}\n", bin), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(dir, "work")
+	if err := os.MkdirAll(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+		EnvBaseURL+"="+emu.URL, EnvAPIToken+"="+testToken,
+	)
+	return &cliRun{t: t, dir: work, env: env}
+}
+
+// terraform runs one command and returns everything it printed.
+func (c *cliRun) terraform(extraEnv []string, args ...string) string {
+	c.t.Helper()
+	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+	cmd.Dir = c.dir
+	cmd.Env = append(append([]string{}, c.env...), extraEnv...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		c.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return out.String()
+}
+
+// TestAccWebhook_secretsNeverLeak: with TF_LOG=TRACE, neither the API token
+// nor a webhook secret appears in anything Terraform or the provider print,
+// and the write-only secret is not in the state file.
+func TestAccWebhook_secretsNeverLeak(t *testing.T) {
+	const (
+		woSecret    = "wo-secret-4b8c1f0e"
+		woRotated   = "wo-secret-rotated-9d2e"
+		plainSecret = "plain-secret-7a3d55e1"
+	)
+	emu := newTestEmulator(t, emulator.Options{})
+	// The write-only secret comes from an ephemeral variable, as the docs
+	// recommend: a literal in main.tf would be bundled (by Terraform) into a
+	// saved plan's configuration snapshot.
+	config := func(version int) string {
+		return fmt.Sprintf(`
+terraform {
+  required_providers {
+    entrupy = { source = "entrupy/entrupy" }
+  }
+}
+provider "entrupy" {
+  requests_per_second = 0
+}
+variable "webhook_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+resource "entrupy_webhook" "wo" {
+  url               = "https://hooks.example.com/wo"
+  events            = ["session.completed"]
+  secret_wo         = var.webhook_secret
+  secret_wo_version = %d
+}
+resource "entrupy_webhook" "plain" {
+  url    = "https://hooks.example.com/plain"
+  events = ["support.message"]
+  secret = %q
+}
+`, version, plainSecret)
+	}
+	run := newCLIRun(t, emu, config(1))
+	first := []string{"TF_LOG=TRACE", "TF_VAR_webhook_secret=" + woSecret}
+	rotated := []string{"TF_LOG=TRACE", "TF_VAR_webhook_secret=" + woRotated}
+
+	var logs strings.Builder
+	logs.WriteString(run.terraform(first, "apply", "-auto-approve", "-input=false", "-no-color"))
+	if err := os.WriteFile(filepath.Join(run.dir, "main.tf"), []byte(config(2)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logs.WriteString(run.terraform(rotated, "plan", "-out=tfplan", "-input=false", "-no-color"))
+	plan := run.terraform(nil, "show", "-json", "tfplan")
+	logs.WriteString(run.terraform(rotated, "apply", "-auto-approve", "-input=false", "-no-color", "tfplan"))
+	logs.WriteString(run.terraform(rotated, "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"))
+	state, err := os.ReadFile(filepath.Join(run.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Import the write-only webhook a second time, into another address.
+	withCopy := config(2) + `
+resource "entrupy_webhook" "copy" {
+  url       = "https://hooks.example.com/wo"
+  events    = ["session.completed"]
+  secret_wo = var.webhook_secret
+}
+`
+	if err := os.WriteFile(filepath.Join(run.dir, "main.tf"), []byte(withCopy), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var woID string
+	for _, wh := range emu.Inventory().Webhooks {
+		if strings.HasSuffix(wh.URL, "/wo") {
+			woID = wh.ID
+		}
+	}
+	logs.WriteString(run.terraform(rotated, "import", "-input=false", "-no-color", "entrupy_webhook.copy", woID))
+	logs.WriteString(run.terraform(rotated, "destroy", "-auto-approve", "-input=false", "-no-color"))
+
+	out := logs.String()
+	// The capture must hold the provider's own request logs, or it proves nothing.
+	for _, want := range []string{"Entrupy API request", "POST", "PATCH", "DELETE", "/v2/webhooks"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("TRACE output lacks %q; the test would not see a leak", want)
+		}
+	}
+	for name, secret := range map[string]string{"API token": testToken, "write-only secret": woSecret, "rotated write-only secret": woRotated, "plain secret": plainSecret} {
+		if n := strings.Count(out, secret); n > 0 {
+			i := strings.Index(out, secret)
+			t.Errorf("the %s appears %d times in TF_LOG=TRACE output, e.g. …%s…", name, n, out[max(0, i-200):min(len(out), i+50)])
+		}
+		if strings.Contains(plan, secret) && secret != plainSecret {
+			t.Errorf("the %s appears in the plan JSON", name)
+		}
+	}
+	for name, secret := range map[string]string{"API token": testToken, "write-only secret": woSecret, "rotated write-only secret": woRotated} {
+		if strings.Contains(string(state), secret) {
+			t.Errorf("the %s appears in the state file", name)
+		}
+	}
+	if n := len(emu.Inventory().Webhooks); n != 0 {
+		t.Errorf("%d webhooks left after destroy", n)
+	}
+	if s := emu.requests("PATCH /v2/webhooks/"); len(s) != 1 || !strings.Contains(s[0], woRotated) {
+		t.Errorf("the rotation should be one PATCH carrying the new secret, got %d", len(s))
+	}
+}

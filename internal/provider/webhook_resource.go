@@ -1,0 +1,356 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+var (
+	_ resource.Resource                     = (*webhookResource)(nil)
+	_ resource.ResourceWithConfigure        = (*webhookResource)(nil)
+	_ resource.ResourceWithImportState      = (*webhookResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*webhookResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*webhookResource)(nil)
+)
+
+// NewWebhookResource is the entrupy_webhook resource.
+func NewWebhookResource() resource.Resource { return &webhookResource{} }
+
+type webhookResource struct{ data *providerData }
+
+// webhookResourceModel is the data sources' webhook plus the secret.
+type webhookResourceModel struct {
+	WebhookModel
+	Secret          types.String `tfsdk:"secret"`
+	SecretWO        types.String `tfsdk:"secret_wo"`
+	SecretWOVersion types.Int64  `tfsdk:"secret_wo_version"`
+}
+
+// webhookFieldPaths maps the API's error "field" to the attribute at fault.
+var webhookFieldPaths = map[string]path.Path{
+	"url": path.Root("url"), "events": path.Root("events"), "description": path.Root("description"),
+	"enabled": path.Root("enabled"), "username": path.Root("username"), "api_version": path.Root("api_version"),
+	"secret_key": path.Root("secret"),
+}
+
+func (r *webhookResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook"
+}
+
+func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	events := strings.Join(entrupy.WebhookEvents, "`, `")
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A webhook subscription: Entrupy POSTs signed events (`" + events + "`) to `url`. " +
+			"The signing secret is never returned by the API; prefer the write-only `secret_wo` (Terraform 1.11+), which keeps it out of plan and state.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Webhook ID (`wh_…`), assigned by Entrupy.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"url": schema.StringAttribute{
+				MarkdownDescription: "Endpoint that receives the deliveries. Must be `https://`; `http://` is accepted only for a loopback receiver (`127.0.0.1`, `localhost`) while the provider's `base_url` is itself loopback (the local emulator).",
+				Required:            true,
+				Validators:          []validator.String{webhookURLValidator{}},
+			},
+			"events": schema.SetAttribute{
+				MarkdownDescription: "Events to deliver; at least one of `" + events + "`.",
+				Required:            true,
+				ElementType:         types.StringType,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(entrupy.WebhookEvents...)),
+				},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free text to tell webhooks apart, e.g. `staging`. Defaults to an empty string.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+			},
+			"enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether events are delivered. Defaults to `true`; `false` pauses deliveries without deleting the webhook.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "Entrupy username of one integration user (see `entrupy_integration_user.username`) to scope deliveries to that user's items. Unset, the webhook covers the whole organization. Changing it replaces the webhook.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"api_version": schema.StringAttribute{
+				MarkdownDescription: "API version that fixes the payload format of deliveries, e.g. `1.4` or `2`. Unset, it is the provider's `api_version`, or Entrupy's default (`2`) for a new webhook. Changing it replaces the webhook.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(apiVersionPattern, "must be a version such as \"1.4\" or \"2\"")},
+			},
+			"secret": schema.StringAttribute{
+				MarkdownDescription: "Signing secret, for Terraform older than 1.11. It is stored (marked sensitive) in state. Exactly one of `secret` and `secret_wo` must be set; changing it rotates the secret in place.",
+				Optional:            true,
+				Sensitive:           true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"secret_wo": schema.StringAttribute{
+				MarkdownDescription: "Signing secret, write-only (Terraform 1.11+): sent to Entrupy on create and whenever `secret_wo_version` changes, never stored in plan or state. Exactly one of `secret` and `secret_wo` must be set.",
+				Optional:            true,
+				Sensitive:           true,
+				WriteOnly:           true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"secret_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `secret_wo`. Terraform cannot see a write-only value change, so bump this number (e.g. 1 → 2) together with a new `secret_wo` to rotate the secret in place.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("secret_wo"))},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the webhook was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the webhook was last changed (RFC 3339). Known after apply when a change is planned; otherwise kept from state.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *webhookResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("secret"), path.MatchRoot("secret_wo")),
+	}
+}
+
+func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan fills api_version from the provider (replacing the webhook when
+// it changes) and checks a plain-http url against the provider's base_url.
+func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return // destroy, or the provider is not configured yet
+	}
+	var plan, cfg webhookResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if u := plan.URL.ValueString(); !plan.URL.IsUnknown() && strings.HasPrefix(strings.ToLower(u), "http:") && !r.data.loopback {
+		resp.Diagnostics.AddAttributeError(path.Root("url"), "Plain http webhook URL",
+			fmt.Sprintf("url %q uses plain http. Entrupy delivers only to https:// endpoints; http:// is accepted for a loopback receiver only while the provider's base_url is a loopback emulator.", u))
+		return
+	}
+
+	var state *webhookResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &webhookResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if cfg.APIVersion.IsNull() {
+		want := types.StringUnknown()
+		switch {
+		case r.data.apiVersion != "":
+			want = types.StringValue(r.data.apiVersion)
+		case state != nil:
+			want = state.APIVersion // keep what the webhook has
+		default:
+			want = types.StringValue(entrupy.DefaultWebhookAPIVersion)
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("api_version"), want)...)
+		plan.APIVersion = want
+	}
+	if state != nil && !plan.APIVersion.IsUnknown() && !state.APIVersion.IsNull() && !plan.APIVersion.Equal(state.APIVersion) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("api_version"))
+	}
+}
+
+// secretFor returns the secret to send: the plain one from the plan, or the
+// write-only one, which only the configuration carries.
+func secretFor(ctx context.Context, plan webhookResourceModel, cfg tfsdk.Config) (string, diag.Diagnostics) {
+	if s := plan.Secret.ValueString(); s != "" {
+		return s, nil
+	}
+	var wo types.String
+	diags := cfg.GetAttribute(ctx, path.Root("secret_wo"), &wo)
+	return wo.ValueString(), diags
+}
+
+func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan webhookResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secret, diags := secretFor(ctx, plan, req.Config)
+	resp.Diagnostics.Append(diags...)
+	events, diags := stringSet(ctx, plan.Events)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	enabled := plan.Enabled.ValueBool()
+	wh, err := r.data.client.Webhooks.Create(ctx, entrupy.CreateWebhookRequest{
+		URL: plan.URL.ValueString(), SecretKey: secret, Events: events,
+		Description: plan.Description.ValueString(), Enabled: &enabled,
+		Username: plan.Username.ValueString(), APIVersion: plan.APIVersion.ValueString(),
+	})
+	if err != nil {
+		addAPIErrorAt(&resp.Diagnostics, "Cannot create webhook", err, webhookFieldPaths)
+		return
+	}
+	tflog.Info(ctx, "created Entrupy webhook", map[string]any{"id": wh.ID})
+	resp.Diagnostics.Append(plan.fill(ctx, wh)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state webhookResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	wh, err := r.data.client.Webhooks.Get(ctx, state.ID.ValueString())
+	if entrupy.IsNotFound(err) {
+		tflog.Warn(ctx, "Entrupy webhook is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read webhook "+state.ID.ValueString(), err)
+		return
+	}
+	resp.Diagnostics.Append(state.fill(ctx, wh)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state webhookResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// PATCH only what changed; a rotation alone sends only secret_key.
+	var patch entrupy.UpdateWebhookRequest
+	changed := false
+	if !plan.URL.Equal(state.URL) {
+		patch.URL, changed = plan.URL.ValueStringPointer(), true
+	}
+	if !plan.Events.Equal(state.Events) {
+		events, diags := stringSet(ctx, plan.Events)
+		resp.Diagnostics.Append(diags...)
+		patch.Events, changed = events, true
+	}
+	if !plan.Description.Equal(state.Description) {
+		patch.Description, changed = plan.Description.ValueStringPointer(), true
+	}
+	if !plan.Enabled.Equal(state.Enabled) {
+		patch.Enabled, changed = plan.Enabled.ValueBoolPointer(), true
+	}
+	if (!plan.Secret.IsNull() && !plan.Secret.Equal(state.Secret)) || (!plan.SecretWOVersion.IsNull() && !plan.SecretWOVersion.Equal(state.SecretWOVersion)) {
+		secret, diags := secretFor(ctx, plan, req.Config)
+		resp.Diagnostics.Append(diags...)
+		patch.SecretKey, changed = &secret, true
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !changed { // e.g. secret_wo_version removed: nothing to send
+		plan.UpdatedAt = state.UpdatedAt
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	wh, err := r.data.client.Webhooks.Update(ctx, state.ID.ValueString(), patch)
+	if err != nil {
+		addAPIErrorAt(&resp.Diagnostics, "Cannot update webhook "+state.ID.ValueString(), err, webhookFieldPaths)
+		return
+	}
+	resp.Diagnostics.Append(plan.fill(ctx, wh)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state webhookResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.client.Webhooks.Delete(ctx, state.ID.ValueString())
+	if err != nil && !entrupy.IsNotFound(err) { // already gone is what we wanted
+		addAPIError(&resp.Diagnostics, "Cannot delete webhook "+state.ID.ValueString(), err)
+	}
+}
+
+// ImportState takes a webhook ID. The secret cannot be read back: the next
+// apply sends the configured one.
+func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !strings.HasPrefix(req.ID, entrupy.WebhookIDPrefix) {
+		resp.Diagnostics.AddError("Invalid webhook ID", fmt.Sprintf("%q is not a webhook ID; they look like %sXXXXXXXX. Find it with the entrupy_webhooks data source.", req.ID, entrupy.WebhookIDPrefix))
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// fill copies what the API returns; secret and secret_wo_version stay as
+// they are (the API never returns the secret), secret_wo stays null.
+func (m *webhookResourceModel) fill(ctx context.Context, wh *entrupy.Webhook) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.WebhookModel, diags = flattenWebhook(ctx, wh)
+	m.SecretWO = types.StringNull()
+	return diags
+}
+
+// webhookURLValidator checks the url's shape at validate time; whether
+// plain http is allowed also depends on the provider (see ModifyPlan).
+type webhookURLValidator struct{}
+
+func (webhookURLValidator) Description(context.Context) string {
+	return "must be an https:// URL (http:// only for a loopback receiver)"
+}
+
+func (v webhookURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (webhookURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || u.Scheme == "":
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", fmt.Sprintf("%s: %q is not an absolute URL such as https://hooks.example.com/entrupy.", req.Path, raw))
+	case u.User != nil:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", fmt.Sprintf("%s: the URL must not carry credentials; deliveries are authenticated by their signature.", req.Path))
+	case u.Scheme == "https":
+	case u.Scheme == "http" && entrupy.IsLoopbackHost(u.Hostname()):
+	default:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", fmt.Sprintf("%s: %q must use https:// (http:// is accepted only for 127.0.0.1 or localhost, with the local emulator).", req.Path, raw))
+	}
+}

@@ -1,0 +1,411 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+// hookReceiver is a webhook endpoint on 127.0.0.1 that keeps what it gets.
+type hookReceiver struct {
+	URL  string
+	mu   sync.Mutex
+	got  []delivery
+	srv  *httptest.Server
+	seen int
+}
+
+type delivery struct {
+	body      []byte
+	signature string
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
+	r := &hookReceiver{}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		b, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.got = append(r.got, delivery{b, req.Header.Get(entrupy.HeaderSignature)})
+		r.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(r.srv.Close)
+	r.URL = r.srv.URL
+	return r
+}
+
+// next waits for the next delivery.
+func (r *hookReceiver) next() (delivery, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		r.mu.Lock()
+		if len(r.got) > r.seen {
+			d := r.got[r.seen]
+			r.seen++
+			r.mu.Unlock()
+			return d, nil
+		}
+		r.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	return delivery{}, fmt.Errorf("no webhook delivery arrived")
+}
+
+const whAddr = "entrupy_webhook.test"
+
+func webhookConfig(e *testEmulator, body string) string {
+	return e.providerBlock() + "resource \"entrupy_webhook\" \"test\" {\n" + body + "\n}\n"
+}
+
+func emptyPlanAfterApply() resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+}
+
+// TestAccWebhook_lifecycle: create → import → update in place → rotate the
+// write-only secret → change username (replace) → destroy, with an empty
+// plan after every apply.
+func TestAccWebhook_lifecycle(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{DeliveryBackoff: 10 * time.Millisecond})
+	rcv := newHookReceiver(t)
+	c := emu.client(t)
+	if _, err := c.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "shop-user-01", Email: "u@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	item := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications[0]
+	var firstID string
+	secretIs := func(want string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			id := s.RootModule().Resources[whAddr].Primary.ID
+			if got, _ := emu.WebhookSecret(id); got != want {
+				return fmt.Errorf("emulator holds secret %q, want %q", got, want)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(emu.Inventory().Webhooks); n != 0 {
+				return fmt.Errorf("%d webhooks left after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: webhookConfig(emu, fmt.Sprintf(`
+  url               = "%s/first"
+  events            = ["session.completed"]
+  secret_wo         = "first-secret"
+  secret_wo_version = 1`, rcv.URL)),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^wh_`))),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("api_version"), knownvalue.StringExact("2")),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("username"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("secret_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("secret"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("events"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("session.completed")})),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
+				},
+				Check: resource.ComposeTestCheckFunc(secretIs("first-secret"), func(s *terraform.State) error {
+					firstID = s.RootModule().Resources[whAddr].Primary.ID
+					return nil
+				}),
+			},
+			{
+				ResourceName:            whAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"secret_wo_version"}, // the secret is never returned
+			},
+			{
+				// An import block plans no change when the configuration
+				// carries the secret without a version; with a version, the
+				// first apply after import sends the secret (documented).
+				Config: webhookConfig(emu, fmt.Sprintf(`
+  url       = "%s/first"
+  events    = ["session.completed"]
+  secret_wo = "first-secret"`, rcv.URL)),
+				ResourceName:    whAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				Config: webhookConfig(emu, fmt.Sprintf(`
+  url               = "%s/second"
+  events            = ["session.completed", "support.message"]
+  enabled           = false
+  description       = "production"
+  secret_wo         = "first-secret"
+  secret_wo_version = 1`, rcv.URL)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("description"), knownvalue.StringExact("production")),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("url"), knownvalue.StringExact(rcv.URL+"/second")),
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("events"), knownvalue.SetSizeExact(2)),
+				},
+				Check: resource.ComposeTestCheckFunc(secretIs("first-secret"), resource.TestCheckResourceAttrWith(whAddr, "id", func(id string) error {
+					if id != firstID {
+						return fmt.Errorf("id changed from %s to %s: not an in-place update", firstID, id)
+					}
+					return nil
+				})),
+			},
+			{
+				// Rotate: a new write-only value with a bumped version.
+				Config: webhookConfig(emu, fmt.Sprintf(`
+  url               = "%s/second"
+  events            = ["session.completed", "support.message"]
+  description       = "production"
+  secret_wo         = "second-secret"
+  secret_wo_version = 2`, rcv.URL)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(secretIs("second-secret"), func(*terraform.State) error {
+					// The next delivery is signed with the new secret.
+					if err := emu.SupportMessage(item.EntrupyID, "hello"); err != nil {
+						return err
+					}
+					d, err := rcv.next()
+					if err != nil {
+						return err
+					}
+					if err := entrupy.VerifySignature("second-secret", d.signature, d.body, time.Minute); err != nil {
+						return fmt.Errorf("delivery after rotation: %w", err)
+					}
+					// The rotation PATCH carried the secret and the re-enable only.
+					patches := emu.requests("PATCH /v2/webhooks/")
+					last := patches[len(patches)-1]
+					if !strings.Contains(last, `"secret_key":"second-secret"`) || strings.Contains(last, `"url"`) || strings.Contains(last, `"events"`) {
+						return fmt.Errorf("rotation PATCH %s", last)
+					}
+					return nil
+				}),
+			},
+			{
+				Config: webhookConfig(emu, fmt.Sprintf(`
+  url               = "%s/second"
+  events            = ["session.completed", "support.message"]
+  description       = "production"
+  username          = "Acme-shop-user-01"
+  secret_wo         = "second-secret"
+  secret_wo_version = 2`, rcv.URL)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("username"), knownvalue.StringExact("Acme-shop-user-01")),
+				},
+				Check: secretIs("second-secret"),
+			},
+		},
+	})
+}
+
+// TestAccWebhook_plainSecretAndAPIVersion: the plain secret rotates in
+// place with a PATCH of only secret_key; api_version follows the provider
+// and a change of it replaces the webhook.
+func TestAccWebhook_plainSecretAndAPIVersion(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	cfg := func(providerVersion, secret string) string {
+		return emu.providerBlock(`api_version = "`+providerVersion+`"`) + fmt.Sprintf(`
+resource "entrupy_webhook" "test" {
+  url    = "https://hooks.example.com/entrupy"
+  events = ["certificate.transfer"]
+  secret = %q
+}`, secret)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           cfg("1.4", "plain-one"),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("api_version"), knownvalue.StringExact("1.4")),
+					statecheck.ExpectSensitiveValue(whAddr, tfjsonpath.New("secret")),
+				},
+			},
+			{
+				Config: cfg("1.4", "plain-two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					patches := emu.requests("PATCH /v2/webhooks/")
+					if len(patches) != 1 || !strings.HasSuffix(patches[0], ` {"secret_key":"plain-two"}`) {
+						return fmt.Errorf("want one PATCH with only secret_key, got %q", patches)
+					}
+					return nil
+				},
+			},
+			{
+				Config: cfg("2", "plain-two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("api_version"), knownvalue.StringExact("2")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccWebhook_driftAndDataSources: a webhook deleted behind Terraform's
+// back is recreated; the data sources read what the resources made.
+func TestAccWebhook_driftAndDataSources(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	config := emu.providerBlock() + `
+resource "entrupy_webhook" "test" {
+  url         = "https://hooks.example.com/a"
+  events      = ["session.completed", "support.message"]
+  description = "staging"
+  secret_wo   = "s1"
+}
+resource "entrupy_webhook" "off" {
+  url       = "https://hooks.example.com/b"
+  events    = ["certificate.transfer"]
+  enabled   = false
+  secret_wo = "s2"
+}
+data "entrupy_webhook" "one" {
+  id = entrupy_webhook.test.id
+}
+data "entrupy_webhooks" "support" {
+  event      = "support.message"
+  depends_on = [entrupy_webhook.test, entrupy_webhook.off]
+}
+data "entrupy_webhooks" "disabled" {
+  enabled    = false
+  depends_on = [entrupy_webhook.test, entrupy_webhook.off]
+}
+data "entrupy_webhooks" "all" {
+  depends_on = [entrupy_webhook.test, entrupy_webhook.off]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           config,
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.CompareValuePairs("data.entrupy_webhook.one", tfjsonpath.New("id"), whAddr, tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue("data.entrupy_webhook.one", tfjsonpath.New("description"), knownvalue.StringExact("staging")),
+					statecheck.ExpectKnownValue("data.entrupy_webhooks.support", tfjsonpath.New("webhooks"), knownvalue.ListSizeExact(1)),
+					statecheck.ExpectKnownValue("data.entrupy_webhooks.disabled", tfjsonpath.New("webhooks").AtSliceIndex(0).AtMapKey("url"), knownvalue.StringExact("https://hooks.example.com/b")),
+					statecheck.ExpectKnownValue("data.entrupy_webhooks.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(2)),
+				},
+			},
+			{
+				PreConfig: func() {
+					for _, wh := range emu.Inventory().Webhooks {
+						if wh.Description == "staging" {
+							if err := emu.client(t).Webhooks.Delete(context.Background(), wh.ID); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := len(emu.Inventory().Webhooks); n != 2 {
+						return fmt.Errorf("%d webhooks after recreating, want 2", n)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:  whAddr,
+				ImportState:   true,
+				ImportStateId: "not-a-webhook-id",
+				ExpectError:   regexp.MustCompile(`(?s)Invalid webhook ID.*"not-a-webhook-id" is not a webhook ID`),
+			},
+			{
+				ResourceName:  whAddr,
+				ImportState:   true,
+				ImportStateId: "wh_doesnotexist",
+				ExpectError:   regexp.MustCompile(`(?s)Cannot import non-existent remote object`),
+			},
+			{
+				Config:      config + `data "entrupy_webhook" "x" { id = "wh_missing" }`,
+				ExpectError: regexp.MustCompile(`(?s)Webhook not found.*"wh_missing"`),
+			},
+		},
+	})
+}
+
+func TestAccWebhook_invalidConfig(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	for _, tc := range []struct{ name, body, want string }{
+		{"http url", `url = "http://hooks.example.com"
+  events = ["session.completed"]
+  secret = "s"`, `(?s)Invalid webhook URL.*url: "http://hooks.example.com" must use https://`},
+		{"relative url", `url = "hooks.example.com"
+  events = ["session.completed"]
+  secret = "s"`, `(?s)url: "hooks.example.com" is not an absolute URL`},
+		{"empty events", `url = "https://h.example.com"
+  events = []
+  secret = "s"`, `(?s)Attribute events set must contain at least 1 elements`},
+		{"unknown event", `url = "https://h.example.com"
+  events = ["session.started"]
+  secret = "s"`, `(?s)events.*value must be one of:.*"session.completed".*"support.message".*"certificate.transfer"`},
+		{"both secrets", `url = "https://h.example.com"
+  events = ["session.completed"]
+  secret = "s"
+  secret_wo = "t"`, `(?s)Invalid Attribute Combination.*secret.*secret_wo`},
+		{"no secret", `url = "https://h.example.com"
+  events = ["session.completed"]`, `(?s)Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[secret,secret_wo\]`},
+		{"version without secret_wo", `url = "https://h.example.com"
+  events = ["session.completed"]
+  secret = "s"
+  secret_wo_version = 1`, `(?s)secret_wo_version.*secret_wo.*must be specified`},
+		{"bad api_version", `url = "https://h.example.com"
+  events = ["session.completed"]
+  secret = "s"
+  api_version = "latest"`, `(?s)api_version.*must be a version`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      webhookConfig(emu, tc.body),
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
