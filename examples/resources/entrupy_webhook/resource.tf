@@ -1,0 +1,27 @@
+# The signing secret comes from an ephemeral variable (Terraform 1.10+), so it
+# is in neither plan nor state; secret_wo is write-only (Terraform 1.11+).
+variable "entrupy_webhook_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "entrupy_webhook" "production" {
+  url         = "https://hooks.example.com/entrupy"
+  events      = ["session.completed", "support.message", "certificate.transfer"]
+  description = "production"
+
+  secret_wo         = var.entrupy_webhook_secret
+  secret_wo_version = 1 # bump together with a new secret to rotate it
+}
+
+# Deliveries for one SDK user only; changing the user replaces the webhook.
+resource "entrupy_webhook" "one_store" {
+  url      = "https://hooks.example.com/entrupy/store-tokyo"
+  events   = ["session.completed"]
+  username = "Acme-store-tokyo-01"
+  enabled  = false # paused: nothing is delivered
+
+  secret_wo         = var.entrupy_webhook_secret
+  secret_wo_version = 1
+}
