@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,7 +40,10 @@ const (
 	defaultRequestTimeout = "60s"
 )
 
-var _ provider.Provider = (*EntrupyProvider)(nil)
+var (
+	_ provider.Provider                       = (*EntrupyProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*EntrupyProvider)(nil)
+)
 
 // EntrupyProvider is the provider; version is set at build time.
 type EntrupyProvider struct {
@@ -243,6 +247,7 @@ func clientLogger(token string) entrupy.Logger {
 func (p *EntrupyProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewWebhookResource,
+		NewIntegrationUserResource,
 	}
 }
 
@@ -251,6 +256,14 @@ func (p *EntrupyProvider) DataSources(context.Context) []func() datasource.DataS
 		NewAuthenticationDataSource,
 		NewWebhookDataSource,
 		NewWebhooksDataSource,
+		NewIntegrationUserDataSource,
+		NewIntegrationUsersDataSource,
+	}
+}
+
+func (p *EntrupyProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewSDKAuthorizationEphemeralResource,
 	}
 }
 

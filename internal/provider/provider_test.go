@@ -151,6 +151,12 @@ func configure(t *testing.T, attrs map[string]tftypes.Value) (string, bool) {
 	return b.String(), resp.Diagnostics.HasError()
 }
 
+// expectError matches a diagnostic that Terraform may have wrapped across
+// lines: every space in pattern matches any run of white space.
+func expectError(pattern string) *regexp.Regexp {
+	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
 func str(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
 
 // These tests change environment variables, so they do not run in parallel.
@@ -213,7 +219,7 @@ func TestAccProvider_validation(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      fmt.Sprintf("provider \"entrupy\" {\n  api_token = %q\n  %s\n}\n%s", testToken, tc.attr, ds),
-					ExpectError: regexp.MustCompile("(?s)" + strings.ReplaceAll(tc.want, " ", `\s+`)),
+					ExpectError: expectError(tc.want),
 				}},
 			})
 		})

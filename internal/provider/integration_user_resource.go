@@ -1,0 +1,249 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*integrationUserResource)(nil)
+	_ resource.ResourceWithImportState = (*integrationUserResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*integrationUserResource)(nil)
+)
+
+// uniqueUserIDPattern is Entrupy's documented shape of a unique_user_id.
+var uniqueUserIDPattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{8,40}$`)
+
+const uniqueUserIDRule = "must be 8 to 40 characters of A-Z, a-z, 0-9 and @ . + _ -"
+
+// emailPattern is deliberately simple: one @, no spaces, a dot in the domain.
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+// NewIntegrationUserResource is the entrupy_integration_user resource.
+func NewIntegrationUserResource() resource.Resource { return &integrationUserResource{} }
+
+type integrationUserResource struct{ data *providerData }
+
+// IntegrationUserModel is a user as the resource and data sources expose it.
+type IntegrationUserModel struct {
+	ID           types.String `tfsdk:"id"`
+	UniqueUserID types.String `tfsdk:"unique_user_id"`
+	Email        types.String `tfsdk:"email"`
+	FirstName    types.String `tfsdk:"first_name"`
+	LastName     types.String `tfsdk:"last_name"`
+	Username     types.String `tfsdk:"username"`
+	CreatedAt    types.String `tfsdk:"created_at"`
+}
+
+// flattenUser maps a user; an empty name is null (no name was given).
+func flattenUser(u *entrupy.User) IntegrationUserModel {
+	name := func(s string) types.String {
+		if s == "" {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+	return IntegrationUserModel{
+		ID: types.StringValue(u.UniqueUserID), UniqueUserID: types.StringValue(u.UniqueUserID),
+		Email: types.StringValue(u.Email), FirstName: name(u.FirstName), LastName: name(u.LastName),
+		Username: types.StringValue(u.Username), CreatedAt: types.StringValue(u.CreatedAt),
+	}
+}
+
+var userFieldPaths = map[string]path.Path{
+	"unique_user_id": path.Root("unique_user_id"), "email": path.Root("email"),
+	"first_name": path.Root("first_name"), "last_name": path.Root("last_name"),
+}
+
+func (r *integrationUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_integration_user"
+}
+
+func (r *integrationUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	names := "Entrupy sets names permanently when the user is created (or first authorized through the SDK): changing it later fails at plan. Leave it out to accept whatever the user has."
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An SDK integration user, provisioned before the user's first login through the mobile SDK. Destroying it **deactivates** the user: Entrupy keeps the user's authentications, and the `unique_user_id` can never be used again.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Same as `unique_user_id`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"unique_user_id": schema.StringAttribute{
+				MarkdownDescription: "Your platform's identifier for the user: 8 to 40 characters of `A-Za-z0-9@.+_-`. Changing it replaces the user (the old one is deactivated).",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(uniqueUserIDPattern, uniqueUserIDRule)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "The user's email address. Changes in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an email address such as user@example.com")},
+			},
+			"first_name": schema.StringAttribute{
+				MarkdownDescription: "First name, shown on certificates. " + names,
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"last_name": schema.StringAttribute{
+				MarkdownDescription: "Last name, shown on certificates. " + names,
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "The Entrupy username, `<OrganizationName>-<unique_user_id>`: what `entrupy_authentications` searches and `entrupy_webhook.username` take.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the user was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *integrationUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses a name change on an existing user: Entrupy fixes names
+// at first authorization, and replacing the user would not help either (a
+// deactivated unique_user_id cannot be created again).
+func (r *integrationUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return // create or destroy
+	}
+	var plan, state IntegrationUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !plan.UniqueUserID.Equal(state.UniqueUserID) {
+		return // a new unique_user_id is a new user: any name is fine
+	}
+	for attr, vals := range map[string][2]types.String{"first_name": {plan.FirstName, state.FirstName}, "last_name": {plan.LastName, state.LastName}} {
+		want, have := vals[0], vals[1]
+		if want.IsUnknown() || want.IsNull() || want.Equal(have) {
+			continue
+		}
+		current := "no " + attr
+		if !have.IsNull() {
+			current = fmt.Sprintf("%q", have.ValueString())
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Entrupy names are write-once",
+			fmt.Sprintf("Integration user %q was created with %s, and Entrupy fixes first_name and last_name when a user is first authorized: they cannot be changed, and replacing the user would not help, because a deactivated unique_user_id cannot be created again.\n\n"+
+				"To keep the user, set %s back to %s (or remove it from the configuration). To have a user with the new name, give the resource a new unique_user_id: the old user is deactivated (its authentications stay) and a new one is created.",
+				state.UniqueUserID.ValueString(), current, attr, current))
+	}
+}
+
+func (r *integrationUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan IntegrationUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	uid := plan.UniqueUserID.ValueString()
+	u, err := r.data.client.Users.Create(ctx, entrupy.CreateUserRequest{
+		UniqueUserID: uid, Email: plan.Email.ValueString(),
+		FirstName: plan.FirstName.ValueString(), LastName: plan.LastName.ValueString(),
+	})
+	if entrupy.IsConflict(err) {
+		r.explainConflict(ctx, uid, err, resp)
+		return
+	}
+	if err != nil {
+		addAPIErrorAt(&resp.Diagnostics, "Cannot create integration user "+uid, err, userFieldPaths)
+		return
+	}
+	tflog.Info(ctx, "created Entrupy integration user", map[string]any{"unique_user_id": uid})
+	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
+}
+
+// explainConflict tells an existing user (import it) from a deactivated one
+// (its id is spent).
+func (r *integrationUserResource) explainConflict(ctx context.Context, uid string, err error, resp *resource.CreateResponse) {
+	_, getErr := r.data.client.Users.Get(ctx, uid)
+	if entrupy.IsNotFound(getErr) {
+		resp.Diagnostics.AddAttributeError(path.Root("unique_user_id"), "Integration user was deactivated",
+			fmt.Sprintf("Entrupy already had a user %q, and it was deactivated. A deactivated unique_user_id cannot be created again: choose a new unique_user_id.\n\n%v", uid, err))
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
+		fmt.Sprintf("Entrupy already has an integration user %q (it may have logged in through the SDK, or be managed elsewhere). Bring it under this configuration by importing it instead of creating it:\n\n"+
+			"  terraform import <resource address> %s\n\n"+
+			"where <resource address> is the entrupy_integration_user named in this error (for example entrupy_integration_user.this), or with an import block:\n\n"+
+			"  import {\n    to = <resource address>\n    id = %q\n  }", uid, uid, uid))
+}
+
+func (r *integrationUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state IntegrationUserModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := r.data.client.Users.Get(ctx, state.ID.ValueString())
+	if entrupy.IsNotFound(err) {
+		tflog.Warn(ctx, "Entrupy integration user is gone or deactivated; removing it from state", map[string]any{"unique_user_id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read integration user "+state.ID.ValueString(), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
+}
+
+func (r *integrationUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state IntegrationUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := r.data.client.Users.UpdateEmail(ctx, state.ID.ValueString(), plan.Email.ValueString())
+	if err != nil {
+		addAPIErrorAt(&resp.Diagnostics, "Cannot update integration user "+state.ID.ValueString(), err, userFieldPaths)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
+}
+
+func (r *integrationUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state IntegrationUserModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.client.Users.Delete(ctx, state.ID.ValueString())
+	if err != nil && !entrupy.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Cannot deactivate integration user "+state.ID.ValueString(), err)
+	}
+}
+
+// ImportState takes a unique_user_id.
+func (r *integrationUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !uniqueUserIDPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid unique_user_id", fmt.Sprintf("%q is not a unique_user_id: it %s.", req.ID, uniqueUserIDRule))
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
