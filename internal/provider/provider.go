@@ -73,6 +73,8 @@ type providerData struct {
 	loopback bool
 	// apiVersion is the provider's api_version ("" when unset).
 	apiVersion string
+	// acceptLanguage is the provider's accept_language ("" when unset).
+	acceptLanguage string
 }
 
 func (p *EntrupyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -211,7 +213,7 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	tflog.Debug(ctx, "Entrupy provider configured", map[string]any{"base_url": client.BaseURL(), "requests_per_second": rps, "max_retries": retries})
 
-	data := &providerData{client: client, loopback: isLoopbackURL(baseURL), apiVersion: cfg.APIVersion.ValueString()}
+	data := &providerData{client: client, loopback: isLoopbackURL(baseURL), apiVersion: cfg.APIVersion.ValueString(), acceptLanguage: cfg.AcceptLanguage.ValueString()}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -258,6 +260,9 @@ func (p *EntrupyProvider) DataSources(context.Context) []func() datasource.DataS
 		NewWebhooksDataSource,
 		NewIntegrationUserDataSource,
 		NewIntegrationUsersDataSource,
+		NewAuthenticationsDataSource,
+		NewCertificateDataSource,
+		NewCatalogDataSource,
 	}
 }
 

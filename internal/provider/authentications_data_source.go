@@ -1,0 +1,228 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure      = (*authenticationsDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*authenticationsDataSource)(nil)
+)
+
+// defaultMaxItems bounds a search unless max_items says otherwise.
+const defaultMaxItems = 1000
+
+// flagNone selects items that carry no flag (status.flag null).
+const flagNone = "none"
+
+// NewAuthenticationsDataSource is the entrupy_authentications data source.
+func NewAuthenticationsDataSource() datasource.DataSource { return &authenticationsDataSource{} }
+
+type authenticationsDataSource struct{ data *providerData }
+
+type searchItemModel struct {
+	EntrupyID types.String `tfsdk:"entrupy_id"`
+	ItemModel
+}
+
+type authenticationsDataSourceModel struct {
+	Usernames         []types.String    `tfsdk:"usernames"`
+	CustomerItemIDs   []types.String    `tfsdk:"customer_item_ids"`
+	Brands            []types.String    `tfsdk:"brands"`
+	Results           []types.String    `tfsdk:"results"`
+	Flags             []types.String    `tfsdk:"flags"`
+	ProductCategories []types.String    `tfsdk:"product_categories"`
+	CreatedAfter      types.String      `tfsdk:"created_after"`
+	CreatedBefore     types.String      `tfsdk:"created_before"`
+	MaxItems          types.Int64       `tfsdk:"max_items"`
+	TotalCount        types.Int64       `tfsdk:"total_count"`
+	IDs               []types.String    `tfsdk:"ids"`
+	Items             []searchItemModel `tfsdk:"items"`
+}
+
+func (d *authenticationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_authentications"
+}
+
+// valueList is a filter attribute: a non-empty list of strings, optionally
+// limited to allowed values (listed in the error message).
+func valueList(desc string, allowed []string) schema.ListAttribute {
+	elem := []validator.String{stringvalidator.LengthAtLeast(1)}
+	if allowed != nil {
+		elem = append(elem, stringvalidator.OneOf(allowed...))
+	}
+	return schema.ListAttribute{
+		MarkdownDescription: desc,
+		Optional:            true,
+		ElementType:         types.StringType,
+		Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(elem...)},
+	}
+}
+
+func (d *authenticationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	itemAttrs := itemAttributes()
+	itemAttrs["entrupy_id"] = computedString("Entrupy ID of the authentication.")
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Searches authentications, newest first, walking every page of results (25 a page) up to `max_items`. Filters of different attributes must all match; the values of one attribute are alternatives.",
+		Attributes: map[string]schema.Attribute{
+			"usernames":          valueList("Entrupy usernames of the authenticators (see `entrupy_integration_user.username`).", nil),
+			"customer_item_ids":  valueList("Your own item identifiers (SKU, order ID).", nil),
+			"brands":             valueList("Brand ids, as listed by `entrupy_catalog`.", entrupy.BrandIDs()),
+			"results":            valueList("Result ids, as listed by `entrupy_catalog`.", entrupy.ResultIDs()),
+			"flags":              valueList("`flagged` or `resolved`; or `none` (alone) for items that were never flagged.", append(slices.Clone(entrupy.Flags), flagNone)),
+			"product_categories": valueList("Product categories: `luxury`, `sneakers` or `apparel`.", entrupy.ProductCategories),
+			"created_after": schema.StringAttribute{
+				MarkdownDescription: "Only authentications started at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`).",
+				Optional:            true,
+				Validators:          []validator.String{rfc3339Validator{}},
+			},
+			"created_before": schema.StringAttribute{
+				MarkdownDescription: "Only authentications started before this time (RFC 3339).",
+				Optional:            true,
+				Validators:          []validator.String{rfc3339Validator{}},
+			},
+			"max_items": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Read at most this many items (default %d). When more match, a warning says so and `total_count` tells how many.", defaultMaxItems),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 100000)},
+			},
+			"total_count": schema.Int64Attribute{
+				MarkdownDescription: "How many authentications match, even beyond `max_items`.",
+				Computed:            true,
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "Entrupy IDs of the items read, newest first.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+			"items": schema.ListNestedAttribute{
+				MarkdownDescription: "The items read, newest first, in the shape of the `entrupy_authentication` data source (`images` is always null here).",
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: itemAttrs},
+			},
+		},
+	}
+}
+
+func (d *authenticationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *authenticationsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var cfg authenticationsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if len(cfg.Flags) > 1 && slices.ContainsFunc(cfg.Flags, func(f types.String) bool { return f.ValueString() == flagNone }) {
+		resp.Diagnostics.AddAttributeError(path.Root("flags"), "Invalid flags",
+			`flags: "none" selects items that were never flagged and cannot be combined with "flagged" or "resolved". Use ["none"] alone, or leave flags out to get every item.`)
+	}
+	after, errA := time.Parse(time.RFC3339, cfg.CreatedAfter.ValueString())
+	before, errB := time.Parse(time.RFC3339, cfg.CreatedBefore.ValueString())
+	if errA == nil && errB == nil && !after.Before(before) {
+		resp.Diagnostics.AddAttributeError(path.Root("created_before"), "Empty time range",
+			fmt.Sprintf("created_before (%s) must be later than created_after (%s).", cfg.CreatedBefore.ValueString(), cfg.CreatedAfter.ValueString()))
+	}
+}
+
+// filters maps the typed attributes onto the contract's filters.
+func (m *authenticationsDataSourceModel) filters() []entrupy.Filter {
+	var out []entrupy.Filter
+	add := func(key string, vals []types.String) {
+		if len(vals) == 0 {
+			return
+		}
+		s := make([]string, len(vals))
+		for i, v := range vals {
+			s[i] = v.ValueString()
+		}
+		if key == entrupy.FilterFlag && len(s) == 1 && s[0] == flagNone {
+			out = append(out, entrupy.IsNull(key))
+			return
+		}
+		out = append(out, entrupy.AnyOf(key, s...))
+	}
+	add(entrupy.FilterUsername, m.Usernames)
+	add(entrupy.FilterCustomerItemID, m.CustomerItemIDs)
+	add(entrupy.FilterBrand, m.Brands)
+	add(entrupy.FilterResult, m.Results)
+	add(entrupy.FilterFlag, m.Flags)
+	add(entrupy.FilterProductCategory, m.ProductCategories)
+	var gte, lt *int64
+	if t, err := time.Parse(time.RFC3339, m.CreatedAfter.ValueString()); err == nil {
+		e := t.Unix()
+		gte = &e
+	}
+	if t, err := time.Parse(time.RFC3339, m.CreatedBefore.ValueString()); err == nil {
+		e := t.Unix()
+		lt = &e
+	}
+	if gte != nil || lt != nil {
+		out = append(out, entrupy.EpochRange(gte, lt))
+	}
+	return out
+}
+
+func (d *authenticationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg authenticationsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit := defaultMaxItems
+	if !cfg.MaxItems.IsNull() {
+		limit = int(cfg.MaxItems.ValueInt64())
+	}
+	res, err := d.data.client.Authentications.SearchAll(ctx, cfg.filters(), limit)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot search authentications", err)
+		return
+	}
+	if res.Truncated {
+		resp.Diagnostics.AddAttributeWarning(path.Root("max_items"), "Search results were cut",
+			fmt.Sprintf("%d authentications match, but only the newest %d were read (max_items = %d). Narrow the filters or raise max_items to read them all.", res.Total, len(res.Items), limit))
+	}
+	cfg.TotalCount = types.Int64Value(int64(res.Total))
+	cfg.IDs = make([]types.String, len(res.Items))
+	cfg.Items = make([]searchItemModel, len(res.Items))
+	for i := range res.Items {
+		it := &res.Items[i]
+		cfg.IDs[i] = types.StringValue(it.EntrupyID)
+		cfg.Items[i] = searchItemModel{EntrupyID: cfg.IDs[i], ItemModel: flattenItem(it)}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// rfc3339Validator checks a timestamp such as 2026-05-01T00:00:00Z.
+type rfc3339Validator struct{}
+
+func (rfc3339Validator) Description(context.Context) string {
+	return "must be an RFC 3339 timestamp such as 2026-05-01T00:00:00Z"
+}
+
+func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
+			fmt.Sprintf("%s: %q is not an RFC 3339 timestamp; use a form such as 2026-05-01T00:00:00Z or 2026-05-01T09:00:00+09:00.", req.Path, req.ConfigValue.ValueString()))
+	}
+}

@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+// matching returns the built-in items that satisfy pred, newest first.
+func matching(pred func(entrupy.Item) bool) []entrupy.Item {
+	var out []entrupy.Item
+	for _, it := range emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications {
+		if pred(it) {
+			out = append(out, it)
+		}
+	}
+	slices.SortFunc(out, func(a, b entrupy.Item) int {
+		if a.Timestamp.Epoch != b.Timestamp.Epoch {
+			return int(b.Timestamp.Epoch - a.Timestamp.Epoch)
+		}
+		return strings.Compare(b.EntrupyID, a.EntrupyID)
+	})
+	return out
+}
+
+func TestAccAuthenticationsDataSource_filters(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	user := "Acme-" + emulator.SeedUsers[0]
+	authenticByUser := matching(func(it entrupy.Item) bool {
+		return it.Owner.User.Username == user && it.Status.Result.ID == "authentic"
+	})
+	luxNike := matching(func(it entrupy.Item) bool {
+		return (it.Properties.Brand.ID == "hermes" || it.Properties.Brand.ID == "nike") && category(it) == "sneakers"
+	})
+	unflagged := matching(func(it entrupy.Item) bool { return it.Status.Flag == nil })
+	mid := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications[40].Timestamp.Epoch
+	after := time.Unix(mid, 0).UTC().Format(time.RFC3339)
+	before := time.Unix(mid+10*24*3600, 0).UTC().Format(time.RFC3339)
+	window := matching(func(it entrupy.Item) bool {
+		return it.Timestamp.Epoch >= mid && it.Timestamp.Epoch < mid+10*24*3600 && slices.Contains([]string{"invalid", "unidentified"}, it.Status.Result.ID)
+	})
+	skus := matching(func(it entrupy.Item) bool {
+		c := it.TextFields.CustomerItemID
+		return c != nil && (*c == "SKU-01000" || *c == "SKU-01002")
+	})
+	p := tfjsonpath.New[string]
+	count := func(addr string, want []entrupy.Item) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr, p("total_count"), knownvalue.Int64Exact(int64(len(want))))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "entrupy_authentications" "by_user" {
+  usernames = [%q]
+  results   = ["authentic"]
+}
+data "entrupy_authentications" "sneakers" {
+  brands             = ["hermes", "nike"]
+  product_categories = ["sneakers"]
+}
+data "entrupy_authentications" "unflagged" {
+  flags = ["none"]
+}
+data "entrupy_authentications" "window" {
+  created_after  = %q
+  created_before = %q
+  results        = ["invalid", "unidentified"]
+}
+data "entrupy_authentications" "skus" {
+  customer_item_ids = ["SKU-01000", "SKU-01002"]
+}
+data "entrupy_authentications" "none" {
+  usernames = ["Acme-nobody-at-all"]
+}
+`, user, after, before),
+			ConfigStateChecks: []statecheck.StateCheck{
+				count("data.entrupy_authentications.by_user", authenticByUser),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.by_user", p("ids").AtSliceIndex(0), knownvalue.StringExact(authenticByUser[0].EntrupyID)),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.by_user", p("items").AtSliceIndex(0).AtMapKey("certificate").AtMapKey("certificate_id"), knownvalue.StringExact("C-"+authenticByUser[0].EntrupyID)),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.by_user", p("items").AtSliceIndex(0).AtMapKey("owner").AtMapKey("username"), knownvalue.StringExact(user)),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.by_user", p("items").AtSliceIndex(0).AtMapKey("images"), knownvalue.Null()),
+				count("data.entrupy_authentications.sneakers", luxNike),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.sneakers", p("items").AtSliceIndex(0).AtMapKey("properties").AtMapKey("material"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.sneakers", p("items").AtSliceIndex(0).AtMapKey("text_fields").AtMapKey("us_size"), knownvalue.StringExact(*luxNike[0].TextFields.USSize)),
+				count("data.entrupy_authentications.unflagged", unflagged),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.unflagged", p("items").AtSliceIndex(0).AtMapKey("status").AtMapKey("flag"), knownvalue.Null()),
+				count("data.entrupy_authentications.window", window),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.window", p("items").AtSliceIndex(0).AtMapKey("certificate"), knownvalue.Null()),
+				count("data.entrupy_authentications.skus", skus),
+				count("data.entrupy_authentications.none", nil),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.none", p("items"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+	if len(authenticByUser) == 0 || len(luxNike) == 0 || len(window) == 0 || len(skus) < 2 {
+		t.Fatalf("the seed does not exercise the filters: %d %d %d %d", len(authenticByUser), len(luxNike), len(window), len(skus))
+	}
+}
+
+// TestAccAuthenticationsDataSource_paging: 130 matches are read in 6
+// requests; max_items = 40 reads 40 in 2 requests and warns.
+func TestAccAuthenticationsDataSource_paging(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{Seed: emulator.GenerateSeed(130, 11, emulator.DefaultOrganization)})
+	head := `
+terraform {
+  required_providers {
+    entrupy = { source = "entrupy/entrupy" }
+  }
+}
+provider "entrupy" {
+  requests_per_second = 0
+}
+`
+	run := newCLIRun(t, emu, head+`
+data "entrupy_authentications" "all" {}
+output "count" { value = length(data.entrupy_authentications.all.ids) }
+output "total" { value = data.entrupy_authentications.all.total_count }
+`)
+	emu.ResetCounts()
+	out := run.terraform(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	if n := emu.Count("POST /v2/search/authentications"); n != 6 {
+		t.Errorf("130 items took %d search requests, want 6", n)
+	}
+	if !strings.Contains(out, "count = 130") || !strings.Contains(out, "total = 130") || strings.Contains(out, "Warning: Search results were cut") {
+		t.Errorf("apply output:\n%s", out)
+	}
+
+	if err := os.WriteFile(filepath.Join(run.dir, "main.tf"), []byte(head+`
+data "entrupy_authentications" "cut" { max_items = 40 }
+output "count" { value = length(data.entrupy_authentications.cut.items) }
+output "total" { value = data.entrupy_authentications.cut.total_count }
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	emu.ResetCounts()
+	out = run.terraform(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	if n := emu.Count("POST /v2/search/authentications"); n != 2 {
+		t.Errorf("max_items = 40 took %d search requests, want 2", n)
+	}
+	if !strings.Contains(out, "count = 40") || !strings.Contains(out, "total = 130") || !strings.Contains(out, "Warning: Search results were cut") || !strings.Contains(out, "130 authentications match, but only the newest 40 were read") {
+		t.Errorf("apply output:\n%s", out)
+	}
+}
+
+func TestAccAuthenticationsDataSource_invalid(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	for _, tc := range []struct{ name, body, want string }{
+		{"brand", `brands = ["gucci", "rolex"]`, `brands\[1\].*value must be one of:.*"hermes".*"chanel".*"essentials".*got: "rolex"`},
+		{"result", `results = ["fake"]`, `results\[0\].*value must be one of:.*"authentic".*"no_match".*got: "fake"`},
+		{"category", `product_categories = ["watches"]`, `product_categories\[0\].*value must be one of:.*"luxury".*"sneakers".*"apparel"`},
+		{"flag", `flags = ["escalated"]`, `flags\[0\].*value must be one of:.*"flagged".*"resolved".*"none"`},
+		{"none with others", `flags = ["none", "flagged"]`, `Invalid flags.*"none" selects items that were never flagged`},
+		{"timestamp", `created_after = "yesterday"`, `created_after: "yesterday" is not an RFC 3339 timestamp`},
+		{"empty range", "created_after = \"2026-05-01T00:00:00Z\"\n  created_before = \"2026-04-01T00:00:00Z\"", `Empty time range.*created_before`},
+		{"max_items", `max_items = 0`, `max_items.*between 1 and 100000`},
+		{"empty list", `usernames = []`, `usernames.*at least 1`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      emu.providerBlock() + "data \"entrupy_authentications\" \"x\" {\n  " + tc.body + "\n}\n",
+					ExpectError: expectError(tc.want),
+				}},
+			})
+		})
+	}
+}

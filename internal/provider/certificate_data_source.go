@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+var _ datasource.DataSourceWithConfigure = (*certificateDataSource)(nil)
+
+// NewCertificateDataSource is the entrupy_certificate data source.
+func NewCertificateDataSource() datasource.DataSource { return &certificateDataSource{} }
+
+type certificateDataSource struct{ data *providerData }
+
+type holderModel struct {
+	Username types.String `tfsdk:"username"`
+	Name     types.String `tfsdk:"name"`
+}
+
+type transferModel struct {
+	TransferID     types.String `tfsdk:"transfer_id"`
+	Status         types.String `tfsdk:"status"`
+	RecipientEmail types.String `tfsdk:"recipient_email"`
+	InitiatedAt    types.String `tfsdk:"initiated_at"`
+}
+
+type certificateDataSourceModel struct {
+	CertificateID   types.String    `tfsdk:"certificate_id"`
+	EntrupyID       types.String    `tfsdk:"entrupy_id"`
+	Site            types.String    `tfsdk:"site"`
+	Preview         types.String    `tfsdk:"preview"`
+	AuthenticatedAt types.String    `tfsdk:"authenticated_at"`
+	Brand           *idDisplayModel `tfsdk:"brand"`
+	DateCode        types.String    `tfsdk:"date_code"`
+	StyleCode       types.String    `tfsdk:"style_code"`
+	SerialNumber    types.String    `tfsdk:"serial_number"`
+	CustomerItemID  types.String    `tfsdk:"customer_item_id"`
+	Photos          []types.String  `tfsdk:"photos"`
+	Holder          *holderModel    `tfsdk:"holder"`
+	Transfer        *transferModel  `tfsdk:"transfer"`
+}
+
+func (d *certificateDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_certificate"
+}
+
+func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	oneOf := []validator.String{
+		stringvalidator.LengthAtLeast(1),
+		stringvalidator.ExactlyOneOf(path.MatchRoot("certificate_id"), path.MatchRoot("entrupy_id")),
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the Entrupy certificate of an authentic item, with its current holder and transfer status. Only items whose result is `authentic` have a certificate.",
+		Attributes: map[string]schema.Attribute{
+			"certificate_id": schema.StringAttribute{
+				MarkdownDescription: "Certificate ID to read. Exactly one of `certificate_id` and `entrupy_id` must be set.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          oneOf,
+			},
+			"entrupy_id": schema.StringAttribute{
+				MarkdownDescription: "Entrupy ID of the authentication whose certificate to read.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          oneOf[:1],
+			},
+			"site":             computedString("URL of the certificate web page. Opaque: Entrupy may change it."),
+			"preview":          computedString("URL of an image of the certificate. Opaque: Entrupy may change it."),
+			"authenticated_at": computedString("Date of authentication (RFC 3339)."),
+			"brand":            idDisplayAttribute("The item's brand.", "brand"),
+			"date_code":        computedString("The item's date code, if any."),
+			"style_code":       computedString("The item's style code, if any."),
+			"serial_number":    computedString("The item's serial number, if any."),
+			"customer_item_id": computedString("Your item identifier; null when hidden (Entrupy hides it unless enabled for the user or account)."),
+			"photos": schema.ListAttribute{
+				MarkdownDescription: "URLs of the item's photos on the certificate.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+			"holder": schema.SingleNestedAttribute{
+				MarkdownDescription: "Who holds the certificate now: the authenticator, or the buyer it was transferred to.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"username": computedString("Entrupy username of the holder; null when the holder has no Entrupy account (a buyer)."),
+					"name":     computedString("Holder's name."),
+				},
+			},
+			"transfer": schema.SingleNestedAttribute{
+				MarkdownDescription: "The latest transfer of the certificate to a buyer; null if it was never transferred.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"transfer_id":     computedString("Transfer ID."),
+					"status":          computedString("`pending`, `accepted` or `cancelled`."),
+					"recipient_email": computedString("Email address the transfer was sent to."),
+					"initiated_at":    computedString("When the transfer was started (RFC 3339)."),
+				},
+			},
+		},
+	}
+}
+
+func (d *certificateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg certificateDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := d.data.client
+	certID := cfg.CertificateID.ValueString()
+	if id := cfg.EntrupyID.ValueString(); id != "" {
+		it, err := c.Authentications.Get(ctx, id, nil)
+		if entrupy.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("entrupy_id"), "Authentication not found",
+				fmt.Sprintf("Entrupy has no authentication with entrupy_id %q visible to this API token.", id))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot read authentication "+id, err)
+			return
+		}
+		if it.Certificate == nil {
+			resp.Diagnostics.AddAttributeError(path.Root("entrupy_id"), "Authentication has no certificate",
+				fmt.Sprintf("Authentication %q has result %q (%s, final: %t). Entrupy issues certificates only for authentic items.",
+					id, it.Status.Result.ID, it.Status.Result.Display, it.Status.Result.Final))
+			return
+		}
+		certID = it.Certificate.CertificateID
+	}
+	cert, err := c.Certificates.Get(ctx, certID)
+	if entrupy.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("certificate_id"), "Certificate not found",
+			fmt.Sprintf("Entrupy has no certificate %q visible to this API token.", certID))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read certificate "+certID, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, flattenCertificate(cert))...)
+}
+
+func flattenCertificate(c *entrupy.Certificate) certificateDataSourceModel {
+	m := certificateDataSourceModel{
+		CertificateID:   types.StringValue(c.CertificateID),
+		EntrupyID:       types.StringValue(c.EntrupyID),
+		Site:            types.StringValue(c.Site),
+		Preview:         types.StringValue(c.Preview),
+		AuthenticatedAt: types.StringValue(c.AuthenticatedAt),
+		Brand:           idDisplay(&c.Brand),
+		DateCode:        types.StringPointerValue(c.DateCode),
+		StyleCode:       types.StringPointerValue(c.StyleCode),
+		SerialNumber:    types.StringPointerValue(c.SerialNumber),
+		CustomerItemID:  types.StringPointerValue(c.CustomerItemID),
+		Photos:          make([]types.String, len(c.Photos)),
+		Holder:          &holderModel{Username: types.StringValue(c.Holder.Username), Name: types.StringValue(c.Holder.Name)},
+	}
+	if c.Holder.Username == "" {
+		m.Holder.Username = types.StringNull()
+	}
+	for i, p := range c.Photos {
+		m.Photos[i] = types.StringValue(p)
+	}
+	if t := c.Transfer; t != nil {
+		m.Transfer = &transferModel{
+			TransferID: types.StringValue(t.TransferID), Status: types.StringValue(t.Status),
+			RecipientEmail: types.StringValue(t.RecipientEmail), InitiatedAt: types.StringValue(t.InitiatedAt),
+		}
+	}
+	return m
+}

@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+// seedCertificate returns the first built-in certificate record that
+// satisfies pred, with its item.
+func seedCertificate(t *testing.T, pred func(emulator.CertificateRecord, entrupy.Item) bool) (emulator.CertificateRecord, entrupy.Item) {
+	t.Helper()
+	seed := emulator.BuiltinSeed(emulator.DefaultOrganization)
+	items := map[string]entrupy.Item{}
+	for _, it := range seed.Authentications {
+		items[it.EntrupyID] = it
+	}
+	for _, c := range seed.Certificates {
+		if pred(c, items[c.EntrupyID]) {
+			return c, items[c.EntrupyID]
+		}
+	}
+	t.Fatal("no built-in certificate matches")
+	return emulator.CertificateRecord{}, entrupy.Item{}
+}
+
+func TestAccCertificateDataSource(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	hidden, hiddenItem := seedCertificate(t, func(c emulator.CertificateRecord, it entrupy.Item) bool {
+		return c.HideCustomerItemID && len(c.Transfers) == 0 && category(it) == "luxury" && it.TextFields.CustomerItemID != nil
+	})
+	shown, shownItem := seedCertificate(t, func(c emulator.CertificateRecord, it entrupy.Item) bool {
+		return !c.HideCustomerItemID && it.TextFields.CustomerItemID != nil && category(it) == "sneakers"
+	})
+	moved, movedItem := seedCertificate(t, func(c emulator.CertificateRecord, _ entrupy.Item) bool {
+		return len(c.Transfers) == 1 && c.Transfers[0].Status == entrupy.TransferAccepted
+	})
+	pending, _ := seedCertificate(t, func(c emulator.CertificateRecord, _ entrupy.Item) bool {
+		return len(c.Transfers) == 1 && c.Transfers[0].Status == entrupy.TransferPending
+	})
+	p := tfjsonpath.New[string]
+	h, s, m, pe := "data.entrupy_certificate.hidden", "data.entrupy_certificate.shown", "data.entrupy_certificate.moved", "data.entrupy_certificate.pending"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+data "entrupy_certificate" "hidden" { certificate_id = %q }
+data "entrupy_certificate" "shown" { entrupy_id = %q }
+data "entrupy_certificate" "moved" { certificate_id = %q }
+data "entrupy_certificate" "pending" { certificate_id = %q }
+`, hidden.CertificateID, shownItem.EntrupyID, moved.CertificateID, pending.CertificateID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(h, p("entrupy_id"), knownvalue.StringExact(hiddenItem.EntrupyID)),
+				statecheck.ExpectKnownValue(h, p("customer_item_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(h, p("date_code"), knownvalue.StringExact(*hiddenItem.TextFields.Identifier)),
+				statecheck.ExpectKnownValue(h, p("brand").AtMapKey("id"), knownvalue.StringExact(hiddenItem.Properties.Brand.ID)),
+				statecheck.ExpectKnownValue(h, p("authenticated_at"), knownvalue.StringExact(hiddenItem.Timestamp.Display)),
+				statecheck.ExpectKnownValue(h, p("site"), knownvalue.StringExact("https://cert.entrupy.com/"+hiddenItem.EntrupyID)),
+				statecheck.ExpectKnownValue(h, p("photos"), knownvalue.ListSizeExact(len(hidden.Photos))),
+				statecheck.ExpectKnownValue(h, p("holder"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"username": knownvalue.StringExact(hiddenItem.Owner.User.Username), "name": knownvalue.StringExact("Acme"),
+				})),
+				statecheck.ExpectKnownValue(h, p("transfer"), knownvalue.Null()),
+
+				statecheck.ExpectKnownValue(s, p("certificate_id"), knownvalue.StringExact(shown.CertificateID)),
+				statecheck.ExpectKnownValue(s, p("customer_item_id"), knownvalue.StringExact(*shownItem.TextFields.CustomerItemID)),
+				statecheck.ExpectKnownValue(s, p("date_code"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(s, p("style_code"), knownvalue.StringExact(*shownItem.TextFields.StyleCode)),
+
+				statecheck.ExpectKnownValue(m, p("holder"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"username": knownvalue.Null(), "name": knownvalue.StringExact(moved.Holder.Name),
+				})),
+				statecheck.ExpectKnownValue(m, p("transfer").AtMapKey("status"), knownvalue.StringExact("accepted")),
+				statecheck.ExpectKnownValue(m, p("transfer").AtMapKey("recipient_email"), knownvalue.StringExact(moved.Transfers[0].RecipientEmail)),
+				statecheck.ExpectKnownValue(m, p("entrupy_id"), knownvalue.StringExact(movedItem.EntrupyID)),
+				statecheck.ExpectKnownValue(pe, p("transfer").AtMapKey("status"), knownvalue.StringExact("pending")),
+			},
+		}},
+	})
+}
+
+func TestAccCertificateDataSource_errors(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	invalid := seedItem(t, func(it entrupy.Item) bool { return it.Status.Result.ID == "invalid" })
+	for _, tc := range []struct{ name, body, want string }{
+		{"not authentic", fmt.Sprintf(`entrupy_id = %q`, invalid.EntrupyID), fmt.Sprintf(`Authentication has no certificate.*%q has result "invalid" \(Invalid, final: true\).*only for authentic items`, invalid.EntrupyID)},
+		{"unknown certificate", `certificate_id = "C-NOPE"`, `Certificate not found.*"C-NOPE"`},
+		{"unknown item", `entrupy_id = "NOPE1234"`, `Authentication not found.*"NOPE1234"`},
+		{"neither", ``, `Invalid Attribute Combination.*certificate_id.*entrupy_id`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      emu.providerBlock() + "data \"entrupy_certificate\" \"x\" {\n  " + tc.body + "\n}\n",
+					ExpectError: expectError(tc.want),
+				}},
+			})
+		})
+	}
+}
