@@ -63,6 +63,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		rateLimit  = fs.Float64("rate-limit", 0, "server-side limit in requests/second (0 = off); over it the answer is 429 with Retry-After")
 		rateBurst  = fs.Int("rate-burst", 0, "burst of the server-side limit (default: the rate rounded up)")
 		latency    = fs.Duration("latency", 0, "latency added to every request, e.g. 20ms")
+		respDelay  = fs.Duration("response-delay", 0, "delay of every answer after the request's change is committed")
 		spikeRate  = fs.Float64("latency-spike-rate", 0, "probability (0..1) that a request waits -latency-spike more")
 		spike      = fs.Duration("latency-spike", 200*time.Millisecond, "length of a latency spike")
 		fault5xx   = fs.Float64("fault-5xx", 0, "probability (0..1) of answering 500")
@@ -84,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	opts := emulator.Options{
 		Token: *token, Organization: *org, StateFile: *stateFile, NoSeed: *noSeed,
 		RateLimit: *rateLimit, RateBurst: *rateBurst,
-		Latency: *latency, LatencySpikeRate: *spikeRate, LatencySpike: *spike,
+		Latency: *latency, LatencySpikeRate: *spikeRate, LatencySpike: *spike, ResponseDelay: *respDelay,
 		FaultRate5xx: *fault5xx, FaultRateReset: *faultReset, FaultRate429: *fault429,
 		AfterCommitShare: *afterShare, FaultSeed: *faultSeed,
 		DeliveryAttempts: *attempts, DeliveryBackoff: *backoff,

@@ -68,6 +68,9 @@ type Options struct {
 	Latency          time.Duration
 	LatencySpikeRate float64
 	LatencySpike     time.Duration
+	// ResponseDelay holds every answer back after the request's change was
+	// committed: the window in which an interrupted client loses the answer.
+	ResponseDelay time.Duration
 
 	// Fault rates, each a probability per API request: a 500 answer, a reset
 	// connection, a spurious 429 (Retry-After: 1). AfterCommitShare of the
@@ -348,6 +351,9 @@ func (s *Server) pipeline(pattern string, kind int, h handlerFunc) http.Handler 
 		}
 		s.mu.Unlock()
 
+		if s.opts.ResponseDelay > 0 {
+			time.Sleep(s.opts.ResponseDelay) // committed; the client waits
+		}
 		if fault.after() {
 			s.fail(w, fault)
 			return

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -23,6 +24,22 @@ func configuredData(v any, diags *diag.Diagnostics) *providerData {
 		return nil
 	}
 	return d
+}
+
+// createGrace bounds how long a create may run on after Terraform asked the
+// provider to stop.
+const createGrace = 5 * time.Minute
+
+// createContext shields a create from Terraform's stop (the first Ctrl-C
+// cancels every in-flight request's context). A create abandoned after
+// Entrupy committed it would leave an object that is not in state, and the
+// next apply would make a duplicate; carried to its outcome, the object is
+// recorded. A create not yet started when the stop arrives is not started.
+func createContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() != nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), createGrace)
 }
 
 // stringSet reads a set of strings.

@@ -161,7 +161,9 @@ func (r *integrationUserResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	uid := plan.UniqueUserID.ValueString()
-	u, err := r.data.client.Users.Create(ctx, entrupy.CreateUserRequest{
+	cctx, cancel := createContext(ctx)
+	defer cancel()
+	u, err := r.data.client.Users.Create(cctx, entrupy.CreateUserRequest{
 		UniqueUserID: uid, Email: plan.Email.ValueString(),
 		FirstName: plan.FirstName.ValueString(), LastName: plan.LastName.ValueString(),
 	})

@@ -2,10 +2,13 @@ package provider
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,18 +54,58 @@ func newCLIRun(t *testing.T, emu *testEmulator, config string) *cliRun {
 	return &cliRun{t: t, dir: work, env: env}
 }
 
-// terraform runs one command and returns everything it printed.
-func (c *cliRun) terraform(extraEnv []string, args ...string) string {
-	c.t.Helper()
+// command prepares one terraform command; its output goes to out.
+func (c *cliRun) command(out *bytes.Buffer, extraEnv []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(append([]string{}, c.env...), extraEnv...)
+	cmd.Stdout, cmd.Stderr = out, out
+	return cmd
+}
+
+// terraform runs one command and returns everything it printed.
+func (c *cliRun) terraform(extraEnv []string, args ...string) string {
+	c.t.Helper()
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
+	if err := c.command(&out, extraEnv, args...).Run(); err != nil {
 		c.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
 	return out.String()
+}
+
+// stateIDs returns the ids of the instances of a resource type in the
+// working directory's state file.
+func (c *cliRun) stateIDs(resourceType string) []string {
+	c.t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.dir, "terraform.tfstate"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var st struct {
+		Resources []struct {
+			Mode, Type string
+			Instances  []struct {
+				Attributes map[string]any `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		c.t.Fatalf("state file: %v", err)
+	}
+	var ids []string
+	for _, r := range st.Resources {
+		if r.Mode != "managed" || r.Type != resourceType {
+			continue
+		}
+		for _, in := range r.Instances {
+			ids = append(ids, fmt.Sprint(in.Attributes["id"]))
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // TestAccWebhook_secretsNeverLeak: with TF_LOG=TRACE, neither the API token

@@ -214,7 +214,9 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	enabled := plan.Enabled.ValueBool()
-	wh, err := r.data.client.Webhooks.Create(ctx, entrupy.CreateWebhookRequest{
+	cctx, cancel := createContext(ctx)
+	defer cancel()
+	wh, err := r.data.client.Webhooks.Create(cctx, entrupy.CreateWebhookRequest{
 		URL: plan.URL.ValueString(), SecretKey: secret, Events: events,
 		Description: plan.Description.ValueString(), Enabled: &enabled,
 		Username: plan.Username.ValueString(), APIVersion: plan.APIVersion.ValueString(),
