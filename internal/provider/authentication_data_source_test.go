@@ -142,18 +142,6 @@ func TestAccAuthenticationDataSource_missing(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Authentication not found.*customer_item_id\s+"SKU-NONE"`),
 			},
 			{
-				Config:      emu.providerBlock() + `data "entrupy_authentication" "x" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*entrupy_id.*customer_item_id`),
-			},
-			{
-				Config: emu.providerBlock() + `
-data "entrupy_authentication" "x" {
-  entrupy_id       = "A"
-  customer_item_id = "B"
-}`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
-			},
-			{
 				Config: emu.providerBlock() + `
 data "entrupy_authentication" "x" {
   entrupy_id    = "NOSUCHID"

@@ -154,28 +154,3 @@ output "total" { value = data.entrupy_authentications.cut.total_count }
 		t.Errorf("apply output:\n%s", out)
 	}
 }
-
-func TestAccAuthenticationsDataSource_invalid(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	for _, tc := range []struct{ name, body, want string }{
-		{"brand", `brands = ["gucci", "rolex"]`, `brands\[1\].*value must be one of:.*"hermes".*"chanel".*"essentials".*got: "rolex"`},
-		{"result", `results = ["fake"]`, `results\[0\].*value must be one of:.*"authentic".*"no_match".*got: "fake"`},
-		{"category", `product_categories = ["watches"]`, `product_categories\[0\].*value must be one of:.*"luxury".*"sneakers".*"apparel"`},
-		{"flag", `flags = ["escalated"]`, `flags\[0\].*value must be one of:.*"flagged".*"resolved".*"none"`},
-		{"none with others", `flags = ["none", "flagged"]`, `Invalid flags.*"none" selects items that were never flagged`},
-		{"timestamp", `created_after = "yesterday"`, `created_after: "yesterday" is not an RFC 3339 timestamp`},
-		{"empty range", "created_after = \"2026-05-01T00:00:00Z\"\n  created_before = \"2026-04-01T00:00:00Z\"", `Empty time range.*created_before`},
-		{"max_items", `max_items = 0`, `max_items.*between 1 and 100000`},
-		{"empty list", `usernames = []`, `usernames.*at least 1`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      emu.providerBlock() + "data \"entrupy_authentications\" \"x\" {\n  " + tc.body + "\n}\n",
-					ExpectError: expectError(tc.want),
-				}},
-			})
-		})
-	}
-}

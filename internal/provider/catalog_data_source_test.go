@@ -19,10 +19,6 @@ func TestAccCatalogDataSource(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      emu.providerBlock() + `data "entrupy_catalog" "x" { product_category = "watches" }`,
-				ExpectError: expectError(`product_category.*value must be one of:.*"luxury".*"sneakers".*"apparel"`),
-			},
-			{
 				Config: emu.providerBlock() + `
 data "entrupy_catalog" "all" {}
 data "entrupy_catalog" "sneakers" { product_category = "sneakers" }

@@ -93,7 +93,6 @@ func TestAccCertificateDataSource_errors(t *testing.T) {
 		{"not authentic", fmt.Sprintf(`entrupy_id = %q`, invalid.EntrupyID), fmt.Sprintf(`Authentication has no certificate.*%q has result "invalid" \(Invalid, final: true\).*only for authentic items`, invalid.EntrupyID)},
 		{"unknown certificate", `certificate_id = "C-NOPE"`, `Certificate not found.*"C-NOPE"`},
 		{"unknown item", `entrupy_id = "NOPE1234"`, `Authentication not found.*"NOPE1234"`},
-		{"neither", ``, `Invalid Attribute Combination.*certificate_id.*entrupy_id`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{

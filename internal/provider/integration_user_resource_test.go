@@ -144,27 +144,6 @@ func TestAccIntegrationUser_existsAlready(t *testing.T) {
 	})
 }
 
-func TestAccIntegrationUser_invalidConfig(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	for _, tc := range []struct{ name, uid, email, want string }{
-		{"7 chars", "abcdefg", "a@example.com", `unique_user_id.*must be 8 to 40 characters`},
-		{"41 chars", strings.Repeat("a", 41), "a@example.com", `unique_user_id.*must be 8 to 40 characters`},
-		{"space", "has space", "a@example.com", `unique_user_id.*must be 8 to 40 characters`},
-		{"email", "valid-user-1", "not-an-email", `email.*must be an email address`},
-		{"email with space", "valid-user-1", "a b@example.com", `email.*must be an email address`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      userConfig(emu, fmt.Sprintf("  unique_user_id = %q\n  email = %q", tc.uid, tc.email)),
-					ExpectError: regexp.MustCompile("(?s)Invalid Attribute Value Match.*" + tc.want),
-				}},
-			})
-		})
-	}
-}
-
 func TestAccIntegrationUser_dataSources(t *testing.T) {
 	emu := newTestEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{

@@ -202,33 +202,14 @@ func TestConfigure(t *testing.T) {
 	}
 }
 
-func TestAccProvider_validation(t *testing.T) {
+// TestAccProvider_wrongToken: a rejected token fails with a diagnostic
+// about the 401 (TestConfigure checks the token is not printed).
+func TestAccProvider_wrongToken(t *testing.T) {
 	emu := newTestEmulator(t, emulator.Options{})
-	ds := `data "entrupy_authentication" "x" { entrupy_id = "X" }`
-	for _, tc := range []struct{ attr, want string }{
-		{`base_url = "http://api.example.com"`, `base_url: "http://api.example.com" uses plain http`},
-		{`base_url = "ftp://api.example.com"`, `scheme "ftp" is not supported`},
-		{`accept_language = "fr"`, `accept_language.*value must be one of.*"en".*"ja"`},
-		{`max_retries = 11`, `max_retries.*between 0 and 10`},
-		{`requests_per_second = -1`, `requests_per_second.*between 0`},
-		{`request_timeout = "soon"`, `request_timeout: "soon" is not a positive duration`},
-		{`api_version = "v2"`, `api_version.*must be a version`},
-	} {
-		t.Run(tc.attr, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("provider \"entrupy\" {\n  api_token = %q\n  %s\n}\n%s", testToken, tc.attr, ds),
-					ExpectError: expectError(tc.want),
-				}},
-			})
-		})
-	}
-	// A wrong token fails with a diagnostic about the 401, not printing it.
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      strings.Replace(emu.providerBlock(), testToken, "not-the-token", 1) + ds,
+			Config:      strings.Replace(emu.providerBlock(), testToken, "not-the-token", 1) + `data "entrupy_authentication" "x" { entrupy_id = "X" }`,
 			ExpectError: regexp.MustCompile(`Entrupy rejected the API token \(401 Unauthorized\)`),
 		}},
 	})

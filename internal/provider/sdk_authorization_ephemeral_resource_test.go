@@ -33,20 +33,6 @@ func TestAccSDKAuthorization_echo(t *testing.T) {
 				Config: emu.providerBlock() + `
 ephemeral "entrupy_sdk_authorization" "device" {
   sdk_authorization_request = "device-request-abc"
-  unique_user_id            = "short"
-  email                     = "echo@example.com"
-}
-provider "echo" {
-  data = ephemeral.entrupy_sdk_authorization.device
-}
-resource "echo" "result" {}
-`,
-				ExpectError: expectError(`unique_user_id.*must be 8 to 40 characters`),
-			},
-			{
-				Config: emu.providerBlock() + `
-ephemeral "entrupy_sdk_authorization" "device" {
-  sdk_authorization_request = "device-request-abc"
   unique_user_id            = "echo-user-01"
   email                     = "echo@example.com"
   first_name                = "Echo"
