@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -270,10 +271,11 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			}
 		}
 		start := time.Now()
-		status, body, resp, err := c.send(ctx, req, payload, key)
+		status, body, resp, sent, err := c.send(ctx, req, payload, key)
 		fields := map[string]any{
 			"method": req.method, "path": req.path, "attempt": attempt,
-			"duration_ms": time.Since(start).Milliseconds(),
+			"duration_ms":     time.Since(start).Milliseconds(),
+			"request_headers": redactHeaders(sent),
 		}
 		if key != "" {
 			fields["idempotency_key"] = key
@@ -340,8 +342,35 @@ func (c *Client) backoff(attempt, status int, apiErr *APIError) (time.Duration, 
 	return d/2 + time.Duration(c.jitter()*float64(d/2)), true
 }
 
-// send makes one attempt and reads the whole response.
-func (c *Client) send(ctx context.Context, req request, payload []byte, key string) (int, []byte, *http.Response, error) {
+// redactHeaders renders request headers for a debug log line, with the
+// Authorization value replaced. Bodies are never logged: they may carry
+// webhook secrets.
+func redactHeaders(h http.Header) string {
+	if h == nil {
+		return ""
+	}
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, name := range names {
+		v := strings.Join(h[name], ",")
+		if name == HeaderAuthorization {
+			v = AuthScheme + " <redacted>"
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(name + ": " + v)
+	}
+	return b.String()
+}
+
+// send makes one attempt and reads the whole response; it also returns the
+// headers it sent (for the log line).
+func (c *Client) send(ctx context.Context, req request, payload []byte, key string) (int, []byte, *http.Response, http.Header, error) {
 	if c.requestTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.requestTimeout)
@@ -358,7 +387,7 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, key stri
 	}
 	hreq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, nil, err
 	}
 	hreq.Header.Set(HeaderAuthorization, AuthScheme+" "+c.token)
 	hreq.Header.Set("Accept", "application/json")
@@ -379,15 +408,15 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, key stri
 	}
 	resp, err := c.httpClient.Do(hreq)
 	if err != nil {
-		return 0, nil, nil, scrubURLError(err)
+		return 0, nil, nil, hreq.Header, scrubURLError(err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
 		// The status arrived but the body did not: treat as a network error.
-		return 0, nil, nil, fmt.Errorf("reading %d response: %w", resp.StatusCode, err)
+		return 0, nil, nil, hreq.Header, fmt.Errorf("reading %d response: %w", resp.StatusCode, err)
 	}
-	return resp.StatusCode, b, resp, nil
+	return resp.StatusCode, b, resp, hreq.Header, nil
 }
 
 // scrubURLError drops the URL from a *url.Error: the operation and path are

@@ -679,6 +679,9 @@ func TestLoggerNeverSeesToken(t *testing.T) {
 	if len(lines) < 3 {
 		t.Fatalf("expected attempt and retry lines, got %v", lines)
 	}
+	if !strings.Contains(strings.Join(lines, "\n"), "Authorization: Token <redacted>") {
+		t.Fatalf("request headers are not logged redacted: %v", lines)
+	}
 	for _, l := range lines {
 		if strings.Contains(l, token) || strings.Contains(l, "webhook-secret-xyz") {
 			t.Fatalf("log line leaks a secret: %s", l)

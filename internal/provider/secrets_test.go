@@ -188,7 +188,7 @@ resource "entrupy_webhook" "copy" {
 
 	out := logs.String()
 	// The capture must hold the provider's own request logs, or it proves nothing.
-	for _, want := range []string{"Entrupy API request", "POST", "PATCH", "DELETE", "/v2/webhooks"} {
+	for _, want := range []string{"Entrupy API request", "POST", "PATCH", "DELETE", "/v2/webhooks", "Authorization: Token <redacted>", "Idempotency-Key: "} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("TRACE output lacks %q; the test would not see a leak", want)
 		}
