@@ -52,20 +52,27 @@ provider_installation {
 }
 EOF
 
-cp -R "$root/examples/demo" "$work/demo"
+mkdir -p "$work/examples"
+cp -R "$root/examples/demo" "$root/examples/modules" "$work/examples/"
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export ENTRUPY_BASE_URL="$base_url"
 export ENTRUPY_API_TOKEN="emulator-token"
+# The webhooks' signing secret: an ephemeral variable, kept out of plan and state.
+export TF_VAR_webhook_secret="demo-secret-$RANDOM$RANDOM"
 
-tf() { "$terraform" -chdir="$work/demo" "$@"; }
+tf() { "$terraform" -chdir="$work/examples/demo" "$@"; }
 
+echo "==> terraform get (local modules; providers come from dev_overrides)"
+tf get -no-color >/dev/null
 echo "==> terraform apply"
 # Show progress and the result; the outputs follow in full below.
 tf apply -auto-approve -input=false -no-color -compact-warnings >"$work/apply.log" 2>&1 || { cat "$work/apply.log" >&2; exit 1; }
 grep -E 'Read complete|Creation complete|Apply complete' "$work/apply.log" | sed 's/^/    /' 
 echo "==> Outputs"
-tf output -no-color
+echo
+tf output -raw summary
+echo
 echo "==> terraform destroy"
 tf destroy -auto-approve -input=false -no-color -compact-warnings >"$work/destroy.log" 2>&1 || { cat "$work/destroy.log" >&2; exit 1; }
 grep -E 'Destruction complete|Destroy complete' "$work/destroy.log" | sed 's/^/    /' 

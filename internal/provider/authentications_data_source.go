@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -122,21 +123,29 @@ func (d *authenticationsDataSource) Configure(_ context.Context, req datasource.
 	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
+// ValidateConfig runs with values that may still be unknown (fed by
+// resources), so it reads only the attributes it checks, as framework types.
 func (d *authenticationsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var cfg authenticationsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	var flags types.List
+	var createdAfter, createdBefore types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("flags"), &flags)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("created_after"), &createdAfter)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("created_before"), &createdBefore)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if len(cfg.Flags) > 1 && slices.ContainsFunc(cfg.Flags, func(f types.String) bool { return f.ValueString() == flagNone }) {
+	if !flags.IsUnknown() && len(flags.Elements()) > 1 && slices.ContainsFunc(flags.Elements(), func(v attr.Value) bool {
+		s, ok := v.(types.String)
+		return ok && s.ValueString() == flagNone
+	}) {
 		resp.Diagnostics.AddAttributeError(path.Root("flags"), "Invalid flags",
 			`flags: "none" selects items that were never flagged and cannot be combined with "flagged" or "resolved". Use ["none"] alone, or leave flags out to get every item.`)
 	}
-	after, errA := time.Parse(time.RFC3339, cfg.CreatedAfter.ValueString())
-	before, errB := time.Parse(time.RFC3339, cfg.CreatedBefore.ValueString())
+	after, errA := time.Parse(time.RFC3339, createdAfter.ValueString())
+	before, errB := time.Parse(time.RFC3339, createdBefore.ValueString())
 	if errA == nil && errB == nil && !after.Before(before) {
 		resp.Diagnostics.AddAttributeError(path.Root("created_before"), "Empty time range",
-			fmt.Sprintf("created_before (%s) must be later than created_after (%s).", cfg.CreatedBefore.ValueString(), cfg.CreatedAfter.ValueString()))
+			fmt.Sprintf("created_before (%s) must be later than created_after (%s).", createdBefore.ValueString(), createdAfter.ValueString()))
 	}
 }
 

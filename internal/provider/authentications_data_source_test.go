@@ -110,6 +110,44 @@ data "entrupy_authentications" "none" {
 	}
 }
 
+// TestAccAuthenticationsDataSource_unknownFilters: filters that are only
+// known after apply (a user's username) are validated and read correctly.
+func TestAccAuthenticationsDataSource_unknownFilters(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	uid := emulator.SeedUsers[1]
+	want := matching(func(it entrupy.Item) bool { return it.Owner.User.Username == "Acme-"+uid })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emu.providerBlock() + fmt.Sprintf(`
+resource "entrupy_integration_user" "store" {
+  unique_user_id = %q
+  email          = "store@example.com"
+}
+# Whole lists unknown at plan, and a list with an unknown element.
+resource "terraform_data" "flags" {
+  input = ["none"]
+}
+resource "terraform_data" "users" {
+  input = [entrupy_integration_user.store.username]
+}
+data "entrupy_authentications" "store" {
+  usernames = terraform_data.users.output
+  flags     = terraform_data.flags.output
+}
+data "entrupy_authentications" "element" {
+  usernames = [entrupy_integration_user.store.username]
+}
+`, uid),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.entrupy_authentications.store", tfjsonpath.New("total_count"),
+					knownvalue.Int64Exact(int64(len(slices.DeleteFunc(slices.Clone(want), func(it entrupy.Item) bool { return it.Status.Flag != nil }))))),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.element", tfjsonpath.New("total_count"), knownvalue.Int64Exact(int64(len(want)))),
+			},
+		}},
+	})
+}
+
 // TestAccAuthenticationsDataSource_paging: 130 matches are read in 6
 // requests; max_items = 40 reads 40 in 2 requests and warns.
 func TestAccAuthenticationsDataSource_paging(t *testing.T) {
