@@ -66,12 +66,12 @@ func run(ns, out, tf string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	bin := filepath.Join(dir, "bin")
 	fmt.Println("building the provider")
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-entrupy"), ".")
 	if b, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, b)
+		return fmt.Errorf("go build: %w\n%s", err, b)
 	}
 	rc := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/entrupy/entrupy\" = %q\n  }\n  direct {}\n}\n", bin), 0o600); err != nil {
@@ -158,7 +158,7 @@ resource "entrupy_webhook" "w" {
 		close(stop)
 		wg.Wait()
 		if err != nil {
-			return nil, fmt.Errorf("N=%d %s: %v\n%s", n, st.name, err, log.String())
+			return nil, fmt.Errorf("phase %s at N=%d: %w\n%s", st.name, n, err, log.String())
 		}
 		p := phase{n: n, name: st.name, wall: wall, perRes: map[string]float64{}, peakRSSKiB: peak}
 		for route, c := range emu.Counts() {
@@ -176,7 +176,7 @@ resource "entrupy_webhook" "w" {
 		out = append(out, p)
 	}
 	if inv := emu.Inventory(); len(inv.Webhooks) != 0 || len(inv.Users) != 0 {
-		return nil, fmt.Errorf("N=%d: %d webhooks and %d users left after destroy", n, len(inv.Webhooks), len(inv.Users))
+		return nil, fmt.Errorf("after destroy at N=%d: %d webhooks and %d users left", n, len(inv.Webhooks), len(inv.Users))
 	}
 	return out, nil
 }

@@ -76,7 +76,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		urlFile    = fs.String("url-file", "", "write the base URL to this file once listening (for scripts)")
 	)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, usageText)
+		_, _ = fmt.Fprint(stderr, usageText)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -114,7 +114,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "Entrupy emulator listening on %s\n  export ENTRUPY_BASE_URL=%s\n  export ENTRUPY_API_TOKEN=%s\n", base, base, *token)
+	if _, err := fmt.Fprintf(stdout, "Entrupy emulator listening on %s\n  export ENTRUPY_BASE_URL=%s\n  export ENTRUPY_API_TOKEN=%s\n", base, base, *token); err != nil {
+		return err
+	}
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -107,7 +107,7 @@ func (d *deliverer) deliver(webhookID, eventID, eventType string, body []byte) {
 			var resp *http.Response
 			if resp, err = d.client.Do(req); err == nil {
 				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-				resp.Body.Close()
+				_ = resp.Body.Close()
 				rec.Status = resp.StatusCode
 			}
 		}

@@ -259,7 +259,7 @@ func (c *call) decode(v any) *response {
 
 type handlerFunc func(c *call) response
 
-// route kinds
+// Route kinds.
 const (
 	readRoute   = iota // no change
 	changeRoute        // changes state: persisted

@@ -66,14 +66,24 @@ func (h *harness) do(method, path string, body any, headers ...string) answer {
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
 	a := answer{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
 	_ = json.Unmarshal(raw, &a.body)
 	return a
 }
 
 func (a answer) item() map[string]any { m, _ := a.body["item"].(map[string]any); return m }
+
+// as returns v as a T, failing the test when the answer has another shape.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	out, ok := v.(T)
+	if !ok {
+		t.Fatalf("answer has %T (%v) where %T was expected", v, v, out)
+	}
+	return out
+}
 
 func (h *harness) expectError(a answer, status int, code, field string) {
 	h.t.Helper()
@@ -177,7 +187,7 @@ func TestAuthenticationRoutes(t *testing.T) {
 	// Japanese display strings.
 	a = h.do("GET", "/v2/authentications/"+it.EntrupyID, nil, "Accept-Language", "ja")
 	brand, _ := entrupy.FindBrand(it.Properties.Brand.ID)
-	if got := a.item()["properties"].(map[string]any)["brand"].(map[string]any)["display"]; got != brand.Ja {
+	if got := as[map[string]any](t, as[map[string]any](t, a.item()["properties"])["brand"])["display"]; got != brand.Ja {
 		t.Fatalf("ja brand display %v, want %s", got, brand.Ja)
 	}
 
@@ -243,7 +253,7 @@ func TestSearchFilters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		a := h.do("POST", "/v2/search/authentications", map[string]any{"limit": 25, "filters": tc.filters})
-		if a.status != 200 || int(a.body["item_count"].(float64)) != tc.want || tc.want == 0 {
+		if a.status != 200 || int(as[float64](t, a.body["item_count"])) != tc.want || tc.want == 0 {
 			t.Errorf("%s: %d item_count %v, want %d (> 0)", tc.name, a.status, a.body["item_count"], tc.want)
 		}
 	}
@@ -258,13 +268,13 @@ func TestSearchFilters(t *testing.T) {
 
 	// Default limit 10, and pages chain to the end.
 	a := h.do("POST", "/v2/search/authentications", map[string]any{})
-	if items := a.body["items"].([]any); len(items) != entrupy.SearchDefaultLimit {
+	if items := as[[]any](t, a.body["items"]); len(items) != entrupy.SearchDefaultLimit {
 		t.Fatalf("default page has %d items", len(items))
 	}
 	seen, cursor := 0, ""
 	for pages := 0; ; pages++ {
 		a := h.do("POST", "/v2/search/authentications", map[string]any{"limit": 25, "cursor": cursor})
-		seen += len(a.body["items"].([]any))
+		seen += len(as[[]any](t, a.body["items"]))
 		next, _ := a.body["next_cursor"].(string)
 		if next == "" {
 			if a.body["next_cursor"] != nil {
@@ -300,7 +310,7 @@ func TestCertificates(t *testing.T) {
 		t.Fatalf("hidden certificate: %s", a.raw)
 	}
 	a = h.do("GET", "/v2/certificates/"+accepted.CertificateID, nil)
-	if tr := a.item()["transfer"].(map[string]any); tr["status"] != "accepted" || a.item()["holder"].(map[string]any)["name"] != accepted.Holder.Name {
+	if tr := as[map[string]any](t, a.item()["transfer"]); tr["status"] != "accepted" || as[map[string]any](t, a.item()["holder"])["name"] != accepted.Holder.Name {
 		t.Fatalf("transferred certificate: %s", a.raw)
 	}
 	h.expectError(h.do("GET", "/v2/certificates/C-NOPE", nil), 404, "not_found", "")
@@ -311,7 +321,7 @@ func TestCertificates(t *testing.T) {
 	if a.status != 201 || a.item()["status"] != "pending" {
 		t.Fatalf("create transfer: %s", a.raw)
 	}
-	tid := a.item()["transfer_id"].(string)
+	tid := as[string](t, a.item()["transfer_id"])
 	h.expectError(h.do("POST", path, map[string]any{"recipient_email": "c@example.com"}), 409, "conflict", "")
 	h.expectError(h.do("DELETE", path+"/tr_nope", nil), 404, "not_found", "")
 	if a := h.do("DELETE", path+"/"+tid, nil); a.status != 204 {
@@ -321,11 +331,11 @@ func TestCertificates(t *testing.T) {
 
 	// A new transfer, accepted by the buyer, moves the holder.
 	a = h.do("POST", path, map[string]any{"recipient_email": "d@example.com", "recipient_name": "Dana"})
-	if err := h.emu.AcceptTransfer(shown.CertificateID, a.item()["transfer_id"].(string)); err != nil {
+	if err := h.emu.AcceptTransfer(shown.CertificateID, as[string](t, a.item()["transfer_id"])); err != nil {
 		t.Fatal(err)
 	}
 	a = h.do("GET", "/v2/certificates/"+shown.CertificateID, nil)
-	if a.item()["holder"].(map[string]any)["name"] != "Dana" || a.item()["transfer"].(map[string]any)["status"] != "accepted" {
+	if as[map[string]any](t, a.item()["holder"])["name"] != "Dana" || as[map[string]any](t, a.item()["transfer"])["status"] != "accepted" {
 		t.Fatalf("after acceptance: %s", a.raw)
 	}
 }
@@ -373,7 +383,7 @@ func TestUserRoutes(t *testing.T) {
 	h.expectError(h.do("DELETE", "/v2/integrations/users/user-0001", nil), 404, "not_found", "")
 	h.expectError(h.do("POST", "/v2/integrations/users", map[string]any{"unique_user_id": "user-0001", "email": "a@example.com"}), 409, "conflict", "unique_user_id")
 	h.expectError(h.do("POST", "/v2/integrations/authorize-user", map[string]any{"sdk_authorization_request": "r", "unique_user_id": "user-0001", "email": "a@example.com"}), 409, "conflict", "unique_user_id")
-	if a := h.do("GET", "/v2/integrations/users", nil); len(a.body["items"].([]any)) != 1 {
+	if a := h.do("GET", "/v2/integrations/users", nil); len(as[[]any](t, a.body["items"])) != 1 {
 		t.Fatalf("list: %s", a.raw)
 	}
 	h.expectError(h.do("GET", "/v2/integrations/users?cursor=bad", nil), 400, "invalid_request", "cursor")
@@ -409,7 +419,7 @@ func TestWebhookRoutes(t *testing.T) {
 	if a.status != 201 || a.item()["api_version"] != "1.4" || a.item()["enabled"] != true || a.item()["secret_key"] != nil {
 		t.Fatalf("create: %s", a.raw)
 	}
-	id := a.item()["id"].(string)
+	id := as[string](t, a.item()["id"])
 	if a := h.do("POST", "/v2/webhooks", ok); a.item()["api_version"] != "2" {
 		t.Fatalf("default api_version: %s", a.raw)
 	}
@@ -425,7 +435,7 @@ func TestWebhookRoutes(t *testing.T) {
 	if s, _ := h.emu.WebhookSecret(id); s != "rotated" {
 		t.Fatalf("secret not rotated: %q", s)
 	}
-	if a := h.do("GET", "/v2/webhooks", nil); len(a.body["items"].([]any)) != 2 || a.body["next_cursor"] != nil {
+	if a := h.do("GET", "/v2/webhooks", nil); len(as[[]any](t, a.body["items"])) != 2 || a.body["next_cursor"] != nil {
 		t.Fatalf("list: %s", a.raw)
 	}
 	if a := h.do("DELETE", p, nil); a.status != 204 {
@@ -482,7 +492,7 @@ func TestRateLimitAndCounters(t *testing.T) {
 	}
 	var counters map[string]map[string]int
 	_ = json.NewDecoder(resp.Body).Decode(&counters)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if counters["requests"]["GET /v2/webhooks"] != 4 {
 		t.Fatalf("admin counters %v", counters)
 	}
@@ -496,7 +506,7 @@ func TestRateLimitAndCounters(t *testing.T) {
 	resp, _ = http.Get(h.url + "/_emulator/inventory")
 	var inv emulator.Inventory
 	_ = json.NewDecoder(resp.Body).Decode(&inv)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if inv.Authentications != emulator.BuiltinItems || inv.Certificates == 0 {
 		t.Fatalf("admin inventory %+v", inv)
 	}
@@ -538,14 +548,14 @@ func TestStateFilePersists(t *testing.T) {
 		t.Fatal(err)
 	}
 	h2 := start(t, emulator.Options{StateFile: path})
-	if got := h2.do("GET", "/v2/webhooks/"+a.item()["id"].(string), nil); got.status != 200 {
+	if got := h2.do("GET", "/v2/webhooks/"+as[string](t, a.item()["id"]), nil); got.status != 200 {
 		t.Fatalf("webhook lost across restarts: %s", got.raw)
 	}
 	h2.expectError(h2.do("POST", "/v2/integrations/users", map[string]any{"unique_user_id": "user-0001", "email": "a@example.com"}), 409, "conflict", "unique_user_id")
 	if inv := h2.emu.Inventory(); inv.Authentications != emulator.BuiltinItems {
 		t.Fatalf("items lost across restarts: %+v", inv)
 	}
-	if s, _ := h2.emu.WebhookSecret(a.item()["id"].(string)); s != "s" {
+	if s, _ := h2.emu.WebhookSecret(as[string](t, a.item()["id"])); s != "s" {
 		t.Fatal("secret lost across restarts")
 	}
 }

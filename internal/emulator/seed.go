@@ -36,7 +36,7 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 	rng := rand.New(rand.NewPCG(seed, seed*31+7))
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	str := func(s string) *string { return &s }
-	var byCategory = map[string][]entrupy.Brand{}
+	byCategory := map[string][]entrupy.Brand{}
 	for _, b := range entrupy.Brands {
 		byCategory[b.ProductCategory] = append(byCategory[b.ProductCategory], b)
 	}

@@ -60,7 +60,7 @@ func BenchmarkSearchAllClient(b *testing.B) {
 			b.Fatal(err)
 		}
 		raw, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		pages[cursor] = raw
 		var page entrupy.SearchPage
 		if err := json.Unmarshal(raw, &page); err != nil {

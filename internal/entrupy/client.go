@@ -313,7 +313,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			"method": req.method, "path": req.path, "attempt": attempt, "wait_ms": wait.Milliseconds(),
 		})
 		if serr := c.sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("%s %s: %w (after: %v)", req.method, req.path, ctxErr(ctx, serr), err)
+			return fmt.Errorf("%s %s: %w (after: %w)", req.method, req.path, ctxErr(ctx, serr), err)
 		}
 	}
 }
@@ -410,7 +410,7 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, key stri
 	if err != nil {
 		return 0, nil, nil, hreq.Header, scrubURLError(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
 		// The status arrived but the body did not: treat as a network error.
@@ -497,10 +497,10 @@ func listPage[T any](ctx context.Context, c *Client, path, cursor string) ([]T, 
 }
 
 // Walk follows next_cursor from the first page until it is null, collecting
-// items. With max > 0 it stops once max items are held and reports
+// items. With limit > 0 it stops once limit items are held and reports
 // truncated when more remained. A cursor the server repeats is an error,
 // not an endless loop.
-func Walk[T any](ctx context.Context, max int, fetch func(ctx context.Context, cursor string) ([]T, *string, error)) (items []T, truncated bool, err error) {
+func Walk[T any](ctx context.Context, limit int, fetch func(ctx context.Context, cursor string) ([]T, *string, error)) (items []T, truncated bool, err error) {
 	cursor := ""
 	seen := map[string]bool{}
 	for {
@@ -510,9 +510,9 @@ func Walk[T any](ctx context.Context, max int, fetch func(ctx context.Context, c
 		}
 		items = append(items, page...)
 		more := next != nil && *next != ""
-		if max > 0 && len(items) >= max {
-			truncated = len(items) > max || more
-			return items[:max], truncated, nil
+		if limit > 0 && len(items) >= limit {
+			truncated = len(items) > limit || more
+			return items[:limit], truncated, nil
 		}
 		if !more {
 			return items, false, nil

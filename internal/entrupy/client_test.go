@@ -94,10 +94,10 @@ func TestHeaders(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.Method == http.MethodPost {
 			w.WriteHeader(http.StatusCreated)
-			fmt.Fprint(w, `{"item": {"id": "wh_1"}}`)
+			_, _ = fmt.Fprint(w, `{"item": {"id": "wh_1"}}`)
 			return
 		}
-		fmt.Fprint(w, `{"item": {"id": "wh_1"}, "status": "ok"}`)
+		_, _ = fmt.Fprint(w, `{"item": {"id": "wh_1"}, "status": "ok"}`)
 	}))
 	defer srv.Close()
 
@@ -351,7 +351,7 @@ func TestNonJSONError(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
-		fmt.Fprint(w, "<html><body>502 Bad Gateway</body></html>")
+		_, _ = fmt.Fprint(w, "<html><body>502 Bad Gateway</body></html>")
 	}))
 	defer srv.Close()
 	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken("t"), entrupy.WithRateLimit(0, 0),
@@ -370,7 +370,7 @@ func TestNonJSONError(t *testing.T) {
 func TestLenientDecoding(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `{"item": {"entrupy_id": "X1", "brand_new_key": {"a": 1},
+		_, _ = fmt.Fprint(w, `{"item": {"entrupy_id": "X1", "brand_new_key": {"a": 1},
 			"status": {"flag": "escalated", "result": {"id": "future_result", "display": "Future", "final": true, "confidence": 0.9}},
 			"activity": {"name": "authentication", "form_factor": "hologram", "product_category": "watches"}}, "meta": []}`)
 	}))
@@ -723,7 +723,7 @@ func TestRequestTimeoutIsRetried(t *testing.T) {
 			}
 			return
 		}
-		fmt.Fprint(w, `{"status":"ok"}`)
+		_, _ = fmt.Fprint(w, `{"status":"ok"}`)
 	}))
 	defer srv.Close()
 	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken("t"), entrupy.WithRequestTimeout(100*time.Millisecond),

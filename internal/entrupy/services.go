@@ -60,22 +60,22 @@ type SearchResult struct {
 	Items []Item
 	// Total is item_count: how many items matched, whether or not all were read.
 	Total int
-	// Truncated is true when max stopped the walk before the last page.
+	// Truncated is true when maxItems stopped the walk before the last page.
 	Truncated bool
 	// Requests is how many pages were fetched.
 	Requests int
 }
 
 // SearchAll walks every page of a search (SearchMaxLimit items a page, or
-// fewer when max is smaller), stopping after max items when max > 0.
-func (s *AuthenticationsService) SearchAll(ctx context.Context, filters []Filter, max int) (*SearchResult, error) {
+// fewer when maxItems is smaller), stopping after maxItems when it is > 0.
+func (s *AuthenticationsService) SearchAll(ctx context.Context, filters []Filter, maxItems int) (*SearchResult, error) {
 	res := &SearchResult{}
-	limit := SearchMaxLimit
-	if max > 0 && max < limit {
-		limit = max
+	pageSize := SearchMaxLimit
+	if maxItems > 0 && maxItems < pageSize {
+		pageSize = maxItems
 	}
-	items, truncated, err := Walk(ctx, max, func(ctx context.Context, cursor string) ([]Item, *string, error) {
-		page, err := s.Search(ctx, SearchRequest{Limit: limit, Filters: filters, Cursor: cursor})
+	items, truncated, err := Walk(ctx, maxItems, func(ctx context.Context, cursor string) ([]Item, *string, error) {
+		page, err := s.Search(ctx, SearchRequest{Limit: pageSize, Filters: filters, Cursor: cursor})
 		if err != nil {
 			return nil, nil, err
 		}

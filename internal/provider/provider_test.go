@@ -42,13 +42,19 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "acceptance tests need a Terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (nothing will be downloaded)")
 			os.Exit(1)
 		}
-		os.Setenv("TF_ACC_TERRAFORM_PATH", bin)
+		mustSetenv("TF_ACC_TERRAFORM_PATH", bin)
 	}
-	os.Setenv("CHECKPOINT_DISABLE", "1")
+	mustSetenv("CHECKPOINT_DISABLE", "1")
 	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		os.Setenv("TF_CLI_CONFIG_FILE", os.DevNull) // no user CLI config: no mirrors, no warnings
+		mustSetenv("TF_CLI_CONFIG_FILE", os.DevNull) // no user CLI config: no mirrors, no warnings
 	}
 	os.Exit(m.Run())
+}
+
+func mustSetenv(name, value string) {
+	if err := os.Setenv(name, value); err != nil {
+		panic(err)
+	}
 }
 
 // testEmulator is one in-process emulator on 127.0.0.1 for one test. It
@@ -132,7 +138,10 @@ func configure(t *testing.T, attrs map[string]tftypes.Value) (string, bool) {
 	p := New("test")()
 	var sresp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
-	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		if v, ok := attrs[name]; ok {

@@ -172,7 +172,7 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 	if cfg.APIVersion.IsNull() {
-		want := types.StringUnknown()
+		var want types.String
 		switch {
 		case r.data.apiVersion != "":
 			want = types.StringValue(r.data.apiVersion)
