@@ -1,5 +1,6 @@
-# In a device-test pipeline: sign the request a test device generated, without
-# the signed request ever reaching plan or state (Terraform 1.10+).
+# In a device-test pipeline: sign the request a test device generated and log
+# the device in, without the signed request ever reaching plan or state
+# (Terraform 1.10+).
 variable "device_sdk_request" {
   type      = string
   sensitive = true
@@ -12,8 +13,14 @@ ephemeral "entrupy_sdk_authorization" "test_device" {
   email                     = "qa@shop.example.com"
 }
 
-# Hand it to something that accepts ephemeral values, such as a write-only
-# attribute or another provider's configuration.
-provider "example" {
-  device_login = ephemeral.entrupy_sdk_authorization.test_device.signed_authorization_request
+# Ephemeral values may go to provisioners, provider configurations and
+# write-only attributes (not to ordinary arguments); here a script hands the
+# signed request to the device under test when the pipeline first applies.
+resource "terraform_data" "device_login" {
+  provisioner "local-exec" {
+    command = "./scripts/login-test-device.sh"
+    environment = {
+      ENTRUPY_SIGNED_REQUEST = ephemeral.entrupy_sdk_authorization.test_device.signed_authorization_request
+    }
+  }
 }

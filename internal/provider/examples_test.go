@@ -1,0 +1,76 @@
+package provider
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+)
+
+// TestAccExamplesValidate runs `terraform validate` on every directory of
+// examples/ (what the docs show), against the provider built from this
+// repository, so that a renamed attribute cannot leave a broken example.
+func TestAccExamplesValidate(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	run := newCLIRun(t, emu, "")
+	root := filepath.Join("..", "..", "examples")
+	copyRoot := filepath.Join(run.dir, "examples")
+	dirs := map[string]bool{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		dst := filepath.Join(copyRoot, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(p, ".tf") && !strings.Contains(filepath.ToSlash(rel), "/tests/") {
+			dirs[filepath.Dir(dst)] = true
+		}
+		return os.WriteFile(dst, b, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 12 {
+		t.Fatalf("only %d example directories found", len(dirs))
+	}
+	for dir := range dirs {
+		name, _ := filepath.Rel(copyRoot, dir)
+		t.Run(name, func(t *testing.T) {
+			// Snippets for the docs have no terraform block: give them one.
+			if b, _ := os.ReadFile(filepath.Join(dir, "versions.tf")); len(b) == 0 && !hasTerraformBlock(t, dir) {
+				versions := "terraform {\n  required_providers {\n    entrupy = { source = \"entrupy/entrupy\" }\n  }\n}\n"
+				if err := os.WriteFile(filepath.Join(dir, "versions.tf"), []byte(versions), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sub := &cliRun{t: t, dir: dir, env: run.env}
+			sub.terraform(nil, "get", "-no-color")
+			sub.terraform(nil, "validate", "-no-color")
+		})
+	}
+}
+
+func hasTerraformBlock(t *testing.T, dir string) bool {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "\nterraform {") || strings.HasPrefix(string(b), "terraform {") {
+			return true
+		}
+	}
+	return false
+}
