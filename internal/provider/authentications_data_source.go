@@ -89,12 +89,12 @@ func (d *authenticationsDataSource) Schema(_ context.Context, _ datasource.Schem
 			"created_after": schema.StringAttribute{
 				MarkdownDescription: "Only authentications started at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`).",
 				Optional:            true,
-				Validators:          []validator.String{rfc3339Validator{}},
+				Validators:          []validator.String{rfc3339Validator()},
 			},
 			"created_before": schema.StringAttribute{
 				MarkdownDescription: "Only authentications started before this time (RFC 3339).",
 				Optional:            true,
-				Validators:          []validator.String{rfc3339Validator{}},
+				Validators:          []validator.String{rfc3339Validator()},
 			},
 			"max_items": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Read at most this many items (default %d). When more match, a warning says so and `total_count` tells how many.", defaultMaxItems),
@@ -215,23 +215,4 @@ func (d *authenticationsDataSource) Read(ctx context.Context, req datasource.Rea
 		cfg.Items[i] = searchItemModel{EntrupyID: cfg.IDs[i], ItemModel: flattenItem(it)}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// rfc3339Validator checks a timestamp such as 2026-05-01T00:00:00Z.
-type rfc3339Validator struct{}
-
-func (rfc3339Validator) Description(context.Context) string {
-	return "must be an RFC 3339 timestamp such as 2026-05-01T00:00:00Z"
-}
-
-func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
-			fmt.Sprintf("%s: %q is not an RFC 3339 timestamp; use a form such as 2026-05-01T00:00:00Z or 2026-05-01T09:00:00+09:00.", req.Path, req.ConfigValue.ValueString()))
-	}
 }

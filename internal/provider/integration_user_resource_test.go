@@ -54,11 +54,8 @@ func TestAccIntegrationUser_lifecycle(t *testing.T) {
 			},
 			{ResourceName: userAddr, ImportState: true, ImportStateVerify: true},
 			{
-				Config: userConfig(emu, base+`  email = "ada.l@example.com"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           userConfig(emu, base+`  email = "ada.l@example.com"`),
+				ConfigPlanChecks: plansAction(userAddr, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("email"), knownvalue.StringExact("ada.l@example.com")),
 				},

@@ -97,7 +97,7 @@ func (p *EntrupyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Root URL of the Entrupy API. Defaults to `" + entrupy.DefaultBaseURL + "`, or the `" + EnvBaseURL + "` environment variable. Must be `https://`, except for a loopback address (`http://127.0.0.1:PORT`, `http://localhost:PORT`) such as the local emulator.",
 				Optional:            true,
-				Validators:          []validator.String{baseURLValidator{}},
+				Validators:          []validator.String{baseURLValidator()},
 			},
 			"api_version": schema.StringAttribute{
 				MarkdownDescription: "Value of the `Api-Version` header sent with every request, e.g. `1.4` or `2`. Unset, v2 routes use their own default. The version in force when a webhook is created fixes the payload format of its deliveries.",
@@ -122,7 +122,7 @@ func (p *EntrupyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of one HTTP attempt, as a Go duration such as `30s` or `2m` (default `" + defaultRequestTimeout + "`). An attempt that times out is retried.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				Validators:          []validator.String{durationValidator()},
 			},
 		},
 	}
@@ -298,42 +298,4 @@ func isLoopbackURL(raw string) bool {
 		return false
 	}
 	return entrupy.IsLoopbackHost(u.Hostname())
-}
-
-// baseURLValidator checks base_url at validate time.
-type baseURLValidator struct{}
-
-func (baseURLValidator) Description(context.Context) string {
-	return "must be an https:// URL, or http:// on a loopback address"
-}
-
-func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := checkBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Entrupy base URL", req.Path.String()+": "+err.Error())
-	}
-}
-
-// durationValidator checks a positive Go duration string.
-type durationValidator struct{}
-
-func (durationValidator) Description(context.Context) string {
-	return "must be a positive duration such as 30s or 2m"
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(strings.TrimSpace(req.ConfigValue.ValueString()))
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s: %q is not a positive duration; use a number with a unit, such as 30s, 90s or 2m.", req.Path, req.ConfigValue.ValueString()))
-	}
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -72,7 +71,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Endpoint that receives the deliveries. Must be `https://`; `http://` is accepted only for a loopback receiver (`127.0.0.1`, `localhost`) while the provider's `base_url` is itself loopback (the local emulator).",
 				Required:            true,
-				Validators:          []validator.String{webhookURLValidator{}},
+				Validators:          []validator.String{webhookURLValidator()},
 			},
 			"events": schema.SetAttribute{
 				MarkdownDescription: "Events to deliver; at least one of `" + events + "`.",
@@ -325,34 +324,4 @@ func (m *webhookResourceModel) fill(ctx context.Context, wh *entrupy.Webhook) di
 	m.WebhookModel, diags = flattenWebhook(ctx, wh)
 	m.SecretWO = types.StringNull()
 	return diags
-}
-
-// webhookURLValidator checks the url's shape at validate time; whether
-// plain http is allowed also depends on the provider (see ModifyPlan).
-type webhookURLValidator struct{}
-
-func (webhookURLValidator) Description(context.Context) string {
-	return "must be an https:// URL (http:// only for a loopback receiver)"
-}
-
-func (v webhookURLValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (webhookURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil || u.Host == "" || u.Scheme == "":
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", fmt.Sprintf("%s: %q is not an absolute URL such as https://hooks.example.com/entrupy.", req.Path, raw))
-	case u.User != nil:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", fmt.Sprintf("%s: the URL must not carry credentials; deliveries are authenticated by their signature.", req.Path))
-	case u.Scheme == "https":
-	case u.Scheme == "http" && entrupy.IsLoopbackHost(u.Hostname()):
-	default:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", fmt.Sprintf("%s: %q must use https:// (http:// is accepted only for 127.0.0.1 or localhost, with the local emulator).", req.Path, raw))
-	}
 }

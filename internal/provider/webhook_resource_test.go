@@ -79,6 +79,14 @@ func emptyPlanAfterApply() resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 }
 
+// plansAction expects addr's planned action before apply, and an empty plan
+// after it.
+func plansAction(addr string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	checks := emptyPlanAfterApply()
+	checks.PreApply = []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}
+	return checks
+}
+
 // TestAccWebhook_lifecycle: create → import → update in place → rotate the
 // write-only secret → change username (replace) → destroy, with an empty
 // plan after every apply.
@@ -158,10 +166,7 @@ func TestAccWebhook_lifecycle(t *testing.T) {
   description       = "production"
   secret_wo         = "first-secret"
   secret_wo_version = 1`, rcv.URL)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: plansAction(whAddr, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("description"), knownvalue.StringExact("production")),
@@ -183,10 +188,7 @@ func TestAccWebhook_lifecycle(t *testing.T) {
   description       = "production"
   secret_wo         = "second-secret"
   secret_wo_version = 2`, rcv.URL)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: plansAction(whAddr, plancheck.ResourceActionUpdate),
 				Check: resource.ComposeTestCheckFunc(secretIs("second-secret"), func(*terraform.State) error {
 					// The next delivery is signed with the new secret.
 					if err := emu.SupportMessage(item.EntrupyID, "hello"); err != nil {
@@ -216,10 +218,7 @@ func TestAccWebhook_lifecycle(t *testing.T) {
   username          = "Acme-shop-user-01"
   secret_wo         = "second-secret"
   secret_wo_version = 2`, rcv.URL)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: plansAction(whAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("username"), knownvalue.StringExact("Acme-shop-user-01")),
 				},
@@ -254,11 +253,8 @@ resource "entrupy_webhook" "test" {
 				},
 			},
 			{
-				Config: cfg("1.4", "plain-two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg("1.4", "plain-two"),
+				ConfigPlanChecks: plansAction(whAddr, plancheck.ResourceActionUpdate),
 				Check: func(s *terraform.State) error {
 					patches := emu.requests("PATCH /v2/webhooks/")
 					if len(patches) != 1 || !strings.HasSuffix(patches[0], ` {"secret_key":"plain-two"}`) {
@@ -268,11 +264,8 @@ resource "entrupy_webhook" "test" {
 				},
 			},
 			{
-				Config: cfg("2", "plain-two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(whAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg("2", "plain-two"),
+				ConfigPlanChecks: plansAction(whAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("api_version"), knownvalue.StringExact("2")),
 				},
