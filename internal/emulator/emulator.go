@@ -385,6 +385,11 @@ func (s *Server) run(c *call, kind int, h handlerFunc) (response, bool) {
 	}
 	resp := h(c)
 	if resp.status < 500 { // a 5xx is not final: a retry may run again
+		for k, rec := range s.st.Idempotency { // keys are remembered for 24 h, then forgotten
+			if c.now.Sub(rec.At) >= idempotencyTTL {
+				delete(s.st.Idempotency, k)
+			}
+		}
 		s.st.Idempotency[id] = idempotencyRecord{At: c.now, Fingerprint: fp, Status: resp.status, Body: resp.body}
 	}
 	return resp, false

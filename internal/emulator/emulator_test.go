@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
@@ -459,8 +461,34 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	other := map[string]any{"url": "https://other.example.com", "secret_key": "s", "events": []string{"support.message"}}
 	h.expectError(h.do("POST", "/v2/webhooks", other, "Idempotency-Key", "k1"), 409, "conflict", "Idempotency-Key")
-	// A 4xx answer is final and replayed too; another key creates again.
+	// Another key creates again.
 	h.do("POST", "/v2/webhooks", body, "Idempotency-Key", "k2")
+	if n := len(h.emu.Inventory().Webhooks); n != 2 {
+		t.Fatalf("%d webhooks, want 2", n)
+	}
+}
+
+// TestIdempotencyKeyExpires: after 24 hours a key is forgotten and the same
+// request creates again.
+func TestIdempotencyKeyExpires(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	h := start(t, emulator.Options{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	body := map[string]any{"url": "https://h.example.com", "secret_key": "s", "events": []string{"support.message"}}
+	h.do("POST", "/v2/webhooks", body, "Idempotency-Key", "k1")
+	mu.Lock()
+	now = now.Add(23 * time.Hour)
+	mu.Unlock()
+	if a := h.do("POST", "/v2/webhooks", body, "Idempotency-Key", "k1"); a.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatal("a key was forgotten within 24 hours")
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Hour)
+	mu.Unlock()
+	if a := h.do("POST", "/v2/webhooks", body, "Idempotency-Key", "k1"); a.status != 201 || a.header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("an expired key was replayed: %d %v", a.status, a.header)
+	}
 	if n := len(h.emu.Inventory().Webhooks); n != 2 {
 		t.Fatalf("%d webhooks, want 2", n)
 	}
