@@ -442,6 +442,9 @@ func (c *Client) log(ctx context.Context, msg string, fields map[string]any) {
 	}
 }
 
+// maxRetryAfter bounds a believable Retry-After; longer values are ignored.
+const maxRetryAfter = 24 * time.Hour
+
 // parseRetryAfter reads a Retry-After header in seconds [doc] (an HTTP date
 // is accepted too). Negative, absurd or unparsable values are ignored.
 func parseRetryAfter(v string) (time.Duration, bool) {
@@ -450,15 +453,15 @@ func parseRetryAfter(v string) (time.Duration, bool) {
 		return 0, false
 	}
 	if n, err := strconv.ParseFloat(v, 64); err == nil {
-		if n < 0 || n > 24*3600 || n != n {
+		if n < 0 || n > maxRetryAfter.Seconds() || n != n {
 			return 0, false
 		}
 		return time.Duration(n * float64(time.Second)), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		d := time.Until(t)
-		if d < 0 {
-			d = 0
+		d := max(time.Until(t), 0)
+		if d > maxRetryAfter {
+			return 0, false
 		}
 		return d, true
 	}
