@@ -140,7 +140,7 @@ func FuzzVerifySignature(f *testing.F) {
 			// A pass needs the right signature for some accepted timestamp.
 			ts := ""
 			for _, p := range strings.Split(header, ",") {
-				if k, v, _ := strings.Cut(strings.TrimSpace(p), "="); k == "t" {
+				if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && k == "t" {
 					ts = v
 				}
 			}
