@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/mail"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ func (s *Server) getAuthentication(c *call) response {
 	if !ok {
 		return notFound("authentication", id)
 	}
-	withImages, _ := strconv.ParseBool(c.r.URL.Query().Get("include_images"))
+	withImages, _ := strconv.ParseBool(c.r.URL.Query().Get(entrupy.QueryIncludeImages))
 	return itemResponse(http.StatusOK, render(it, c.lang, withImages))
 }
 
@@ -154,6 +155,22 @@ func pageOf(n int, cursor string, size int) (lo, hi int, next *string, bad *resp
 		next = &c
 	}
 	return lo, hi, next, nil
+}
+
+// listResponse answers a GET list route [chosen]: records in creation
+// order (seq), ListPageSize a page from the cursor query parameter, in the
+// contract's Page envelope.
+func listResponse[R, T any](c *call, records []R, seq func(R) int64, item func(R) T) response {
+	sort.Slice(records, func(i, j int) bool { return seq(records[i]) < seq(records[j]) })
+	lo, hi, next, bad := pageOf(len(records), c.r.URL.Query().Get(entrupy.QueryCursor), entrupy.ListPageSize)
+	if bad != nil {
+		return *bad
+	}
+	page := entrupy.Page[T]{Items: make([]T, 0, hi-lo), NextCursor: next}
+	for _, r := range records[lo:hi] {
+		page.Items = append(page.Items, item(r))
+	}
+	return jsonResponse(http.StatusOK, page)
 }
 
 func (s *Server) searchAuthentications(c *call) response {

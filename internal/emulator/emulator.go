@@ -221,7 +221,7 @@ func jsonResponse(status int, v any) response {
 }
 
 func itemResponse(status int, v any) response {
-	return jsonResponse(status, map[string]any{"item": v})
+	return jsonResponse(status, entrupy.ItemEnvelope[any]{Item: v})
 }
 
 func errorResponse(status int, code, msg, field string) response {

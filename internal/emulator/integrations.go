@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -90,16 +89,7 @@ func (s *Server) listUsers(c *call) response {
 			users = append(users, u)
 		}
 	}
-	sort.Slice(users, func(i, j int) bool { return users[i].Seq < users[j].Seq })
-	lo, hi, next, bad := pageOf(len(users), c.r.URL.Query().Get("cursor"), entrupy.ListPageSize)
-	if bad != nil {
-		return *bad
-	}
-	items := make([]entrupy.User, 0, hi-lo)
-	for _, u := range users[lo:hi] {
-		items = append(items, u.User)
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	return listResponse(c, users, func(u *storedUser) int64 { return u.Seq }, func(u *storedUser) entrupy.User { return u.User })
 }
 
 // immutable answers a 422 when a body field that cannot change differs
@@ -287,16 +277,7 @@ func (s *Server) listWebhooks(c *call) response {
 	for _, w := range s.st.Webhooks {
 		hooks = append(hooks, w)
 	}
-	sort.Slice(hooks, func(i, j int) bool { return hooks[i].Seq < hooks[j].Seq })
-	lo, hi, next, bad := pageOf(len(hooks), c.r.URL.Query().Get("cursor"), entrupy.ListPageSize)
-	if bad != nil {
-		return *bad
-	}
-	items := make([]entrupy.Webhook, 0, hi-lo)
-	for _, w := range hooks[lo:hi] {
-		items = append(items, w.Webhook)
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	return listResponse(c, hooks, func(w *storedWebhook) int64 { return w.Seq }, func(w *storedWebhook) entrupy.Webhook { return w.Webhook })
 }
 
 func (s *Server) updateWebhook(c *call) response {

@@ -470,7 +470,7 @@ func parseRetryAfter(v string) (time.Duration, bool) {
 
 // get fetches {"item": T} from path.
 func get[T any](ctx context.Context, c *Client, path string, query url.Values) (*T, error) {
-	var env itemEnvelope[T]
+	var env ItemEnvelope[T]
 	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: query}, &env); err != nil {
 		return nil, err
 	}
@@ -479,7 +479,7 @@ func get[T any](ctx context.Context, c *Client, path string, query url.Values) (
 
 // send a body and decode {"item": T}.
 func write[T any](ctx context.Context, c *Client, req request) (*T, error) {
-	var env itemEnvelope[T]
+	var env ItemEnvelope[T]
 	if err := c.do(ctx, req, &env); err != nil {
 		return nil, err
 	}
@@ -490,9 +490,9 @@ func write[T any](ctx context.Context, c *Client, req request) (*T, error) {
 func listPage[T any](ctx context.Context, c *Client, path, cursor string) ([]T, *string, error) {
 	var q url.Values
 	if cursor != "" {
-		q = url.Values{queryCursor: {cursor}}
+		q = url.Values{QueryCursor: {cursor}}
 	}
-	var page pageEnvelope[T]
+	var page Page[T]
 	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &page); err != nil {
 		return nil, nil, err
 	}

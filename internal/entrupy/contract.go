@@ -62,8 +62,8 @@ const (
 	pathLookupAuthentication  = "/v2/lookup/authentications/"     // [doc] + {customer_item_id}
 	pathCertificate           = "/v2/certificates/"               // [chosen] + {certificate_id}
 	pathTransfersSuffix       = "/transfers"                      // [chosen]
-	queryIncludeImages        = "include_images"                  // [doc]
-	queryCursor               = "cursor"                          // [chosen]
+	QueryIncludeImages        = "include_images"                  // [doc]
+	QueryCursor               = "cursor"                          // [chosen]
 	webhookIDPrefix           = "wh_"                             // [chosen]
 	eventIDPrefix             = "evt_"                            // [chosen]
 	certificateIDPrefix       = "C-"                              // [chosen] as in the contract's example
@@ -167,14 +167,14 @@ func ErrorBody(code, message, field string) any {
 	return errorBody{Error: message, Code: code, Field: field}
 }
 
-// itemEnvelope wraps single objects: {"item": {...}} [doc].
-type itemEnvelope[T any] struct {
+// ItemEnvelope wraps single objects: {"item": {...}} [doc].
+type ItemEnvelope[T any] struct {
 	Item T `json:"item"`
 }
 
-// pageEnvelope is a page of a list route: {"items": [...], "next_cursor"}.
+// Page is a page of a GET list route: {"items": [...], "next_cursor"}.
 // next_cursor null means the last page [chosen].
-type pageEnvelope[T any] struct {
+type Page[T any] struct {
 	Items      []T     `json:"items"`
 	NextCursor *string `json:"next_cursor"`
 }

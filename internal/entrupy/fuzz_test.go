@@ -26,11 +26,11 @@ func FuzzDecodeResponses(f *testing.F) {
 	f.Add([]byte(strings.Repeat("[", 10000)), 200)
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		var (
-			item  itemEnvelope[Item]
+			item  ItemEnvelope[Item]
 			page  SearchPage
-			cert  itemEnvelope[Certificate]
-			user  pageEnvelope[User]
-			hooks pageEnvelope[Webhook]
+			cert  ItemEnvelope[Certificate]
+			user  Page[User]
+			hooks Page[Webhook]
 			auth  AuthorizeResponse
 		)
 		for _, v := range []any{&item, &page, &cert, &user, &hooks, &auth} {

@@ -36,7 +36,7 @@ type GetOptions struct {
 func (s *AuthenticationsService) Get(ctx context.Context, entrupyID string, opts *GetOptions) (*Item, error) {
 	var q url.Values
 	if opts != nil && opts.IncludeImages {
-		q = url.Values{queryIncludeImages: {"true"}}
+		q = url.Values{QueryIncludeImages: {"true"}}
 	}
 	return get[Item](ctx, s.c, PathAuthentication(entrupyID), q)
 }
