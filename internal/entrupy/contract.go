@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 )
 
 // Headers.
@@ -49,6 +50,52 @@ const (
 	SearchDefaultLimit = 10
 	// ListPageSize is the fixed page size of GET list routes [chosen].
 	ListPageSize = 25
+)
+
+// Length limits of free-text fields [chosen]: a longer value is a 400
+// naming the field. The provider validates the same bounds at plan.
+const (
+	MaxWebhookURLLength       = 2048
+	MaxDescriptionLength      = 255
+	MaxSecretKeyLength        = 256
+	MaxUsernameLength         = 150
+	MaxEmailLength            = 254
+	MaxNameLength             = 100 // first_name, last_name
+	MaxSDKAuthorizationLength = 8192
+	MaxFilterValueLength      = 255 // each string a search filter carries
+	MaxFilterValues           = 100 // entries of a filter's "values"
+	MaxMetadataKeys           = 20
+	MaxMetadataKeyLength      = 40
+	MaxMetadataValueLength    = 500
+	FieldMetadata             = "metadata" // [chosen] as Stripe and Svix do
+	MetadataRemoveValue       = ""         // a PATCH value that removes the key
+)
+
+// metadataKeyAlphabet is what a metadata key is made of [chosen].
+const metadataKeyAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+// ValidMetadataKey reports whether k is 1–40 characters of a-z0-9_ [chosen].
+func ValidMetadataKey(k string) bool {
+	if len(k) == 0 || len(k) > MaxMetadataKeyLength {
+		return false
+	}
+	for _, r := range k {
+		if !strings.ContainsRune(metadataKeyAlphabet, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Create markers: the metadata an exactly-once create leaves on what it
+// makes (see CreateOnce). A create sends MarkerKey=MarkerPending; once the
+// answer is in hand the client sets MarkerKey=MarkerDone. An object still
+// pending was made by a create whose answer was lost, and may be adopted by
+// the next create of the same object.
+const (
+	MarkerKey     = "terraform_create"
+	MarkerPending = "pending"
+	MarkerDone    = "done"
 )
 
 // Routes. Path parameters are escaped by the helpers below.
@@ -421,19 +468,24 @@ type User struct {
 	FirstName    string `json:"first_name"`
 	LastName     string `json:"last_name"`
 	CreatedAt    string `json:"created_at"` // RFC 3339
+	// Metadata is the user's string map [chosen].
+	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
 // CreateUserRequest is POST /v2/integrations/users [chosen].
 type CreateUserRequest struct {
-	UniqueUserID string `json:"unique_user_id"`
-	Email        string `json:"email"`
-	FirstName    string `json:"first_name,omitempty"`
-	LastName     string `json:"last_name,omitempty"`
+	UniqueUserID string            `json:"unique_user_id"`
+	Email        string            `json:"email"`
+	FirstName    string            `json:"first_name,omitempty"`
+	LastName     string            `json:"last_name,omitempty"`
+	Metadata     map[string]string `json:"metadata,omitempty"` // [chosen]
 }
 
-// UpdateUserRequest is PATCH /v2/integrations/users/{id}: only email changes.
+// UpdateUserRequest is PATCH /v2/integrations/users/{id}: only email (and
+// metadata, merged) change.
 type UpdateUserRequest struct {
-	Email string `json:"email"`
+	Email    string            `json:"email,omitempty"`
+	Metadata map[string]string `json:"metadata,omitempty"` // [chosen] merged; "" removes a key
 }
 
 // ---------------------------------------------------------------------------
@@ -450,6 +502,8 @@ type Webhook struct {
 	APIVersion  string   `json:"api_version"`
 	CreatedAt   string   `json:"created_at"`
 	UpdatedAt   string   `json:"updated_at"`
+	// Metadata is the webhook's string map [chosen].
+	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
 // CreateWebhookRequest is POST /v2/webhooks.
@@ -460,6 +514,8 @@ type CreateWebhookRequest struct {
 	Description string   `json:"description,omitempty"`
 	Enabled     *bool    `json:"enabled,omitempty"` // default true
 	Username    string   `json:"username,omitempty"`
+	// Metadata is set on the new webhook [chosen].
+	Metadata map[string]string `json:"metadata,omitempty"`
 	// APIVersion, when set, is sent as the Api-Version header of this
 	// request (it fixes the payload format of deliveries [doc]).
 	APIVersion string `json:"-"`
@@ -472,6 +528,8 @@ type UpdateWebhookRequest struct {
 	Events      []string `json:"events,omitempty"`
 	Description *string  `json:"description,omitempty"`
 	Enabled     *bool    `json:"enabled,omitempty"`
+	// Metadata is merged into the webhook's; "" removes a key [chosen].
+	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
 // Event is the body of a webhook delivery [chosen].

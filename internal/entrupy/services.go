@@ -144,7 +144,12 @@ func (s *UsersService) ListAll(ctx context.Context) ([]User, error) {
 
 // UpdateEmail changes a user's email, the only mutable field.
 func (s *UsersService) UpdateEmail(ctx context.Context, uniqueUserID, email string) (*User, error) {
-	return write[User](ctx, s.c, request{method: http.MethodPatch, path: PathUser(uniqueUserID), body: UpdateUserRequest{Email: email}})
+	return s.Update(ctx, uniqueUserID, UpdateUserRequest{Email: email})
+}
+
+// Update changes a user's email and merges metadata, as set in req.
+func (s *UsersService) Update(ctx context.Context, uniqueUserID string, req UpdateUserRequest) (*User, error) {
+	return write[User](ctx, s.c, request{method: http.MethodPatch, path: PathUser(uniqueUserID), body: req})
 }
 
 // Delete deactivates a user; its authentications stay and its id cannot be reused.
