@@ -468,8 +468,8 @@ type User struct {
 	FirstName    string `json:"first_name"`
 	LastName     string `json:"last_name"`
 	CreatedAt    string `json:"created_at"` // RFC 3339
-	// Metadata is the user's string map [chosen].
-	Metadata map[string]string `json:"metadata,omitempty"`
+	// Metadata is the user's string map, {} when empty [chosen].
+	Metadata map[string]string `json:"metadata"`
 }
 
 // CreateUserRequest is POST /v2/integrations/users [chosen].
@@ -502,8 +502,8 @@ type Webhook struct {
 	APIVersion  string   `json:"api_version"`
 	CreatedAt   string   `json:"created_at"`
 	UpdatedAt   string   `json:"updated_at"`
-	// Metadata is the webhook's string map [chosen].
-	Metadata map[string]string `json:"metadata,omitempty"`
+	// Metadata is the webhook's string map, {} when empty [chosen].
+	Metadata map[string]string `json:"metadata"`
 }
 
 // CreateWebhookRequest is POST /v2/webhooks.
