@@ -36,7 +36,7 @@ func BenchmarkSearchAllEmulator(b *testing.B) {
 	}
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
-	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0, 0))
+	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0))
 	benchSearchAll(b, c, func() int { return emu.Count("POST /v2/search/authentications") })
 }
 
@@ -84,7 +84,7 @@ func BenchmarkSearchAllClient(b *testing.B) {
 		_, _ = w.Write(pages[req.Cursor])
 	}))
 	defer replay.Close()
-	c, _ := entrupy.New(entrupy.WithBaseURL(replay.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0, 0))
+	c, _ := entrupy.New(entrupy.WithBaseURL(replay.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0))
 	benchSearchAll(b, c, func() int { mu.Lock(); defer mu.Unlock(); return served })
 }
 

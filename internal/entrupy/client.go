@@ -2,10 +2,12 @@
 // (../shared/entrupy-api.md). It has no Terraform imports.
 //
 // One Client serves every call of one provider instance: it adds the
-// authentication and version headers, rate-limits itself with a token bucket,
-// retries 429s (honouring Retry-After), 5xx answers and network errors with
-// capped exponential backoff and jitter, and sends an Idempotency-Key with
-// every create so that a retried create is never made twice.
+// authentication and version headers, paces itself cooperatively with every
+// other client on the same token (ratelimit.go), retries 429s within a time
+// budget (honouring Retry-After), 5xx answers and network errors with capped
+// exponential backoff and jitter, and sends an Idempotency-Key with every
+// create so that a create retried by this client is never made twice.
+// CreateOnce (once.go) carries that guarantee across processes.
 package entrupy
 
 import (
@@ -26,7 +28,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
 )
 
 // Defaults.
@@ -40,18 +41,25 @@ const (
 // RetryPolicy says how often and how long to retry.
 type RetryPolicy struct {
 	// MaxAttempts is the number of tries of one request, the first included
-	// (1 = no retries).
+	// (1 = no retries), after 5xx answers and network errors, and after 429s
+	// when RateLimitBudget is 0.
 	MaxAttempts int
 	// MinWait is the first backoff; each retry doubles it, up to MaxWait.
 	MinWait time.Duration
-	// MaxWait caps a backoff. A Retry-After longer than MaxWait is not
-	// waited out: the 429 is returned at once.
+	// MaxWait caps a backoff. Without a RateLimitBudget, a Retry-After
+	// longer than MaxWait is not waited out: the 429 is returned at once.
 	MaxWait time.Duration
+	// RateLimitBudget, when above 0, is how long one request keeps retrying
+	// 429s, whatever MaxAttempts says: a 429 was not processed, so it is
+	// always safe to retry. A Retry-After beyond what is left of the budget
+	// ends the retries.
+	RateLimitBudget time.Duration
 }
 
-// DefaultRetryPolicy retries four times, waiting 0.25 s, 0.5 s, 1 s, 2 s
-// (each with jitter), or what Retry-After says.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 5, MinWait: 250 * time.Millisecond, MaxWait: 30 * time.Second}
+// DefaultRetryPolicy retries 5xx answers and network errors four times,
+// waiting 0.25 s, 0.5 s, 1 s, 2 s (each with jitter), and 429s for up to
+// ten minutes, waiting what Retry-After says.
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 5, MinWait: 250 * time.Millisecond, MaxWait: 30 * time.Second, RateLimitBudget: 10 * time.Minute}
 
 // Logger receives one structured line per attempt and per retry wait. Fields
 // never include the token, headers or bodies.
@@ -68,11 +76,16 @@ type Client struct {
 	httpClient     *http.Client
 	requestTimeout time.Duration
 	retry          RetryPolicy
-	limiter        *rate.Limiter
+	rps            float64 // client-side rate ceiling; 0 = no limit
+	sharedRateDir  string  // where the timeline shared with other processes lives; "" = private
+	sharedTimeline bool    // the limiter's timeline is the shared file
+	limiter        *limiter
 	logger         Logger
 	sleep          func(context.Context, time.Duration) error
 	jitter         func() float64
 	newKey         func() string
+	abandoned      func() bool // see WithAbandoned
+	once           onceState   // see CreateOnce
 
 	Authentications *AuthenticationsService
 	Certificates    *CertificatesService
@@ -146,20 +159,26 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	}
 }
 
-// WithRateLimit limits the client to rps requests per second with the given
-// burst (at least 1). rps 0 turns the limiter off.
-func WithRateLimit(rps float64, burst int) Option {
+// WithRateLimit paces the client to at most rps requests per second, a
+// ceiling the adaptive rate stays under (ratelimit.go). rps 0 turns
+// client-side limiting off.
+func WithRateLimit(rps float64) Option {
 	return func(c *Client) error {
 		if rps < 0 {
 			return fmt.Errorf("requests per second must not be negative")
 		}
-		if rps == 0 {
-			c.limiter = nil
-			return nil
-		}
-		c.limiter = rate.NewLimiter(rate.Limit(rps), max(1, burst))
+		c.rps = rps
 		return nil
 	}
+}
+
+// WithSharedRateLimit shares the client's request timeline with every other
+// client on this machine that uses the same token and API, through a small
+// file in dir (DefaultSharedRateDir for the usual place): together they send
+// at most the configured rate. "" keeps the timeline private. Where files
+// cannot be locked the timeline stays private.
+func WithSharedRateLimit(dir string) Option {
+	return func(c *Client) error { c.sharedRateDir = dir; return nil }
 }
 
 // WithLogger receives a structured line per attempt.
@@ -181,7 +200,7 @@ func New(opts ...Option) (*Client, error) {
 		httpClient:     &http.Client{},
 		requestTimeout: DefaultRequestTimeout,
 		retry:          DefaultRetryPolicy,
-		limiter:        rate.NewLimiter(rate.Limit(DefaultRequestsPerSecond), 1),
+		rps:            DefaultRequestsPerSecond,
 		sleep:          sleepContext,
 		jitter:         mrand.Float64,
 		newKey:         newIdempotencyKey,
@@ -194,12 +213,40 @@ func New(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("entrupy client: %w", err)
 		}
 	}
+	if c.rps > 0 {
+		c.limiter = newLimiter(c.rps, c.openTimeline())
+	}
 	c.Authentications = &AuthenticationsService{c}
 	c.Certificates = &CertificatesService{c}
 	c.Users = &UsersService{c}
 	c.Webhooks = &WebhooksService{c}
 	c.Health = &HealthService{c}
 	return c, nil
+}
+
+// openTimeline opens the shared timeline when asked for, else (or when that
+// fails) a private one.
+func (c *Client) openTimeline() timeline {
+	if c.sharedRateDir != "" {
+		removeStaleTimelines(c.sharedRateDir, time.Now())
+		if tl, err := openSharedTimeline(c.sharedRateDir, sharedTimelineName(c.baseURL.String(), c.token)); err == nil {
+			c.sharedTimeline = true
+			return tl
+		}
+	}
+	return &memTimeline{}
+}
+
+// SharesRateLimit reports whether the client paces itself together with
+// other processes on this machine (a shared timeline file is open).
+func (c *Client) SharesRateLimit() bool { return c.sharedTimeline }
+
+// Close releases the shared timeline file, if any.
+func (c *Client) Close() error {
+	if c.limiter != nil {
+		return c.limiter.timeline.close()
+	}
+	return nil
 }
 
 // BaseURL returns the API root the client talks to.
@@ -264,9 +311,11 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if req.create {
 		key = c.newKey()
 	}
+	began := time.Now()
+	var r retries
 	for attempt := 1; ; attempt++ {
 		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
+			if err := c.limiter.wait(ctx, sleepContext); err != nil {
 				return fmt.Errorf("%s %s: waiting for the client rate limit: %w", req.method, req.path, ctxErr(ctx, err))
 			}
 		}
@@ -291,6 +340,9 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		case status >= 200 && status < 300:
 			fields["status"] = status
 			c.log(ctx, "Entrupy API request", fields)
+			if c.limiter != nil {
+				c.limiter.succeeded()
+			}
 			if out == nil || len(bytes.TrimSpace(body)) == 0 {
 				return nil
 			}
@@ -305,27 +357,52 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		}
 		c.log(ctx, "Entrupy API request", fields)
 
-		wait, retry := c.backoff(attempt, status, apiErr)
+		retryFields := map[string]any{"method": req.method, "path": req.path, "attempt": attempt}
+		if status == http.StatusTooManyRequests && c.limiter != nil {
+			retryFields["rate_per_second"] = c.limiter.limited(apiErr.RetryAfter)
+		}
+		wait, retry := c.backoff(&r, status, apiErr, max(time.Since(began), r.waited))
 		if !retry {
 			return err
 		}
-		c.log(ctx, "Entrupy API retry", map[string]any{
-			"method": req.method, "path": req.path, "attempt": attempt, "wait_ms": wait.Milliseconds(),
-		})
+		r.waited += wait
+		retryFields["wait_ms"] = wait.Milliseconds()
+		c.log(ctx, "Entrupy API retry", retryFields)
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("%s %s: %w (after: %w)", req.method, req.path, ctxErr(ctx, serr), err)
 		}
 	}
 }
 
-// backoff decides whether attempt (which got status, or a network error when
-// status is 0) is retried, and how long to wait first.
-func (c *Client) backoff(attempt, status int, apiErr *APIError) (time.Duration, bool) {
-	if attempt >= c.retry.MaxAttempts {
-		return 0, false
-	}
+// retries counts one request's failed attempts (429s apart from the rest
+// when 429s have a time budget of their own) and the waits it was given.
+type retries struct {
+	failures, limited int
+	waited            time.Duration
+}
+
+// backoff decides whether an attempt that got status (0: a network error)
+// is retried, and how long to wait first; elapsed is the time since the
+// request's first attempt.
+func (c *Client) backoff(r *retries, status int, apiErr *APIError, elapsed time.Duration) (time.Duration, bool) {
 	retryable := status == 0 || status == http.StatusTooManyRequests || status >= 500
 	if !retryable {
+		return 0, false
+	}
+	if status == http.StatusTooManyRequests && c.retry.RateLimitBudget > 0 {
+		r.limited++
+		wait := c.exponential(r.limited)
+		if apiErr != nil && apiErr.RetryAfter > 0 {
+			// Retry-After, plus up to a quarter more so that clients told the
+			// same moment do not all come back at it.
+			wait = apiErr.RetryAfter + time.Duration(c.jitter()*float64(apiErr.RetryAfter/4))
+		}
+		return wait, elapsed+wait <= c.retry.RateLimitBudget
+	}
+	// A 5xx, a network error, or (without a budget) a 429: at most
+	// MaxAttempts tries in all.
+	r.failures++
+	if r.failures >= c.retry.MaxAttempts {
 		return 0, false
 	}
 	if apiErr != nil && apiErr.RetryAfter > 0 {
@@ -334,12 +411,18 @@ func (c *Client) backoff(attempt, status int, apiErr *APIError) (time.Duration, 
 		}
 		return apiErr.RetryAfter, true
 	}
-	d := c.retry.MinWait << (attempt - 1)
+	return c.exponential(r.failures), true
+}
+
+// exponential is the n-th backoff (n ≥ 1): MinWait doubled n-1 times, capped
+// at MaxWait, with equal jitter (half fixed, half random, so waits never
+// collapse to zero).
+func (c *Client) exponential(n int) time.Duration {
+	d := c.retry.MinWait << (n - 1)
 	if d > c.retry.MaxWait || d <= 0 {
 		d = c.retry.MaxWait
 	}
-	// Equal jitter: half fixed, half random, so waits never collapse to zero.
-	return d/2 + time.Duration(c.jitter()*float64(d/2)), true
+	return d/2 + time.Duration(c.jitter()*float64(d/2))
 }
 
 // redactHeaders renders request headers for a debug log line, with the

@@ -62,7 +62,7 @@ func newFixture(t *testing.T, opts emulator.Options, copts ...entrupy.Option) (*
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	base := []entrupy.Option{
-		entrupy.WithBaseURL(srv.URL), entrupy.WithToken(opts.Token), entrupy.WithRateLimit(0, 0),
+		entrupy.WithBaseURL(srv.URL), entrupy.WithToken(opts.Token), entrupy.WithRateLimit(0),
 		entrupy.WithSleep(func(ctx context.Context, d time.Duration) error {
 			f.mu.Lock()
 			f.waits = append(f.waits, d)
@@ -286,7 +286,7 @@ func TestErrorCodes(t *testing.T) {
 	if _, err := c.Users.Create(ctx, entrupy.CreateUserRequest{UniqueUserID: "user-0001", Email: "a@example.com", FirstName: "Ada"}); err != nil {
 		t.Fatal(err)
 	}
-	bad, _ := entrupy.New(entrupy.WithBaseURL(f.url), entrupy.WithToken("wrong-token-value"), entrupy.WithRateLimit(0, 0))
+	bad, _ := entrupy.New(entrupy.WithBaseURL(f.url), entrupy.WithToken("wrong-token-value"), entrupy.WithRateLimit(0))
 
 	cases := []struct {
 		name   string
@@ -354,7 +354,7 @@ func TestNonJSONError(t *testing.T) {
 		_, _ = fmt.Fprint(w, "<html><body>502 Bad Gateway</body></html>")
 	}))
 	defer srv.Close()
-	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken("t"), entrupy.WithRateLimit(0, 0),
+	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken("t"), entrupy.WithRateLimit(0),
 		entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	_, err := c.Webhooks.Get(context.Background(), "wh_1")
 	apiErr, ok := entrupy.AsAPIError(err)
@@ -393,7 +393,7 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 	}
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
-	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0, 0)) // real sleeps
+	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0)) // real sleeps
 	emu.FailNext("GET /v1/health", emulator.Fail429)
 	start := time.Now()
 	if err := c.Health.Check(context.Background()); err != nil {
@@ -514,7 +514,7 @@ func TestLostCreateResponse(t *testing.T) {
 
 func TestRateLimiter(t *testing.T) {
 	t.Parallel()
-	_, c := newFixture(t, emulator.Options{}, entrupy.WithRateLimit(20, 1))
+	_, c := newFixture(t, emulator.Options{}, entrupy.WithRateLimit(20))
 	start := time.Now()
 	for range 11 {
 		if err := c.Health.Check(context.Background()); err != nil {
@@ -540,7 +540,7 @@ func TestRateLimiter(t *testing.T) {
 
 func TestRateLimiterOffAndDefault(t *testing.T) {
 	t.Parallel()
-	if _, err := entrupy.New(entrupy.WithRateLimit(-1, 1)); err == nil {
+	if _, err := entrupy.New(entrupy.WithRateLimit(-1)); err == nil {
 		t.Fatal("negative rate accepted")
 	}
 	_, c := newFixture(t, emulator.Options{RateLimit: 5, RateBurst: 1}, entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 1}))
@@ -650,7 +650,7 @@ func TestCancellation(t *testing.T) {
 	})
 	t.Run("while waiting for the limiter", func(t *testing.T) {
 		t.Parallel()
-		_, c := newFixture(t, emulator.Options{}, entrupy.WithRateLimit(0.1, 1))
+		_, c := newFixture(t, emulator.Options{}, entrupy.WithRateLimit(0.1))
 		_ = c.Health.Check(context.Background()) // takes the only token
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
