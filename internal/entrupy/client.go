@@ -27,7 +27,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
 )
 
 // Defaults.
