@@ -36,8 +36,13 @@ Runs an in-memory Entrupy API on 127.0.0.1 and prints the base URL and token to 
 
 Admin routes (no token needed; the emulator listens on loopback only):
   GET    /_emulator/inventory      what the emulator holds
-  GET    /_emulator/counters       requests per route and answers per status
+  GET    /_emulator/counters       requests per route, answers per status, and
+                                   "writes": API requests that changed anything
   DELETE /_emulator/counters       reset the counters
+  POST   /_emulator/reset          forget everything: back to the seeded start (no users,
+                                   webhooks, idempotency keys or pending deliveries;
+                                   counters zeroed) and rewrite -state-file, so that
+                                   repeated test runs can share one emulator
   GET    /_emulator/deliveries     webhook delivery attempts
   POST   /_emulator/authentications/{entrupy_id}/complete {"result": "authentic"}
          finalize an in-progress authentication (emits session.completed)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
@@ -105,6 +106,19 @@ func validateFilter(i int, f entrupy.Filter) *response {
 	case f.Values != nil && len(f.Values) == 0:
 		r := badRequest(field+".values", "values must not be empty")
 		return &r
+	case len(f.Values) > entrupy.MaxFilterValues:
+		r := badRequest("filters", "%s: values holds at most %d entries, got %d", field, entrupy.MaxFilterValues, len(f.Values))
+		return &r
+	}
+	strs := f.Values
+	if f.Value != nil {
+		strs = append([]string{*f.Value}, strs...)
+	}
+	for _, v := range strs {
+		if n := utf8.RuneCountInString(v); n > entrupy.MaxFilterValueLength {
+			r := badRequest("filters", "%s: a filter value must be at most %d characters, got %d", field, entrupy.MaxFilterValueLength, n)
+			return &r
+		}
 	}
 	return nil
 }

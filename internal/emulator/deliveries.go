@@ -34,20 +34,52 @@ type deliverer struct {
 	client   *http.Client
 	attempts int
 	backoff  time.Duration
-	ctx      context.Context
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
 
-	mu  sync.Mutex
+	mu  sync.Mutex // guards log and run
 	log []Delivery
+	run *deliveryRun // the deliveries since the start or the last Reset
+}
+
+// deliveryRun is a generation of deliveries: Close and Reset stop one.
+type deliveryRun struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func newDeliveryRun() *deliveryRun {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &deliveryRun{ctx: ctx, cancel: cancel}
+}
+
+// stop cancels the run's deliveries and waits for them to end.
+func (r *deliveryRun) stop() {
+	r.cancel()
+	r.wg.Wait()
+}
+
+func (d *deliverer) current() *deliveryRun {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.run
+}
+
+// restart starts a new run with an empty log and returns the old run, for
+// the caller to stop.
+func (d *deliverer) restart() *deliveryRun {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old := d.run
+	d.run = newDeliveryRun()
+	d.log = nil
+	return old
 }
 
 func newDeliverer(s *Server) *deliverer {
-	ctx, cancel := context.WithCancel(context.Background())
 	d := &deliverer{
 		s: s, client: &http.Client{Timeout: 10 * time.Second},
 		attempts: s.opts.DeliveryAttempts, backoff: s.opts.DeliveryBackoff,
-		ctx: ctx, cancel: cancel,
+		run: newDeliveryRun(),
 	}
 	if d.attempts <= 0 {
 		d.attempts = 6
@@ -66,6 +98,7 @@ func (s *Server) emitLocked(eventType, username string, data map[string]any, now
 	if err != nil {
 		return
 	}
+	run := s.hooks.current()
 	for _, w := range s.st.Webhooks {
 		if !w.Enabled || !slices.Contains(w.Events, eventType) {
 			continue
@@ -73,8 +106,8 @@ func (s *Server) emitLocked(eventType, username string, data map[string]any, now
 		if w.Username != nil && *w.Username != username {
 			continue
 		}
-		s.hooks.wg.Add(1)
-		go s.hooks.deliver(w.ID, event.ID, eventType, body)
+		run.wg.Add(1)
+		go s.hooks.deliver(run, w.ID, event.ID, eventType, body)
 	}
 }
 
@@ -82,8 +115,8 @@ func (s *Server) emitLocked(eventType, username string, data map[string]any, now
 // the attempts run out, the webhook is gone or the emulator closes. Each
 // attempt signs with the webhook's secret at that moment, so a rotation
 // shows in the next attempt.
-func (d *deliverer) deliver(webhookID, eventID, eventType string, body []byte) {
-	defer d.wg.Done()
+func (d *deliverer) deliver(run *deliveryRun, webhookID, eventID, eventType string, body []byte) {
+	defer run.wg.Done()
 	wait := d.backoff
 	for attempt := 1; attempt <= d.attempts; attempt++ {
 		d.s.mu.Lock()
@@ -99,7 +132,7 @@ func (d *deliverer) deliver(webhookID, eventID, eventType string, body []byte) {
 		now := d.s.opts.Now()
 		sig := entrupy.SignPayload(secret, now, body)
 		rec := Delivery{EventID: eventID, WebhookID: webhookID, Type: eventType, URL: url, Attempt: attempt, Signature: sig, Body: body, At: now}
-		req, err := http.NewRequestWithContext(d.ctx, http.MethodPost, url, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(run.ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err == nil {
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("User-Agent", "Entrupy-Webhooks (emulator)")
@@ -115,13 +148,15 @@ func (d *deliverer) deliver(webhookID, eventID, eventType string, body []byte) {
 			rec.Error = err.Error()
 		}
 		d.mu.Lock()
-		d.log = append(d.log, rec)
+		if d.run == run { // a Reset since has cleared the log
+			d.log = append(d.log, rec)
+		}
 		d.mu.Unlock()
 		if rec.Status >= 200 && rec.Status < 300 {
 			return
 		}
 		select {
-		case <-d.ctx.Done():
+		case <-run.ctx.Done():
 			return
 		case <-time.After(wait):
 		}
@@ -138,8 +173,7 @@ func (s *Server) Deliveries() []Delivery {
 
 // Close stops deliveries in flight and waits for them to end.
 func (s *Server) Close() {
-	s.hooks.cancel()
-	s.hooks.wg.Wait()
+	s.hooks.current().stop()
 }
 
 // CompleteAuthentication finalizes an in-progress authentication with a

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -129,7 +130,12 @@ type Server struct {
 	st       *state
 	counts   map[string]int
 	statuses map[int]int
+	writes   int // API requests that changed st, see Writes
 	scripted map[string][]Fault
+
+	// initial is the seeded state as JSON: what a new emulator without a
+	// state file starts with, and what Reset goes back to.
+	initial []byte
 
 	hooks *deliverer // webhook deliveries, see deliveries.go
 }
@@ -183,7 +189,24 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// initialState records the seeded state in s.initial and returns the state
+// to start with: the state file's when it exists, else the seeded one.
 func (s *Server) initialState() (*state, error) {
+	seed := s.opts.Seed
+	if seed == nil && !s.opts.NoSeed {
+		seed = BuiltinSeed(s.opts.Organization)
+	}
+	seeded := newState()
+	if seed != nil {
+		if err := seeded.load(seed, s.opts.Organization); err != nil {
+			return nil, err
+		}
+	}
+	b, err := json.Marshal(seeded)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: encoding the seeded state: %w", err)
+	}
+	s.initial = b
 	if s.opts.StateFile != "" {
 		st, err := loadState(s.opts.StateFile)
 		if err != nil {
@@ -193,17 +216,43 @@ func (s *Server) initialState() (*state, error) {
 			return st, nil
 		}
 	}
-	seed := s.opts.Seed
-	if seed == nil && !s.opts.NoSeed {
-		seed = BuiltinSeed(s.opts.Organization)
-	}
+	// A copy decoded from s.initial, as Reset makes: the live state shares
+	// nothing with the caller's Seed.
+	return s.seededState()
+}
+
+// seededState decodes a fresh copy of the seeded state.
+func (s *Server) seededState() (*state, error) {
 	st := newState()
-	if seed != nil {
-		if err := st.load(seed, s.opts.Organization); err != nil {
-			return nil, err
-		}
+	if err := json.Unmarshal(s.initial, st); err != nil {
+		return nil, fmt.Errorf("emulator: decoding the seeded state: %w", err)
 	}
+	st.normalize()
 	return st, nil
+}
+
+// Reset forgets everything: the emulator goes back to the state it starts
+// with when it has no state file (the seeded authentications and
+// certificates as at start; no users, webhooks or idempotency records), stops
+// pending webhook deliveries and clears their log, forgets scripted faults
+// and zeroes the counters (Counts, Statuses, Writes). With a StateFile, the
+// fresh state is written to it.
+func (s *Server) Reset() {
+	st, err := s.seededState()
+	if err != nil { // cannot happen: New decoded the same bytes
+		log.Printf("emulator: reset: %v", err)
+		return
+	}
+	s.mu.Lock()
+	s.st = st
+	s.counts = map[string]int{}
+	s.statuses = map[int]int{}
+	s.writes = 0
+	s.scripted = map[string][]Fault{}
+	s.persistLocked()
+	old := s.hooks.restart()
+	s.mu.Unlock()
+	old.stop() // outside s.mu: a delivery in flight takes it
 }
 
 // response is what a route handler decides; the pipeline writes it.
@@ -243,6 +292,10 @@ type call struct {
 	body []byte
 	lang string
 	now  time.Time
+	// unchanged is set by a handler of a changing route whose successful
+	// answer changed nothing (authorize-user for an existing user): no
+	// write is counted or persisted.
+	unchanged bool
 }
 
 func (c *call) decode(v any) *response {
@@ -346,7 +399,8 @@ func (s *Server) pipeline(pattern string, kind int, h handlerFunc) http.Handler 
 
 		s.mu.Lock()
 		resp, replayed := s.run(c, kind, h)
-		if kind != readRoute && !replayed && resp.status < 300 {
+		if kind != readRoute && !replayed && resp.status < 300 && !c.unchanged {
+			s.writes++
 			s.persistLocked()
 		}
 		s.mu.Unlock()
@@ -471,6 +525,13 @@ func (s *Server) FailNext(pattern string, faults ...Fault) {
 	s.scripted[pattern] = append(s.scripted[pattern], faults...)
 }
 
+// ClearFaults forgets every fault scripted with FailNext that has not struck yet.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scripted = map[string][]Fault{}
+}
+
 func (s *Server) fail(w http.ResponseWriter, f Fault) {
 	if f == ResetBefore || f == ResetAfter {
 		s.mu.Lock()
@@ -552,12 +613,25 @@ func (s *Server) Statuses() map[int]int {
 	return out
 }
 
-// ResetCounts zeroes the request and status counters.
+// Writes returns how many API requests changed the emulator's state: each
+// create, PATCH, DELETE, transfer, and authorize-user that created a user.
+// Reads, searches, idempotent replays, authorize-user for an existing user
+// and rejected requests are not writes; nor are the /_emulator/ routes.
+// A request answered with an injected fault after its change was committed
+// (Fail500After, ResetAfter) is one.
+func (s *Server) Writes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.writes
+}
+
+// ResetCounts zeroes the request, status and write counters.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
 	s.statuses = map[int]int{}
+	s.writes = 0
 }
 
 // Inventory is what the emulator holds, for tests to compare with state.
@@ -579,11 +653,11 @@ func (s *Server) Inventory() Inventory {
 		Authentications: len(s.st.Items), Certificates: len(s.st.Certificates),
 	}
 	for _, w := range s.st.Webhooks {
-		inv.Webhooks = append(inv.Webhooks, w.Webhook)
+		inv.Webhooks = append(inv.Webhooks, w.view())
 	}
 	for _, u := range s.st.Users {
 		if u.Active {
-			inv.Users = append(inv.Users, u.User)
+			inv.Users = append(inv.Users, u.view())
 		} else {
 			inv.DeactivatedUsers = append(inv.DeactivatedUsers, u.UniqueUserID)
 		}
@@ -609,15 +683,15 @@ func (s *Server) WebhookSecret(id string) (string, bool) {
 	return w.Secret, true
 }
 
-// adminRoutes serve the counters and inventory over HTTP under /_emulator/
-// (no token: the emulator listens on loopback only).
+// adminRoutes serve the counters, inventory and reset over HTTP under
+// /_emulator/ (no token: the emulator listens on loopback only).
 func (s *Server) adminRoutes() {
 	s.mux.HandleFunc("GET /_emulator/inventory", func(w http.ResponseWriter, _ *http.Request) {
 		writeAdmin(w, s.Inventory())
 	})
 	s.mux.HandleFunc("GET /_emulator/counters", func(w http.ResponseWriter, _ *http.Request) {
 		s.mu.Lock()
-		out := map[string]any{"requests": s.counts, "statuses": s.statuses}
+		out := map[string]any{"requests": s.counts, "statuses": s.statuses, "writes": s.writes}
 		b, _ := json.Marshal(out)
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
@@ -625,6 +699,10 @@ func (s *Server) adminRoutes() {
 	})
 	s.mux.HandleFunc("DELETE /_emulator/counters", func(w http.ResponseWriter, _ *http.Request) {
 		s.ResetCounts()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	s.mux.HandleFunc("POST /_emulator/reset", func(w http.ResponseWriter, _ *http.Request) {
+		s.Reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

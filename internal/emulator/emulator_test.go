@@ -514,15 +514,8 @@ func TestRateLimitAndCounters(t *testing.T) {
 		t.Fatalf("statuses %v", st)
 	}
 	// Admin routes need no token.
-	resp, err := http.Get(h.url + "/_emulator/counters")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var counters map[string]map[string]int
-	_ = json.NewDecoder(resp.Body).Decode(&counters)
-	_ = resp.Body.Close()
-	if counters["requests"]["GET /v2/webhooks"] != 4 {
-		t.Fatalf("admin counters %v", counters)
+	if requests, _, _ := h.adminCounters(); requests["GET /v2/webhooks"] != 4 {
+		t.Fatalf("admin counters %v", requests)
 	}
 	req, _ := http.NewRequest("DELETE", h.url+"/_emulator/counters", nil)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 204 {
@@ -531,7 +524,7 @@ func TestRateLimitAndCounters(t *testing.T) {
 	if n := h.emu.Count("GET /v2/webhooks"); n != 0 {
 		t.Fatalf("counter after reset %d", n)
 	}
-	resp, _ = http.Get(h.url + "/_emulator/inventory")
+	resp, _ := http.Get(h.url + "/_emulator/inventory")
 	var inv emulator.Inventory
 	_ = json.NewDecoder(resp.Body).Decode(&inv)
 	_ = resp.Body.Close()

@@ -19,24 +19,33 @@ import (
 // uniqueUserIDPattern is the documented shape: 8–40 chars of A-Za-z0-9@.+_- [doc].
 var uniqueUserIDPattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{8,40}$`)
 
-func validateUserIdentity(uid, email string) *response {
+// validateNewUser checks what creates a user (the users route and
+// authorize-user): the id's shape, the email, and the lengths [chosen].
+func validateNewUser(uid, email, first, last string) *response {
 	if !uniqueUserIDPattern.MatchString(uid) {
 		r := badRequest("unique_user_id", "unique_user_id must be 8 to 40 characters of A-Za-z0-9@.+_-")
 		return &r
+	}
+	if bad := tooLong("email", email, entrupy.MaxEmailLength); bad != nil {
+		return bad
 	}
 	if !validEmail(email) {
 		r := badRequest("email", "email must be an email address")
 		return &r
 	}
-	return nil
+	return lengths(
+		lengthCheck{"first_name", first, entrupy.MaxNameLength},
+		lengthCheck{"last_name", last, entrupy.MaxNameLength},
+	)
 }
 
 // newUser creates an active user. Called with s.mu held.
-func (s *Server) newUser(c *call, uid, email, first, last string) *storedUser {
+func (s *Server) newUser(c *call, uid, email, first, last string, metadata map[string]string) *storedUser {
 	u := &storedUser{
 		User: entrupy.User{
 			UniqueUserID: uid, Username: s.opts.Organization + "-" + uid, Email: email,
 			FirstName: first, LastName: last, CreatedAt: c.now.Format(time.RFC3339),
+			Metadata: metadata,
 		},
 		Active: true,
 		Seq:    s.st.nextSeq(),
@@ -46,11 +55,22 @@ func (s *Server) newUser(c *call, uid, email, first, last string) *storedUser {
 }
 
 func (s *Server) createUser(c *call) response {
-	var req entrupy.CreateUserRequest
+	var req struct {
+		entrupy.CreateUserRequest
+		Metadata json.RawMessage `json:"metadata"` // shadows the typed map: decoded by decodeMetadata
+	}
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
-	if bad := validateUserIdentity(req.UniqueUserID, req.Email); bad != nil {
+	if bad := validateNewUser(req.UniqueUserID, req.Email, req.FirstName, req.LastName); bad != nil {
+		return *bad
+	}
+	given, bad := decodeMetadata(req.Metadata)
+	if bad != nil {
+		return *bad
+	}
+	metadata, bad := mergeMetadata(nil, given)
+	if bad != nil {
 		return *bad
 	}
 	if u, ok := s.st.Users[req.UniqueUserID]; ok {
@@ -60,7 +80,7 @@ func (s *Server) createUser(c *call) response {
 		}
 		return errorResponse(http.StatusConflict, entrupy.CodeConflict, msg, "unique_user_id")
 	}
-	return itemResponse(http.StatusCreated, s.newUser(c, req.UniqueUserID, req.Email, req.FirstName, req.LastName).User)
+	return itemResponse(http.StatusCreated, s.newUser(c, req.UniqueUserID, req.Email, req.FirstName, req.LastName, metadata).view())
 }
 
 // activeUser returns an active user, or a 404: a deactivated user is gone
@@ -79,7 +99,7 @@ func (s *Server) getUser(c *call) response {
 	if bad != nil {
 		return *bad
 	}
-	return itemResponse(http.StatusOK, u.User)
+	return itemResponse(http.StatusOK, u.view())
 }
 
 func (s *Server) listUsers(c *call) response {
@@ -89,7 +109,7 @@ func (s *Server) listUsers(c *call) response {
 			users = append(users, u)
 		}
 	}
-	return listResponse(c, users, func(u *storedUser) int64 { return u.Seq }, func(u *storedUser) entrupy.User { return u.User })
+	return listResponse(c, users, func(u *storedUser) int64 { return u.Seq }, func(u *storedUser) entrupy.User { return u.view() })
 }
 
 // immutable answers a 422 when a body field that cannot change differs
@@ -107,6 +127,8 @@ func immutable(fields map[string]json.RawMessage, name, current string) *respons
 	return nil
 }
 
+// updateUser changes email and merges metadata; the names and ids cannot
+// change. Everything is checked before anything changes.
 func (s *Server) updateUser(c *call) response {
 	u, bad := s.activeUser(c.r.PathValue("unique_user_id"))
 	if bad != nil {
@@ -116,19 +138,36 @@ func (s *Server) updateUser(c *call) response {
 	if bad := c.decode(&fields); bad != nil {
 		return *bad
 	}
+	if bad := lengths(
+		lengthCheck{"email", bodyString(fields, "email"), entrupy.MaxEmailLength},
+		lengthCheck{"first_name", bodyString(fields, "first_name"), entrupy.MaxNameLength},
+		lengthCheck{"last_name", bodyString(fields, "last_name"), entrupy.MaxNameLength},
+	); bad != nil {
+		return *bad
+	}
 	for name, cur := range map[string]string{"unique_user_id": u.UniqueUserID, "username": u.Username, "first_name": u.FirstName, "last_name": u.LastName} {
 		if bad := immutable(fields, name, cur); bad != nil {
 			return *bad
 		}
 	}
+	email := u.Email
 	if raw, ok := fields["email"]; ok {
-		var email string
-		if json.Unmarshal(raw, &email) != nil || !validEmail(email) {
+		var v string
+		if json.Unmarshal(raw, &v) != nil || !validEmail(v) {
 			return badRequest("email", "email must be an email address")
 		}
-		u.Email = email
+		email = v
 	}
-	return itemResponse(http.StatusOK, u.User)
+	given, bad := decodeMetadata(fields[entrupy.FieldMetadata])
+	if bad != nil {
+		return *bad
+	}
+	metadata, bad := mergeMetadata(u.Metadata, given)
+	if bad != nil {
+		return *bad
+	}
+	u.Email, u.Metadata = email, metadata
+	return itemResponse(http.StatusOK, u.view())
 }
 
 func (s *Server) deleteUser(c *call) response {
@@ -150,15 +189,20 @@ func (s *Server) authorizeUser(c *call) response {
 	if strings.TrimSpace(req.SDKAuthorizationRequest) == "" {
 		return badRequest("sdk_authorization_request", "sdk_authorization_request is required")
 	}
-	if bad := validateUserIdentity(req.UniqueUserID, req.Email); bad != nil {
+	if bad := tooLong("sdk_authorization_request", req.SDKAuthorizationRequest, entrupy.MaxSDKAuthorizationLength); bad != nil {
+		return *bad
+	}
+	if bad := validateNewUser(req.UniqueUserID, req.Email, req.FirstName, req.LastName); bad != nil {
 		return *bad
 	}
 	u, ok := s.st.Users[req.UniqueUserID]
 	switch {
 	case ok && !u.Active:
 		return errorResponse(http.StatusConflict, entrupy.CodeConflict, fmt.Sprintf("integration user %q was deactivated", req.UniqueUserID), "unique_user_id")
-	case !ok:
-		u = s.newUser(c, req.UniqueUserID, req.Email, req.FirstName, req.LastName)
+	case ok:
+		c.unchanged = true // signing for an existing user changes nothing
+	default:
+		u = s.newUser(c, req.UniqueUserID, req.Email, req.FirstName, req.LastName, map[string]string{})
 	}
 	mac := hmac.New(sha256.New, []byte(s.opts.Token))
 	mac.Write([]byte(u.Username + "\n" + req.SDKAuthorizationRequest))
@@ -199,25 +243,53 @@ func validateEvents(events []string) *response {
 	return nil
 }
 
+// webhookURLError answers a 400 for a url too long or not allowed.
+func webhookURLError(raw string) *response {
+	if bad := tooLong("url", raw, entrupy.MaxWebhookURLLength); bad != nil {
+		return bad
+	}
+	if !validWebhookURL(raw) {
+		r := badRequest("url", "url must be an https:// URL (http:// only for 127.0.0.1 or localhost)")
+		return &r
+	}
+	return nil
+}
+
 func (s *Server) createWebhook(c *call) response {
 	var req struct {
-		URL         string   `json:"url"`
-		SecretKey   string   `json:"secret_key"`
-		Events      []string `json:"events"`
-		Description string   `json:"description"`
-		Enabled     *bool    `json:"enabled"`
-		Username    string   `json:"username"`
+		URL         string          `json:"url"`
+		SecretKey   string          `json:"secret_key"`
+		Events      []string        `json:"events"`
+		Description string          `json:"description"`
+		Enabled     *bool           `json:"enabled"`
+		Username    string          `json:"username"`
+		Metadata    json.RawMessage `json:"metadata"`
 	}
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
-	if !validWebhookURL(req.URL) {
-		return badRequest("url", "url must be an https:// URL (http:// only for 127.0.0.1 or localhost)")
+	if bad := webhookURLError(req.URL); bad != nil {
+		return *bad
 	}
 	if req.SecretKey == "" {
 		return badRequest("secret_key", "secret_key is required")
 	}
+	if bad := lengths(
+		lengthCheck{"secret_key", req.SecretKey, entrupy.MaxSecretKeyLength},
+		lengthCheck{"description", req.Description, entrupy.MaxDescriptionLength},
+		lengthCheck{"username", req.Username, entrupy.MaxUsernameLength},
+	); bad != nil {
+		return *bad
+	}
 	if bad := validateEvents(req.Events); bad != nil {
+		return *bad
+	}
+	given, bad := decodeMetadata(req.Metadata)
+	if bad != nil {
+		return *bad
+	}
+	metadata, bad := mergeMetadata(nil, given)
+	if bad != nil {
 		return *bad
 	}
 	var username *string
@@ -236,13 +308,13 @@ func (s *Server) createWebhook(c *call) response {
 		Webhook: entrupy.Webhook{
 			ID: randomID(entrupy.WebhookIDPrefix), URL: req.URL, Events: slices.Compact(slices.Sorted(slices.Values(req.Events))),
 			Description: req.Description, Enabled: req.Enabled == nil || *req.Enabled, Username: username,
-			APIVersion: version, CreatedAt: now, UpdatedAt: now,
+			APIVersion: version, CreatedAt: now, UpdatedAt: now, Metadata: metadata,
 		},
 		Secret: req.SecretKey,
 		Seq:    s.st.nextSeq(),
 	}
 	s.st.Webhooks[w.ID] = w
-	return itemResponse(http.StatusCreated, w.Webhook)
+	return itemResponse(http.StatusCreated, w.view())
 }
 
 func (s *Server) activeUsername(username string) bool {
@@ -269,7 +341,7 @@ func (s *Server) getWebhook(c *call) response {
 	if bad != nil {
 		return *bad
 	}
-	return itemResponse(http.StatusOK, w.Webhook)
+	return itemResponse(http.StatusOK, w.view())
 }
 
 func (s *Server) listWebhooks(c *call) response {
@@ -277,9 +349,12 @@ func (s *Server) listWebhooks(c *call) response {
 	for _, w := range s.st.Webhooks {
 		hooks = append(hooks, w)
 	}
-	return listResponse(c, hooks, func(w *storedWebhook) int64 { return w.Seq }, func(w *storedWebhook) entrupy.Webhook { return w.Webhook })
+	return listResponse(c, hooks, func(w *storedWebhook) int64 { return w.Seq }, func(w *storedWebhook) entrupy.Webhook { return w.view() })
 }
 
+// updateWebhook changes what the body gives and merges metadata; username,
+// api_version and id cannot change. Everything is checked before anything
+// changes.
 func (s *Server) updateWebhook(c *call) response {
 	w, bad := s.webhook(c)
 	if bad != nil {
@@ -287,6 +362,9 @@ func (s *Server) updateWebhook(c *call) response {
 	}
 	var fields map[string]json.RawMessage
 	if bad := c.decode(&fields); bad != nil {
+		return *bad
+	}
+	if bad := tooLong("username", bodyString(fields, "username"), entrupy.MaxUsernameLength); bad != nil {
 		return *bad
 	}
 	username := ""
@@ -302,25 +380,50 @@ func (s *Server) updateWebhook(c *call) response {
 		}
 	}
 	var req struct {
-		URL         *string  `json:"url"`
-		SecretKey   *string  `json:"secret_key"`
-		Events      []string `json:"events"`
-		Description *string  `json:"description"`
-		Enabled     *bool    `json:"enabled"`
+		URL         *string         `json:"url"`
+		SecretKey   *string         `json:"secret_key"`
+		Events      []string        `json:"events"`
+		Description *string         `json:"description"`
+		Enabled     *bool           `json:"enabled"`
+		Metadata    json.RawMessage `json:"metadata"`
 	}
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
-	if req.URL != nil && !validWebhookURL(*req.URL) {
-		return badRequest("url", "url must be an https:// URL (http:// only for 127.0.0.1 or localhost)")
+	if req.URL != nil {
+		if bad := webhookURLError(*req.URL); bad != nil {
+			return *bad
+		}
 	}
-	if req.SecretKey != nil && *req.SecretKey == "" {
-		return badRequest("secret_key", "secret_key must not be empty")
+	if req.SecretKey != nil {
+		if *req.SecretKey == "" {
+			return badRequest("secret_key", "secret_key must not be empty")
+		}
+		if bad := tooLong("secret_key", *req.SecretKey, entrupy.MaxSecretKeyLength); bad != nil {
+			return *bad
+		}
 	}
-	if _, ok := fields["events"]; ok {
+	if req.Description != nil {
+		if bad := tooLong("description", *req.Description, entrupy.MaxDescriptionLength); bad != nil {
+			return *bad
+		}
+	}
+	_, setEvents := fields["events"]
+	if setEvents {
 		if bad := validateEvents(req.Events); bad != nil {
 			return *bad
 		}
+	}
+	given, bad := decodeMetadata(req.Metadata)
+	if bad != nil {
+		return *bad
+	}
+	metadata, bad := mergeMetadata(w.Metadata, given)
+	if bad != nil {
+		return *bad
+	}
+	// Valid: apply.
+	if setEvents {
 		w.Events = slices.Compact(slices.Sorted(slices.Values(req.Events)))
 	}
 	if req.URL != nil {
@@ -335,8 +438,9 @@ func (s *Server) updateWebhook(c *call) response {
 	if req.Enabled != nil {
 		w.Enabled = *req.Enabled
 	}
+	w.Metadata = metadata
 	w.UpdatedAt = c.now.Format(time.RFC3339)
-	return itemResponse(http.StatusOK, w.Webhook)
+	return itemResponse(http.StatusOK, w.view())
 }
 
 func (s *Server) deleteWebhook(c *call) response {

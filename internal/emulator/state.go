@@ -228,8 +228,39 @@ func loadState(path string) (*state, error) {
 	if err := json.Unmarshal(b, st); err != nil {
 		return nil, fmt.Errorf("emulator: state file %s is corrupt: %w", path, err)
 	}
-	st.reindex()
+	st.normalize()
 	return st, nil
+}
+
+// normalize completes a decoded state: maps a file held as null, metadata
+// that files older than it lack ({}), and the search order.
+func (st *state) normalize() {
+	if st.Items == nil {
+		st.Items = map[string]*entrupy.Item{}
+	}
+	if st.Certificates == nil {
+		st.Certificates = map[string]*CertificateRecord{}
+	}
+	if st.Users == nil {
+		st.Users = map[string]*storedUser{}
+	}
+	if st.Webhooks == nil {
+		st.Webhooks = map[string]*storedWebhook{}
+	}
+	if st.Idempotency == nil {
+		st.Idempotency = map[string]idempotencyRecord{}
+	}
+	for _, u := range st.Users {
+		if u.Metadata == nil {
+			u.Metadata = map[string]string{}
+		}
+	}
+	for _, w := range st.Webhooks {
+		if w.Metadata == nil {
+			w.Metadata = map[string]string{}
+		}
+	}
+	st.reindex()
 }
 
 // persistLocked rewrites the state file atomically. Called with s.mu held.
