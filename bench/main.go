@@ -1,23 +1,34 @@
-// Command bench measures the provider at scale: against the emulator with
-// Entrupy's 10 requests/second limit on, it creates, refreshes and destroys
-// N webhooks and N integration users with terraform -parallelism=10, and
-// reports wall time, API requests per resource, 429s, failures, the ratio of
-// wall time to the rate-limit bound (requests ÷ 10/s) and the provider
-// process's peak RSS. Run it with `make bench`; it writes bench/results.md.
+// Command bench measures the provider at scale, against the emulator with
+// Entrupy's 10 requests/second limit on. Two scenarios, each skippable:
+//
+//   - -n: one workspace creates, refreshes and destroys N webhooks and N
+//     integration users with terraform -parallelism=10, and reports wall time,
+//     API requests per resource, 429s, failures, the ratio of wall time to the
+//     rate-limit bound (requests ÷ 10/s) and the provider process's peak RSS.
+//   - -workspaces: W workspaces share one API token (shared.go): apply, plan
+//     and destroy run in all W at once, and the wall time is compared with
+//     the bound of the requests the emulator answered with other than 429.
+//
+// Run it with `make bench`; it writes bench/results.md, one section per
+// scenario (a skipped scenario's section is kept from the existing file).
 package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
@@ -41,69 +52,204 @@ func (p phase) bound() time.Duration {
 }
 
 func main() {
-	ns := flag.String("n", "100,500", "comma-separated resource counts (N webhooks and N users each)")
-	out := flag.String("out", "bench/results.md", "where to write the Markdown table")
+	ns := flag.String("n", "100,500", "comma-separated resource counts (N webhooks and N users each); 0 or empty skips this scenario")
+	ws := flag.String("workspaces", "4,8", "comma-separated workspace counts W for the shared-token scenario; 0 or empty skips it")
+	perWS := flag.Int("per-workspace", 30, "webhooks (and as many users) per workspace in the shared-token scenario (lower it for a smoke run)")
+	timeout := flag.Duration("phase-timeout", 15*time.Minute, "a phase running longer is killed and reported as failed")
+	out := flag.String("out", "bench/results.md", "where to write the Markdown tables")
 	tf := flag.String("terraform", "", "Terraform CLI (default: TF_ACC_TERRAFORM_PATH, then terraform on PATH)")
 	flag.Parse()
-	if err := run(*ns, *out, *tf); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, *ns, *ws, *perWS, *timeout, *out, *tf)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ns, out, tf string) error {
+// counts parses a comma-separated list of positive counts; "" and "0" mean
+// none (the scenario is skipped).
+func counts(flagName, s string) ([]int, error) {
+	if s = strings.TrimSpace(s); s == "" || s == "0" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad -%s value %q", flagName, f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, ns, ws string, perWS int, timeout time.Duration, out, tf string) error {
+	nList, err := counts("n", ns)
+	if err != nil {
+		return err
+	}
+	wList, err := counts("workspaces", ws)
+	if err != nil {
+		return err
+	}
+	if perWS < 1 {
+		return fmt.Errorf("bad -per-workspace value %d", perWS)
+	}
+	if len(nList) == 0 && len(wList) == 0 {
+		return fmt.Errorf("both scenarios skipped (-n and -workspaces empty): nothing to do")
+	}
+	h, err := newHarness(ctx, tf, timeout)
+	if err != nil {
+		return err
+	}
+	defer h.cleanup()
+
+	var nSection string
+	if len(nList) > 0 {
+		var phases []phase
+		for _, n := range nList {
+			ps, err := h.runN(ctx, n)
+			if err != nil {
+				return err
+			}
+			phases = append(phases, ps...)
+		}
+		nSection = render(phases, h.tf)
+		fmt.Print(nSection)
+	}
+	var sharedSection string
+	var sharedErr error
+	if len(wList) > 0 {
+		var runs []sharedRun
+		for _, w := range wList {
+			r, err := h.runShared(ctx, w, perWS)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, r)
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		sharedSection = renderShared(runs, perWS, h.tf)
+		fmt.Print("\n" + sharedSection)
+		var bad []string
+		for _, r := range runs {
+			if !r.succeeded() {
+				bad = append(bad, fmt.Sprintf("W=%d", r.w))
+			}
+		}
+		if len(bad) > 0 {
+			sharedErr = fmt.Errorf("shared-token scenario failed at %s (see the output tails above; results written to %s)", strings.Join(bad, ", "), out)
+		}
+	}
+	if err := writeResults(out, nSection, sharedSection); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted")
+	}
+	return sharedErr
+}
+
+// writeResults writes the sections to out; an empty section keeps the one
+// already in the file, so a run of one scenario leaves the other's table.
+func writeResults(out, nSection, sharedSection string) error {
+	old, err := os.ReadFile(out)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	oldN, oldShared := string(old), ""
+	if i := strings.Index(oldN, "\n"+sharedHeading); i >= 0 {
+		oldN, oldShared = oldN[:i], oldN[i+1:]
+	}
+	if nSection == "" {
+		nSection = oldN
+		if strings.TrimSpace(nSection) == "" {
+			nSection = "# Scale benchmark\n"
+		}
+	}
+	if sharedSection == "" {
+		sharedSection = oldShared
+	}
+	content := nSection
+	if sharedSection != "" {
+		content += "\n" + sharedSection
+	}
+	return os.WriteFile(out, []byte(content), 0o644)
+}
+
+// harness is what both scenarios share: the Terraform CLI, a provider binary
+// built from this checkout and a CLI configuration whose dev_overrides point
+// Terraform at it, all in a temporary directory.
+type harness struct {
+	tf      string
+	dir     string // temporary; removed by cleanup
+	bin     string // directory of the provider binary
+	rc      string // TF_CLI_CONFIG_FILE
+	timeout time.Duration
+}
+
+func newHarness(ctx context.Context, tf string, timeout time.Duration) (*harness, error) {
 	if tf == "" {
 		tf = os.Getenv("TF_ACC_TERRAFORM_PATH")
 	}
 	if tf == "" {
 		p, err := exec.LookPath("terraform")
 		if err != nil {
-			return fmt.Errorf("no Terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
+			return nil, fmt.Errorf("no Terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
 		}
 		tf = p
 	}
 	dir, err := os.MkdirTemp("", "entrupy-bench")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	bin := filepath.Join(dir, "bin")
+	h := &harness{tf: tf, dir: dir, bin: filepath.Join(dir, "bin"), rc: filepath.Join(dir, "terraformrc"), timeout: timeout}
 	fmt.Println("building the provider")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-entrupy"), ".")
+	bctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	build := exec.CommandContext(bctx, "go", "build", "-o", h.provider(), ".")
 	if b, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %w\n%s", err, b)
+		h.cleanup()
+		return nil, fmt.Errorf("go build: %w\n%s", err, b)
 	}
-	rc := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/entrupy/entrupy\" = %q\n  }\n  direct {}\n}\n", bin), 0o600); err != nil {
-		return err
+	if err := os.WriteFile(h.rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/entrupy/entrupy\" = %q\n  }\n  direct {}\n}\n", h.bin), 0o600); err != nil {
+		h.cleanup()
+		return nil, err
 	}
-	var phases []phase
-	for _, s := range strings.Split(ns, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return fmt.Errorf("bad -n value %q", s)
-		}
-		ps, err := runN(tf, dir, rc, bin, n)
-		if err != nil {
-			return err
-		}
-		phases = append(phases, ps...)
-	}
-	table := render(phases, tf)
-	fmt.Print(table)
-	return os.WriteFile(out, []byte(table), 0o644)
+	return h, nil
 }
 
-func runN(tf, dir, rc, bin string, n int) ([]phase, error) {
-	emu, err := emulator.New(emulator.Options{Token: "bench-token", RateLimit: rateLimit, NoSeed: true})
+func (h *harness) cleanup() { _ = os.RemoveAll(h.dir) }
+
+// provider is the path of the provider binary (what watchRSS looks for).
+func (h *harness) provider() string { return filepath.Join(h.bin, "terraform-provider-entrupy") }
+
+// emulator starts a fresh emulator enforcing rateLimit and returns it with
+// the environment Terraform runs in against it; stop ends it.
+func (h *harness) emulator() (emu *emulator.Server, env []string, stop func(), err error) {
+	emu, err = emulator.New(emulator.Options{Token: "bench-token", RateLimit: rateLimit, NoSeed: true})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	srv := httptest.NewServer(emu)
-	defer srv.Close()
-	work := filepath.Join(dir, fmt.Sprintf("n%d", n))
+	env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+h.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+		"ENTRUPY_BASE_URL="+srv.URL, "ENTRUPY_API_TOKEN=bench-token")
+	return emu, env, func() { srv.Close(); emu.Close() }, nil
+}
+
+// naming makes a workspace's resources unique: how user ids, emails and
+// webhook URLs start.
+type naming struct{ userID, email, url string }
+
+// writeConfig writes main.tf with n webhooks and n integration users and a
+// provider block with the defaults only.
+func writeConfig(work string, n int, nm naming) error {
 	if err := os.MkdirAll(work, 0o700); err != nil {
-		return nil, err
+		return err
 	}
 	config := fmt.Sprintf(`
 terraform {
@@ -115,21 +261,87 @@ provider "entrupy" {} # default: 10 requests/second, 4 retries
 
 resource "entrupy_integration_user" "u" {
   count          = %[1]d
-  unique_user_id = format("bench-user-%%05d", count.index)
-  email          = format("bench%%05d@example.com", count.index)
+  unique_user_id = format("%[2]s%%05d", count.index)
+  email          = format("%[3]s%%05d@example.com", count.index)
 }
 resource "entrupy_webhook" "w" {
   count     = %[1]d
-  url       = format("https://hooks.example.com/%%d", count.index)
+  url       = format("%[4]s%%d", count.index)
   events    = ["session.completed"]
   secret_wo = "bench-secret"
 }
-`, n)
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
+`, n, nm.userID, nm.email, nm.url)
+	return os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600)
+}
+
+// terraform prepares `terraform args...` in work, with stdout and stderr
+// into log. It is killed with its process group (the provider plugins
+// included) when ctx ends.
+func (h *harness) terraform(ctx context.Context, work string, env []string, log *bytes.Buffer, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, h.tf, args...)
+	cmd.Dir, cmd.Env = work, env
+	cmd.Stdout, cmd.Stderr = log, log
+	killGroupOnCancel(cmd)
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
+}
+
+// sampleRSS starts watchRSS on the provider binary; the returned function
+// stops it and returns the peak in KiB.
+func (h *harness) sampleRSS() func() int64 {
+	stop := make(chan struct{})
+	var peak int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); peak = watchRSS(h.provider(), stop) }()
+	return func() int64 { close(stop); wg.Wait(); return peak }
+}
+
+// tally is what the emulator answered since its last ResetCounts.
+type tally struct {
+	requests  int // every request received
+	status429 int
+	failures  int // connection resets, 5xx and 4xx other than 404 and 429
+	useful    int // answered with a status other than 429 (and not reset)
+}
+
+func tallyOf(emu *emulator.Server) tally {
+	var t tally
+	for _, c := range emu.Counts() {
+		t.requests += c
+	}
+	for status, c := range emu.Statuses() {
+		switch {
+		case status == 429:
+			t.status429 += c
+		case status == 0 || status >= 500 || (status >= 400 && status != 404):
+			t.failures += c
+		}
+		if status != 429 && status != 0 {
+			t.useful += c
+		}
+	}
+	return t
+}
+
+// phaseTimeoutError wraps err when the phase's context ran out.
+func phaseTimeoutError(ctx context.Context, err error, timeout time.Duration) error {
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("killed after the phase timeout of %s: %w", timeout, err)
+	}
+	return err
+}
+
+func (h *harness) runN(ctx context.Context, n int) ([]phase, error) {
+	emu, env, stopEmu, err := h.emulator()
+	if err != nil {
 		return nil, err
 	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		"ENTRUPY_BASE_URL="+srv.URL, "ENTRUPY_API_TOKEN=bench-token")
+	defer stopEmu()
+	work := filepath.Join(h.dir, fmt.Sprintf("n%d", n))
+	if err := writeConfig(work, n, naming{userID: "bench-user-", email: "bench", url: "https://hooks.example.com/"}); err != nil {
+		return nil, err
+	}
 	resources := 2 * n
 	steps := []struct {
 		name string
@@ -143,35 +355,24 @@ resource "entrupy_webhook" "w" {
 	for _, st := range steps {
 		fmt.Printf("N=%d %s …\n", n, st.name)
 		emu.ResetCounts()
-		cmd := exec.Command(tf, st.args...)
-		cmd.Dir, cmd.Env = work, env
+		pctx, cancel := context.WithTimeout(ctx, h.timeout)
 		var log bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &log, &log
-		stop := make(chan struct{})
-		var peak int64
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); peak = watchRSS(filepath.Join(bin, "terraform-provider-entrupy"), stop) }()
+		cmd := h.terraform(pctx, work, env, &log, st.args...)
+		stopRSS := h.sampleRSS()
 		start := time.Now()
 		err := cmd.Run()
 		wall := time.Since(start)
-		close(stop)
-		wg.Wait()
+		peak := stopRSS()
+		err = phaseTimeoutError(pctx, err, h.timeout)
+		cancel()
 		if err != nil {
 			return nil, fmt.Errorf("phase %s at N=%d: %w\n%s", st.name, n, err, log.String())
 		}
-		p := phase{n: n, name: st.name, wall: wall, perRes: map[string]float64{}, peakRSSKiB: peak}
+		t := tallyOf(emu)
+		p := phase{n: n, name: st.name, wall: wall, perRes: map[string]float64{}, peakRSSKiB: peak,
+			requests: t.requests, status429: t.status429, failures: t.failures}
 		for route, c := range emu.Counts() {
-			p.requests += c
 			p.perRes[route] = float64(c) / float64(resources)
-		}
-		for status, c := range emu.Statuses() {
-			switch {
-			case status == 429:
-				p.status429 += c
-			case status == 0 || status >= 500 || (status >= 400 && status != 404):
-				p.failures += c
-			}
 		}
 		out = append(out, p)
 	}
@@ -181,8 +382,8 @@ resource "entrupy_webhook" "w" {
 	return out, nil
 }
 
-// watchRSS polls /proc for the provider process and returns its peak
-// resident set (VmHWM) in KiB.
+// watchRSS polls /proc for the provider processes and returns the peak
+// resident set (VmHWM) in KiB of the largest.
 func watchRSS(binary string, stop <-chan struct{}) int64 {
 	var peak int64
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -214,11 +415,15 @@ func watchRSS(binary string, stop <-chan struct{}) int64 {
 	}
 }
 
+// platform describes the machine and tools, for the tables' headers.
+func platform(tf string) string {
+	tfv, _ := exec.Command(tf, "version").Output()
+	return fmt.Sprintf("%s, %d CPUs, %s, %s", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), runtime.Version(), strings.SplitN(string(tfv), "\n", 2)[0])
+}
+
 func render(phases []phase, tf string) string {
 	var b strings.Builder
-	tfv, _ := exec.Command(tf, "version").Output()
-	fmt.Fprintf(&b, "# Scale benchmark\n\nProduced by `make bench` on %s: %s, %d CPUs, %s, %s.\n\n",
-		time.Now().UTC().Format("2006-01-02"), runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), runtime.Version(), strings.SplitN(string(tfv), "\n", 2)[0])
+	fmt.Fprintf(&b, "# Scale benchmark\n\nProduced by `make bench` on %s: %s.\n\n", time.Now().UTC().Format("2006-01-02"), platform(tf))
 	b.WriteString("Each N is N `entrupy_webhook` + N `entrupy_integration_user` (2N resources), applied with `-parallelism=10` and the provider's defaults (10 requests/second client limit, 4 retries) against the emulator enforcing 10 requests/second (429 + Retry-After beyond). Destroy runs with `-refresh=false`, so it measures the deletes alone. The bound is the least time the rate limit allows: requests ÷ 10/s.\n\n")
 	b.WriteString("| N | phase | wall | requests | per resource | 429s | failed | bound | wall ÷ bound | provider peak RSS |\n")
 	b.WriteString("|---:|---|---:|---:|---|---:|---:|---:|---:|---:|\n")
