@@ -83,8 +83,8 @@ type Client struct {
 	sleep          func(context.Context, time.Duration) error
 	jitter         func() float64
 	newKey         func() string
-	abandoned      func() bool // see WithAbandoned
-	once           onceState   // see CreateOnce
+	marker         CreateMarker // see CreateOnce
+	once           onceState    // see CreateOnce
 
 	Authentications *AuthenticationsService
 	Certificates    *CertificatesService

@@ -87,16 +87,9 @@ func ValidMetadataKey(k string) bool {
 	return true
 }
 
-// Create markers: the metadata an exactly-once create leaves on what it
-// makes (see CreateOnce). A create sends MarkerKey=MarkerPending; once the
-// answer is in hand the client sets MarkerKey=MarkerDone. An object still
-// pending was made by a create whose answer was lost, and may be adopted by
-// the next create of the same object.
-const (
-	MarkerKey     = "terraform_create"
-	MarkerPending = "pending"
-	MarkerDone    = "done"
-)
+// MarkerKey is the metadata key an exactly-once create (see CreateOnce)
+// leaves on what it makes; its value names the configuration that made it.
+const MarkerKey = "terraform_config"
 
 // Routes. Path parameters are escaped by the helpers below.
 const (
