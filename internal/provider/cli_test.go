@@ -82,6 +82,9 @@ func (c *cliRun) stateIDs(resourceType string) []string {
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	if len(b) == 0 { // created at lock time, before the first resource is recorded
+		return nil
+	}
 	var st struct {
 		Resources []struct {
 			Mode, Type string

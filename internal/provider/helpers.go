@@ -67,7 +67,7 @@ func addAPIErrorAt(diags *diag.Diagnostics, summary string, err error, fields ma
 	case entrupy.IsUnauthorized(err):
 		hint = "Entrupy rejected the API token (401 Unauthorized). Check api_token or " + EnvAPIToken + "."
 	case entrupy.IsRateLimited(err):
-		hint = "Entrupy kept answering 429 Too Many Requests after retries. Lower requests_per_second, run terraform with a lower -parallelism, or raise max_retries."
+		hint = "Entrupy kept answering 429 Too Many Requests after retries: other runs on this token are using the whole rate limit. Run again when they are done, run terraform with a lower -parallelism, or leave max_retries unset so that 429s are retried for up to ten minutes."
 	case e.StatusCode >= 500:
 		hint = "Entrupy answered with a server error after retries; this is usually temporary. Run terraform again later."
 	case e.Field != "":
@@ -82,4 +82,25 @@ func addAPIErrorAt(diags *diag.Diagnostics, summary string, err error, fields ma
 		return
 	}
 	diags.AddError(summary, detail)
+}
+
+// recordCreate reads the outcome of a CreateOnce: it reports whether obj is
+// to be recorded in state, with a warning when it was taken over from an
+// interrupted earlier apply. False leaves err to the caller.
+func recordCreate[T any](diags *diag.Diagnostics, kind string, obj *T, adopted bool, err error) bool {
+	if err != nil || obj == nil {
+		return false
+	}
+	if adopted {
+		diags.AddWarning("Recovered the "+kind+" of an interrupted earlier apply",
+			"An earlier apply of this configuration created this "+kind+" but never recorded it in state (it was interrupted, or the answer was lost), so this apply took it over and brought it to the configuration instead of creating a second one.")
+	}
+	return true
+}
+
+// importHint is how to bring an object under a configuration.
+func importHint(resourceType, id string) string {
+	return fmt.Sprintf("  terraform import <resource address> %s\n\n"+
+		"where <resource address> is the %s named in this error (for example %s.this), or with an import block:\n\n"+
+		"  import {\n    to = <resource address>\n    id = %q\n  }", id, resourceType, resourceType, id)
 }
