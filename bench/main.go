@@ -369,8 +369,10 @@ func (h *harness) runN(ctx context.Context, n int) ([]phase, error) {
 			return nil, fmt.Errorf("phase %s at N=%d: %w\n%s", st.name, n, err, log.String())
 		}
 		t := tallyOf(emu)
-		p := phase{n: n, name: st.name, wall: wall, perRes: map[string]float64{}, peakRSSKiB: peak,
-			requests: t.requests, status429: t.status429, failures: t.failures}
+		p := phase{
+			n: n, name: st.name, wall: wall, perRes: map[string]float64{}, peakRSSKiB: peak,
+			requests: t.requests, status429: t.status429, failures: t.failures,
+		}
 		for route, c := range emu.Counts() {
 			p.perRes[route] = float64(c) / float64(resources)
 		}

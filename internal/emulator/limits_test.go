@@ -149,7 +149,7 @@ func TestMetadataLimits(t *testing.T) {
 		return h.do("POST", "/v2/integrations/users", map[string]any{"unique_user_id": fmt.Sprintf("user-%04d", n), "email": "a@example.com", "metadata": md})
 	}
 	// clear removes every key of an object's metadata with a PATCH.
-	clear := func(p string) {
+	clearKey := func(p string) {
 		t.Helper()
 		var have map[string]string
 		_ = json.Unmarshal([]byte(metadataJSON(t, h.do("GET", p, nil).item())), &have)
@@ -182,12 +182,12 @@ func TestMetadataLimits(t *testing.T) {
 			if a := create(kind, md); a.status != 201 {
 				t.Fatalf("%s create with %v: %d %s", kind, md, a.status, a.raw)
 			}
-			clear(p)
+			clearKey(p)
 			if a := h.do("PATCH", p, map[string]any{"metadata": md}); a.status != 200 {
 				t.Fatalf("%s patch with %v: %d %s", kind, md, a.status, a.raw)
 			}
 		}
-		clear(p)
+		clearKey(p)
 		for _, md := range bad {
 			h.expectError(create(kind, md), 400, "invalid_request", entrupy.FieldMetadata)
 			h.expectError(h.do("PATCH", p, map[string]any{"metadata": md}), 400, "invalid_request", entrupy.FieldMetadata)
@@ -335,8 +335,10 @@ func TestLengthLimits(t *testing.T) {
 	}
 
 	// A user whose names are at the bound: PATCHing the same names is fine.
-	names := h.do("POST", "/v2/integrations/users", map[string]any{"unique_user_id": "names-user", "email": "a@example.com",
-		"first_name": chars("é")(entrupy.MaxNameLength), "last_name": chars("é")(entrupy.MaxNameLength)})
+	names := h.do("POST", "/v2/integrations/users", map[string]any{
+		"unique_user_id": "names-user", "email": "a@example.com",
+		"first_name": chars("é")(entrupy.MaxNameLength), "last_name": chars("é")(entrupy.MaxNameLength),
+	})
 	if names.status != 201 {
 		t.Fatalf("names at the bound: %s", names.raw)
 	}

@@ -18,7 +18,7 @@ func (h *harness) adminCounters() (requests map[string]int, statuses map[string]
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var out struct {
 		Requests map[string]int `json:"requests"`
 		Statuses map[string]int `json:"statuses"`

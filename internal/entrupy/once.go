@@ -291,8 +291,10 @@ func (s *UsersService) adopt(ctx context.Context, req CreateUserRequest, conflic
 	// the one asked for.
 	for _, n := range [][3]string{{"first_name", req.FirstName, existing.FirstName}, {"last_name", req.LastName, existing.LastName}} {
 		if n[1] != "" && n[1] != n[2] {
-			return nil, false, &ExistsError{Kind: KindUser, ID: uid, Err: conflict,
-				Detail: fmt.Sprintf("it was created with %s %q, and Entrupy never changes names", n[0], n[2])}
+			return nil, false, &ExistsError{
+				Kind: KindUser, ID: uid, Err: conflict,
+				Detail: fmt.Sprintf("it was created with %s %q, and Entrupy never changes names", n[0], n[2]),
+			}
 		}
 	}
 	if !s.c.once.claim(KindUser, uid) {

@@ -37,12 +37,12 @@ func openSharedTimeline(dir, name string) (timeline, error) {
 
 // update runs fn on the stored time under the file lock and stores what fn
 // returns.
-func (t *fileTimeline) update(fn func(tat time.Time) time.Time) (time.Time, error) {
+func (t *fileTimeline) update(fn func(tat time.Time) time.Time) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	fd := int(t.f.Fd())
 	if err := flock(fd, syscall.LOCK_EX); err != nil {
-		return time.Time{}, fmt.Errorf("locking the shared rate timeline: %w", err)
+		return fmt.Errorf("locking the shared rate timeline: %w", err)
 	}
 	defer func() { _ = flock(fd, syscall.LOCK_UN) }()
 	var buf [8]byte
@@ -52,19 +52,17 @@ func (t *fileTimeline) update(fn func(tat time.Time) time.Time) (time.Time, erro
 			tat = time.Unix(0, n)
 		}
 	} else if !errors.Is(err, io.EOF) {
-		return time.Time{}, err
+		return err
 	}
 	next := fn(tat)
 	binary.BigEndian.PutUint64(buf[:], uint64(next.UnixNano()))
-	if _, err := t.f.WriteAt(buf[:], 0); err != nil {
-		return time.Time{}, err
-	}
-	return tat, nil
+	_, err := t.f.WriteAt(buf[:], 0)
+	return err
 }
 
 func (t *fileTimeline) reserve(now time.Time, interval time.Duration) (time.Time, error) {
 	var slot time.Time
-	_, err := t.update(func(tat time.Time) time.Time {
+	err := t.update(func(tat time.Time) time.Time {
 		slot = now
 		if tat.After(slot) && tat.Sub(now) < maxTimelineLead {
 			slot = tat
@@ -75,13 +73,12 @@ func (t *fileTimeline) reserve(now time.Time, interval time.Duration) (time.Time
 }
 
 func (t *fileTimeline) pushBack(until time.Time) error {
-	_, err := t.update(func(tat time.Time) time.Time {
+	return t.update(func(tat time.Time) time.Time {
 		if until.After(tat) {
 			return until
 		}
 		return tat
 	})
-	return err
 }
 
 func (t *fileTimeline) close() error { return t.f.Close() }
