@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -24,8 +23,12 @@ var (
 	_ datasource.DataSourceWithValidateConfig = (*authenticationsDataSource)(nil)
 )
 
-// defaultMaxItems bounds a search unless max_items says otherwise.
-const defaultMaxItems = 1000
+// defaultMaxItems bounds a search unless max_items says otherwise;
+// maxMaxItems is the largest max_items.
+const (
+	defaultMaxItems = 1000
+	maxMaxItems     = 100000
+)
 
 // flagNone selects items that carry no flag (status.flag null).
 const flagNone = "none"
@@ -59,18 +62,26 @@ func (d *authenticationsDataSource) Metadata(_ context.Context, req datasource.M
 	resp.TypeName = req.ProviderTypeName + "_authentications"
 }
 
-// valueList is a filter attribute: a non-empty list of strings, optionally
-// limited to allowed values (listed in the error message).
+// valueList is a filter attribute: a list of 1 to entrupy.MaxFilterValues
+// strings, none null, each 1 to entrupy.MaxFilterValueLength characters,
+// optionally limited to allowed values (listed in the error message).
 func valueList(desc string, allowed []string) schema.ListAttribute {
-	elem := []validator.String{stringvalidator.LengthAtLeast(1)}
+	elem := []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxFilterValueLength)}
 	if allowed != nil {
 		elem = append(elem, stringvalidator.OneOf(allowed...))
+	} else {
+		desc += fmt.Sprintf(" At most %d values of at most %d characters each.", entrupy.MaxFilterValues, entrupy.MaxFilterValueLength)
 	}
 	return schema.ListAttribute{
 		MarkdownDescription: desc,
 		Optional:            true,
 		ElementType:         types.StringType,
-		Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(elem...)},
+		Validators: []validator.List{
+			listvalidator.SizeAtLeast(1),
+			listvalidator.SizeAtMost(entrupy.MaxFilterValues),
+			noNullElements{},
+			listvalidator.ValueStringsAre(elem...),
+		},
 	}
 }
 
@@ -97,9 +108,9 @@ func (d *authenticationsDataSource) Schema(_ context.Context, _ datasource.Schem
 				Validators:          []validator.String{rfc3339Validator()},
 			},
 			"max_items": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Read at most this many items (default %d). When more match, a warning says so and `total_count` tells how many.", defaultMaxItems),
+				MarkdownDescription: fmt.Sprintf("Read at most this many items: a whole number from 1 to %d (default %d). When more match, a warning says so and `total_count` tells how many.", maxMaxItems, defaultMaxItems),
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(1, 100000)},
+				CustomType:          wholeNumber(1, maxMaxItems),
 			},
 			"total_count": schema.Int64Attribute{
 				MarkdownDescription: "How many authentications match, even beyond `max_items`.",

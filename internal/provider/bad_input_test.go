@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
 // badInput is one configuration that must fail at validate or plan with a
@@ -23,6 +24,41 @@ const okWebhook = `url = "https://h.example.com"
   events = ["session.completed"]
   secret = "s"`
 
+// longEmail is a well-formed address one character over entrupy.MaxEmailLength.
+var longEmail = strings.Repeat("a", entrupy.MaxEmailLength+1-len("@example.com")) + "@example.com"
+
+// webhookWO is a webhook with a write-only secret at this secret_wo_version.
+func webhookWO(version string) string {
+	return `resource "entrupy_webhook" "x" {
+  url = "https://h.example.com"
+  events = ["session.completed"]
+  secret_wo = "s"
+  secret_wo_version = ` + version + `
+}`
+}
+
+// sdkAuthorization is the ephemeral resource with a valid unique_user_id and
+// these other attributes, fed to the echo provider so that it is opened.
+func sdkAuthorization(attrs string) string {
+	return `ephemeral "entrupy_sdk_authorization" "x" {
+  unique_user_id = "valid-user-1"
+  ` + attrs + `
+}
+provider "echo" {
+  data = ephemeral.entrupy_sdk_authorization.x
+}
+resource "echo" "x" {}`
+}
+
+// hclStrings is an HCL list of n distinct strings of the given length.
+func hclStrings(n, length int) string {
+	vals := make([]string, n)
+	for i := range vals {
+		vals[i] = fmt.Sprintf("%q", fmt.Sprintf("%0*d", length, i))
+	}
+	return "[" + strings.Join(vals, ", ") + "]"
+}
+
 var badInputs = []badInput{
 	// Provider block.
 	{name: "provider base_url http", provider: `base_url = "http://api.example.com"`, want: `base_url: "http://api.example.com" uses plain http`},
@@ -30,8 +66,14 @@ var badInputs = []badInput{
 	{name: "provider base_url relative", provider: `base_url = "api.example.com"`, want: `base_url: "api.example.com" is not an absolute URL`},
 	{name: "provider base_url credentials", provider: `base_url = "https://u:p@api.example.com"`, want: `base_url: the URL must not carry credentials`},
 	{name: "provider accept_language", provider: `accept_language = "fr"`, want: `accept_language value must be one of: \["en" "ja"\]`},
-	{name: "provider max_retries", provider: `max_retries = 11`, want: `max_retries value must be between 0 and 10`},
-	{name: "provider requests_per_second", provider: `requests_per_second = -1`, want: `requests_per_second value must be between 0`},
+	{name: "provider max_retries", provider: `max_retries = 11`, want: `max_retries value must be a whole number between 0 and 10, got: 11`},
+	{name: "provider max_retries fraction", provider: `max_retries = 1.5`, want: `max_retries value must be a whole number between 0 and 10, got: 1.5`},
+	{name: "provider max_retries huge", provider: `max_retries = 1e30`, want: `max_retries value must be a whole number between 0 and 10, got: 1e\+30`},
+	{name: "provider requests_per_second", provider: `requests_per_second = -1`, want: `requests_per_second value must be 0 \(no client limit\) or between 0.1 and 1000, got: -1`},
+	{name: "provider requests_per_second tiny", provider: `requests_per_second = 0.001`, want: `requests_per_second value must be 0 \(no client limit\) or between 0.1 and 1000, got: 0.001`},
+	{name: "provider requests_per_second big", provider: `requests_per_second = 1000.5`, want: `requests_per_second value must be 0 \(no client limit\) or between 0.1 and 1000, got: 1000.5`},
+	{name: "provider requests_per_second beyond float64", provider: `requests_per_second = 1e400`, want: `requests_per_second value must be 0 \(no client limit\) or between 0.1 and 1000, got: 1e\+400`},
+	{name: "provider requests_per_second below float64", provider: `requests_per_second = 1e-400`, want: `requests_per_second value must be 0 \(no client limit\) or between 0.1 and 1000, got: 1e-400`},
 	{name: "provider request_timeout", provider: `request_timeout = "soon"`, want: `request_timeout: "soon" is not a positive duration`},
 	{name: "provider request_timeout zero", provider: `request_timeout = "0s"`, want: `request_timeout: "0s" is not a positive duration`},
 	{name: "provider api_version", provider: `api_version = "v2"`, want: `api_version must be a version such as "1.4"`},
@@ -88,6 +130,41 @@ var badInputs = []badInput{
   ` + okWebhook + `
   username = ""
 }`, want: `username string length must be at least 1`},
+	{name: "webhook events null", config: `resource "entrupy_webhook" "x" {
+  url = "https://h.example.com"
+  events = ["session.completed", null]
+  secret = "s"
+}`, want: `events holds a null: every element of events must be a value`},
+	{name: "webhook secret_wo_version fraction", config: webhookWO("1.5"), want: `secret_wo_version value must be a whole number between 0 and 9223372036854775807, got: 1.5`},
+	{name: "webhook secret_wo_version huge", config: webhookWO("1e30"), want: `secret_wo_version value must be a whole number between 0 and 9223372036854775807, got: 1e\+30`},
+	{name: "webhook secret_wo_version negative", config: webhookWO("-1"), want: `secret_wo_version value must be a whole number between 0 and 9223372036854775807, got: -1`},
+	{name: "webhook description 1.2 MB", config: `resource "entrupy_webhook" "x" {
+  ` + okWebhook + `
+  description = "` + strings.Repeat("d", 1200000) + `"
+}`, want: `description UTF-8 character count must be at most 255, got: 1200000`},
+	{name: "webhook description 256 characters", config: `resource "entrupy_webhook" "x" {
+  ` + okWebhook + `
+  description = "` + strings.Repeat("é", entrupy.MaxDescriptionLength+1) + `"
+}`, want: `description UTF-8 character count must be at most 255, got: 256`},
+	{name: "webhook url long", config: `resource "entrupy_webhook" "x" {
+  url = "https://h.example.com/` + strings.Repeat("a", entrupy.MaxWebhookURLLength) + `"
+  events = ["session.completed"]
+  secret = "s"
+}`, want: `url UTF-8 character count must be at most 2048, got: 2070`},
+	{name: "webhook secret long", config: `resource "entrupy_webhook" "x" {
+  url = "https://h.example.com"
+  events = ["session.completed"]
+  secret = "` + strings.Repeat("s", entrupy.MaxSecretKeyLength+1) + `"
+}`, want: `secret UTF-8 character count must be at most 256, got: 257`},
+	{name: "webhook secret_wo long", config: `resource "entrupy_webhook" "x" {
+  url = "https://h.example.com"
+  events = ["session.completed"]
+  secret_wo = "` + strings.Repeat("s", entrupy.MaxSecretKeyLength+1) + `"
+}`, want: `secret_wo UTF-8 character count must be at most 256, got: 257`},
+	{name: "webhook username long", config: `resource "entrupy_webhook" "x" {
+  ` + okWebhook + `
+  username = "` + strings.Repeat("u", entrupy.MaxUsernameLength+1) + `"
+}`, want: `username UTF-8 character count must be at most 150, got: 151`},
 
 	// entrupy_integration_user.
 	{name: "user id 7 chars", config: `resource "entrupy_integration_user" "x" {
@@ -111,6 +188,20 @@ var badInputs = []badInput{
   email = "a@example.com"
   first_name = ""
 }`, want: `first_name string length must be at least 1`},
+	{name: "user email long", config: `resource "entrupy_integration_user" "x" {
+  unique_user_id = "valid-user-1"
+  email = "` + longEmail + `"
+}`, want: `email UTF-8 character count must be at most 254, got: 255`},
+	{name: "user first_name long", config: `resource "entrupy_integration_user" "x" {
+  unique_user_id = "valid-user-1"
+  email = "a@example.com"
+  first_name = "` + strings.Repeat("f", entrupy.MaxNameLength+1) + `"
+}`, want: `first_name UTF-8 character count must be at most 100, got: 101`},
+	{name: "user last_name long", config: `resource "entrupy_integration_user" "x" {
+  unique_user_id = "valid-user-1"
+  email = "a@example.com"
+  last_name = "` + strings.Repeat("l", entrupy.MaxNameLength+1) + `"
+}`, want: `last_name UTF-8 character count must be at most 100, got: 101`},
 
 	// Data sources.
 	{name: "authentication neither id", config: `data "entrupy_authentication" "x" {}`, want: `Invalid Attribute Combination.*entrupy_id.*customer_item_id`},
@@ -129,8 +220,19 @@ var badInputs = []badInput{
   created_after = "2026-05-01T00:00:00Z"
   created_before = "2026-04-01T00:00:00Z"
 }`, want: `Empty time range.*created_before`},
-	{name: "authentications max_items", config: `data "entrupy_authentications" "x" { max_items = 0 }`, want: `max_items value must be between 1 and 100000`},
+	{name: "authentications max_items", config: `data "entrupy_authentications" "x" { max_items = 0 }`, want: `max_items value must be a whole number between 1 and 100000, got: 0`},
+	{name: "authentications max_items fraction", config: `data "entrupy_authentications" "x" { max_items = 2.5 }`, want: `max_items value must be a whole number between 1 and 100000, got: 2.5`},
+	{name: "authentications max_items huge", config: `data "entrupy_authentications" "x" { max_items = 1e30 }`, want: `max_items value must be a whole number between 1 and 100000, got: 1e\+30`},
 	{name: "authentications empty list", config: `data "entrupy_authentications" "x" { usernames = [] }`, want: `usernames list must contain at least 1 elements`},
+	{name: "authentications usernames null", config: `data "entrupy_authentications" "x" { usernames = ["a", null] }`, want: `usernames\[1\] is null: every element of usernames must be a value`},
+	{name: "authentications customer_item_ids null", config: `data "entrupy_authentications" "x" { customer_item_ids = [null] }`, want: `customer_item_ids\[0\] is null: every element of customer_item_ids must be a value`},
+	{name: "authentications brands null", config: `data "entrupy_authentications" "x" { brands = ["gucci", null] }`, want: `brands\[1\] is null`},
+	{name: "authentications results null", config: `data "entrupy_authentications" "x" { results = [null, "authentic"] }`, want: `results\[0\] is null`},
+	{name: "authentications flags null", config: `data "entrupy_authentications" "x" { flags = ["flagged", null] }`, want: `flags\[1\] is null`},
+	{name: "authentications product_categories null", config: `data "entrupy_authentications" "x" { product_categories = [null] }`, want: `product_categories\[0\] is null`},
+	{name: "authentications username long", config: `data "entrupy_authentications" "x" { usernames = ["a", "` + strings.Repeat("u", entrupy.MaxFilterValueLength+1) + `"] }`, want: `usernames\[1\] UTF-8 character count must be at most 255, got: 256`},
+	{name: "authentications customer_item_id long", config: `data "entrupy_authentications" "x" { customer_item_ids = ["` + strings.Repeat("c", entrupy.MaxFilterValueLength+1) + `"] }`, want: `customer_item_ids\[0\] UTF-8 character count must be at most 255, got: 256`},
+	{name: "authentications too many values", config: `data "entrupy_authentications" "x" { customer_item_ids = ` + hclStrings(entrupy.MaxFilterValues+1, 3) + ` }`, want: `customer_item_ids list must contain at most 100 elements, got: 101`},
 	{name: "certificate neither id", config: `data "entrupy_certificate" "x" {}`, want: `Invalid Attribute Combination.*certificate_id.*entrupy_id`},
 	{name: "catalog category", config: `data "entrupy_catalog" "x" { product_category = "watches" }`, want: `product_category value must be one of: \["luxury" "sneakers" "apparel"\]`},
 	{name: "webhooks event", config: `data "entrupy_webhooks" "x" { event = "session.started" }`, want: `event value must be one of:`},
@@ -157,6 +259,16 @@ provider "echo" {
   data = ephemeral.entrupy_sdk_authorization.x
 }
 resource "echo" "x" {}`, want: `sdk_authorization_request string length must be at least 1`},
+	{name: "sdk authorization request long", config: sdkAuthorization(`sdk_authorization_request = "` + strings.Repeat("r", entrupy.MaxSDKAuthorizationLength+1) + `"
+  email = "a@example.com"`), want: `sdk_authorization_request UTF-8 character count must be at most 8192, got: 8193`},
+	{name: "sdk authorization email long", config: sdkAuthorization(`sdk_authorization_request = "r"
+  email = "` + longEmail + `"`), want: `email UTF-8 character count must be at most 254, got: 255`},
+	{name: "sdk authorization first_name long", config: sdkAuthorization(`sdk_authorization_request = "r"
+  email = "a@example.com"
+  first_name = "` + strings.Repeat("f", entrupy.MaxNameLength+1) + `"`), want: `first_name UTF-8 character count must be at most 100, got: 101`},
+	{name: "sdk authorization last_name long", config: sdkAuthorization(`sdk_authorization_request = "r"
+  email = "a@example.com"
+  last_name = "` + strings.Repeat("l", entrupy.MaxNameLength+1) + `"`), want: `last_name UTF-8 character count must be at most 100, got: 101`},
 }
 
 // TestAccBadInput: every validated attribute of the provider block, every
@@ -181,10 +293,97 @@ func TestAccBadInput(t *testing.T) {
 				}
 				config = fmt.Sprintf("provider \"entrupy\" {\n  %s\n  %s\n}\ndata \"entrupy_catalog\" \"x\" {}\n", token, tc.provider)
 			}
+			// ErrorCheck takes the step's error whole, to check what it
+			// says and what it must not say.
+			var got error
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories,
-				Steps:                    []resource.TestStep{{Config: config, ExpectError: expectError(tc.want)}},
+				ErrorCheck:               func(err error) error { got = err; return nil },
+				Steps:                    []resource.TestStep{{Config: config}},
 			})
+			if got == nil {
+				t.Fatalf("expected an error with pattern %q, got none", tc.want)
+			}
+			if !expectError(tc.want).MatchString(got.Error()) {
+				t.Fatalf("expected an error with pattern %q, no match on: %s", tc.want, got)
+			}
+			// Terraform wraps long lines; compare with single spaces.
+			text := strings.Join(strings.Fields(got.Error()), " ")
+			for _, bug := range providerBugTexts {
+				if strings.Contains(text, bug) {
+					t.Fatalf("the error reads as a provider bug (%q): %s", bug, got)
+				}
+			}
 		})
 	}
+}
+
+// providerBugTexts are what the framework says when a value reaches code
+// that cannot take it: bad input must be rejected before that.
+var providerBugTexts = []string{"always an error in the provider", "Value Conversion Error", "Read Error"}
+
+// TestAccBadInputAtLimits: values exactly at each bound pass validation and
+// are accepted by the API (the emulator checks the same contract limits).
+func TestAccBadInputAtLimits(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	urlPrefix := "https://h.example.com/"
+	config := fmt.Sprintf(`
+provider "entrupy" {
+  base_url            = %q
+  api_token           = %q
+  requests_per_second = 1000
+  max_retries         = 10
+}
+resource "entrupy_webhook" "wo" {
+  url               = %q
+  events            = ["session.completed"]
+  description       = %q
+  secret_wo         = %q
+  secret_wo_version = 9223372036854775807
+}
+resource "entrupy_webhook" "plain" {
+  url         = "https://h.example.com/plain"
+  events      = ["support.message"]
+  secret      = %q
+}
+resource "entrupy_integration_user" "x" {
+  unique_user_id = %q
+  email          = %q
+  first_name     = %q
+  last_name      = %q
+}
+data "entrupy_authentications" "x" {
+  usernames         = %s
+  customer_item_ids = [%q]
+  max_items         = 100000
+}
+`, emu.URL, testToken,
+		urlPrefix+strings.Repeat("a", entrupy.MaxWebhookURLLength-len(urlPrefix)),
+		strings.Repeat("é", entrupy.MaxDescriptionLength), // characters, not bytes
+		strings.Repeat("w", entrupy.MaxSecretKeyLength),
+		strings.Repeat("s", entrupy.MaxSecretKeyLength),
+		strings.Repeat("u", 40),
+		strings.Repeat("a", entrupy.MaxEmailLength-len("@example.com"))+"@example.com",
+		strings.Repeat("F", entrupy.MaxNameLength), strings.Repeat("L", entrupy.MaxNameLength),
+		hclStrings(entrupy.MaxFilterValues, entrupy.MaxFilterValueLength),
+		strings.Repeat("c", entrupy.MaxFilterValueLength))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("entrupy_webhook.wo", "description", strings.Repeat("é", entrupy.MaxDescriptionLength)),
+				resource.TestCheckResourceAttr("data.entrupy_authentications.x", "total_count", "0"),
+			)},
+			// The smallest client limit and the lowest whole numbers.
+			{Config: fmt.Sprintf(`
+provider "entrupy" {
+  base_url            = %q
+  api_token           = %q
+  requests_per_second = 0.1
+  max_retries         = 0
+}
+data "entrupy_catalog" "x" {}
+`, emu.URL, testToken)},
+		},
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -89,22 +90,22 @@ func (r *integrationUserResource) Schema(_ context.Context, _ resource.SchemaReq
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "The user's email address. Changes in place.",
+				MarkdownDescription: fmt.Sprintf("The user's email address, at most %d characters. Changes in place.", entrupy.MaxEmailLength),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an email address such as user@example.com")},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxEmailLength), stringvalidator.RegexMatches(emailPattern, "must be an email address such as user@example.com")},
 			},
 			"first_name": schema.StringAttribute{
-				MarkdownDescription: "First name, shown on certificates. " + names,
+				MarkdownDescription: fmt.Sprintf("First name (at most %d characters), shown on certificates. ", entrupy.MaxNameLength) + names,
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxNameLength)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_name": schema.StringAttribute{
-				MarkdownDescription: "Last name, shown on certificates. " + names,
+				MarkdownDescription: fmt.Sprintf("Last name (at most %d characters), shown on certificates. ", entrupy.MaxNameLength) + names,
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxNameLength)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"username": schema.StringAttribute{
@@ -163,36 +164,41 @@ func (r *integrationUserResource) Create(ctx context.Context, req resource.Creat
 	uid := plan.UniqueUserID.ValueString()
 	cctx, cancel := createContext(ctx)
 	defer cancel()
-	u, err := r.data.client.Users.Create(cctx, entrupy.CreateUserRequest{
+	u, adopted, err := r.data.client.Users.CreateOnce(cctx, entrupy.CreateUserRequest{
 		UniqueUserID: uid, Email: plan.Email.ValueString(),
 		FirstName: plan.FirstName.ValueString(), LastName: plan.LastName.ValueString(),
 	})
-	if entrupy.IsConflict(err) {
-		r.explainConflict(ctx, uid, err, resp)
+	if exists, ok := entrupy.AsExistsError(err); ok {
+		explainExisting(&resp.Diagnostics, exists)
 		return
 	}
-	if err != nil {
+	if !recordCreate(&resp.Diagnostics, "integration user", u, adopted, err) {
 		addAPIErrorAt(&resp.Diagnostics, "Cannot create integration user "+uid, err, userFieldPaths)
 		return
 	}
-	tflog.Info(ctx, "created Entrupy integration user", map[string]any{"unique_user_id": uid})
+	tflog.Info(ctx, "created Entrupy integration user", map[string]any{"unique_user_id": uid, "adopted": adopted})
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
 }
 
-// explainConflict tells an existing user (import it) from a deactivated one
-// (its id is spent).
-func (r *integrationUserResource) explainConflict(ctx context.Context, uid string, err error, resp *resource.CreateResponse) {
-	_, getErr := r.data.client.Users.Get(ctx, uid)
-	if entrupy.IsNotFound(getErr) {
-		resp.Diagnostics.AddAttributeError(path.Root("unique_user_id"), "Integration user was deactivated",
-			fmt.Sprintf("Entrupy already had a user %q, and it was deactivated. A deactivated unique_user_id cannot be created again: choose a new unique_user_id.\n\n%v", uid, err))
-		return
+// explainExisting says what to do about a user that exists already: import
+// it, leave it to the configuration that manages it, or pick a new id.
+func explainExisting(diags *diag.Diagnostics, e *entrupy.ExistsError) {
+	uid := e.ID
+	switch {
+	case e.Deactivated:
+		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user was deactivated",
+			fmt.Sprintf("Entrupy already had a user %q, and it was deactivated. A deactivated unique_user_id cannot be created again: choose a new unique_user_id.\n\n%v", uid, e.Err))
+	case e.Detail != "":
+		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user left by an interrupted apply differs",
+			fmt.Sprintf("An earlier, interrupted apply created integration user %q, but %s. Set first_name and last_name to the values it has (or remove them from the configuration), and apply again: the user is then taken over.", uid, e.Detail))
+	case e.Managed:
+		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
+			fmt.Sprintf("Entrupy already has an integration user %q, created by Terraform for another configuration (another working directory or workspace) or recorded by another resource of this one, which manages it. "+
+				"Two resources must not manage one user. To move it here, remove it from the other state (terraform state rm) and import it:\n\n%s", uid, importHint("entrupy_integration_user", uid)))
+	default:
+		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
+			fmt.Sprintf("Entrupy already has an integration user %q (it may have logged in through the SDK, or been made by a script). Bring it under this configuration by importing it instead of creating it:\n\n%s", uid, importHint("entrupy_integration_user", uid)))
 	}
-	resp.Diagnostics.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
-		fmt.Sprintf("Entrupy already has an integration user %q (it may have logged in through the SDK, or be managed elsewhere). Bring it under this configuration by importing it instead of creating it:\n\n"+
-			"  terraform import <resource address> %s\n\n"+
-			"where <resource address> is the entrupy_integration_user named in this error (for example entrupy_integration_user.this), or with an import block:\n\n"+
-			"  import {\n    to = <resource address>\n    id = %q\n  }", uid, uid, uid))
 }
 
 func (r *integrationUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -211,6 +217,7 @@ func (r *integrationUserResource) Read(ctx context.Context, req resource.ReadReq
 		addAPIError(&resp.Diagnostics, "Cannot read integration user "+state.ID.ValueString(), err)
 		return
 	}
+	r.data.book.note(entrupy.KindUser, u.UniqueUserID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
 }
 

@@ -16,7 +16,9 @@ import (
 // it (refresh included); the emulator's write counter proves it.
 func TestAccPlanMakesNoWrites(t *testing.T) {
 	emu := newTestEmulator(t, emulator.Options{})
-	item := seedItem(t, func(it entrupy.Item) bool { return it.Status.Result.ID == "authentic" && it.TextFields.CustomerItemID != nil })
+	item := seedItem(t, func(it entrupy.Item) bool {
+		return it.Status.Result.ID == "authentic" && it.TextFields.CustomerItemID != nil
+	})
 	c := emu.client(t)
 	// Objects that exist before this configuration: a user for the ephemeral
 	// resource to sign for, and a webhook for the webhook data source.

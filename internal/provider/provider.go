@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -75,6 +73,8 @@ type providerData struct {
 	apiVersion string
 	// acceptLanguage is the provider's accept_language ("" when unset).
 	acceptLanguage string
+	// book notes the webhooks and users this configuration's state records.
+	book *recordBook
 }
 
 func (p *EntrupyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -110,14 +110,14 @@ func (p *EntrupyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators:          []validator.String{stringvalidator.OneOf("en", "ja")},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 429, a 5xx or a network error (0–10, default %d). Waits back off exponentially with jitter, and a 429's `Retry-After` is honoured. Creates are retried with the same `Idempotency-Key`, so they are never made twice.", defaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 429, a 5xx or a network error (a whole number from 0 to %d, default %d). Waits back off exponentially with jitter, and a 429's `Retry-After` is honoured. Creates are retried with the same `Idempotency-Key`, so they are never made twice.", maxMaxRetries, defaultMaxRetries),
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 10)},
+				CustomType:          wholeNumber(0, maxMaxRetries),
 			},
 			"requests_per_second": schema.Float64Attribute{
-				MarkdownDescription: fmt.Sprintf("Client-side rate limit shared by every request of this provider instance (default %g, Entrupy's documented limit). `0` turns the limiter off.", entrupy.DefaultRequestsPerSecond),
+				MarkdownDescription: fmt.Sprintf("Client-side rate limit shared by every request of this provider instance (default %g, Entrupy's documented limit): `0` turns the limiter off; otherwise from %g to %g.", entrupy.DefaultRequestsPerSecond, minRequestsPerSecond, maxRequestsPerSecond),
 				Optional:            true,
-				Validators:          []validator.Float64{float64validator.Between(0, 1000)},
+				CustomType:          requestsPerSecondType,
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of one HTTP attempt, as a Go duration such as `30s` or `2m` (default `" + defaultRequestTimeout + "`). An attempt that times out is retried.",
@@ -181,9 +181,16 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if !cfg.RequestsPerSecond.IsNull() {
 		rps = cfg.RequestsPerSecond.ValueFloat64()
 	}
+	// An explicit max_retries counts 429s too; by default 429s are retried
+	// within the policy's time budget (they were not processed).
 	policy := entrupy.DefaultRetryPolicy
 	policy.MaxAttempts = int(retries) + 1
+	if !cfg.MaxRetries.IsNull() {
+		policy.RateLimitBudget = 0
+	}
 
+	fingerprint := configFingerprint()
+	book := newRecordBook(fingerprint, baseURL, token)
 	client, err := entrupy.New(
 		entrupy.WithBaseURL(baseURL),
 		entrupy.WithToken(token),
@@ -192,7 +199,9 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 		entrupy.WithUserAgent(fmt.Sprintf("terraform-provider-entrupy/%s (+https://registry.terraform.io/providers/entrupy/entrupy) Terraform/%s", p.version, req.TerraformVersion)),
 		entrupy.WithRequestTimeout(timeout),
 		entrupy.WithRetryPolicy(policy),
-		entrupy.WithRateLimit(rps, 1),
+		entrupy.WithRateLimit(rps),
+		entrupy.WithSharedRateLimit(entrupy.DefaultSharedRateDir()),
+		entrupy.WithCreateMarker(entrupy.CreateMarker{Value: fingerprint, Recorded: book.recorded}),
 		entrupy.WithLogger(clientLogger(token)),
 	)
 	if err != nil {
@@ -207,13 +216,23 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 				fmt.Sprintf("The Entrupy API at %s answered 401 Unauthorized: the token from %s was rejected. Check that it is a current API token of your Entrupy account (tokens are account-specific and can be revoked).", client.BaseURL(), tokenSource))
 			return
 		}
+		if entrupy.IsRateLimited(err) {
+			resp.Diagnostics.AddError("Entrupy API rate limit",
+				fmt.Sprintf("The token check against %s kept getting 429 Too Many Requests after retries: other runs on this token are using Entrupy's whole rate limit. Run again when they are done or lower their parallelism; leave max_retries unset so that 429s are retried for up to ten minutes.\n\n%v", client.BaseURL(), err))
+			return
+		}
+		if _, isAPI := entrupy.AsAPIError(err); isAPI {
+			resp.Diagnostics.AddError("Entrupy API health check failed",
+				fmt.Sprintf("The health check against %s (from %s) was answered with an error after retries: %v", client.BaseURL(), baseSourceOrDefault(cfg, baseSource), err))
+			return
+		}
 		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Cannot reach the Entrupy API",
 			fmt.Sprintf("The health check against %s (from %s) failed: %v", client.BaseURL(), baseSourceOrDefault(cfg, baseSource), err))
 		return
 	}
 	tflog.Debug(ctx, "Entrupy provider configured", map[string]any{"base_url": client.BaseURL(), "requests_per_second": rps, "max_retries": retries})
 
-	data := &providerData{client: client, loopback: isLoopbackURL(baseURL), apiVersion: cfg.APIVersion.ValueString(), acceptLanguage: cfg.AcceptLanguage.ValueString()}
+	data := &providerData{client: client, book: book, loopback: isLoopbackURL(baseURL), apiVersion: cfg.APIVersion.ValueString(), acceptLanguage: cfg.AcceptLanguage.ValueString()}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

@@ -95,7 +95,7 @@ func (e *testEmulator) requests(prefix string) []string {
 // client is an API client for arranging and inspecting emulator data.
 func (e *testEmulator) client(t *testing.T) *entrupy.Client {
 	t.Helper()
-	c, err := entrupy.New(entrupy.WithBaseURL(e.URL), entrupy.WithToken(testToken), entrupy.WithRateLimit(0, 0))
+	c, err := entrupy.New(entrupy.WithBaseURL(e.URL), entrupy.WithToken(testToken), entrupy.WithRateLimit(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,4 +222,36 @@ func TestAccProvider_wrongToken(t *testing.T) {
 			ExpectError: regexp.MustCompile(`Entrupy rejected the API token \(401 Unauthorized\)`),
 		}},
 	})
+}
+
+// TestConfigureRateLimited: a 429 on the token check is retried past
+// max_retries' default (it was not processed), and when it outlasts the
+// retries it reads as a rate limit, not as "Cannot reach the Entrupy API";
+// a 5xx reads as a failed health check.
+func TestConfigureRateLimited(t *testing.T) {
+	t.Setenv(EnvAPIToken, "")
+	t.Setenv(EnvBaseURL, "")
+	emu := newTestEmulator(t, emulator.Options{})
+	attrs := map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str(testToken)}
+
+	// Defaults: five 429s in a row (more than the default four retries) still configure.
+	emu.FailNext("GET /v1/health", emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429)
+	if diags, failed := configure(t, attrs); failed {
+		t.Fatalf("five 429s then an answer: %s", diags)
+	}
+	if got := emu.Count("GET /v1/health"); got != 6 {
+		t.Fatalf("%d health requests, want 6", got)
+	}
+
+	attrs["max_retries"] = tftypes.NewValue(tftypes.Number, 0)
+	emu.FailNext("GET /v1/health", emulator.Fail429)
+	diags, failed := configure(t, attrs)
+	if !failed || !expectError(`Entrupy API rate limit: .*429 Too Many Requests`).MatchString(diags) || strings.Contains(diags, "Cannot reach") {
+		t.Fatalf("a 429 with max_retries = 0: %s", diags)
+	}
+	emu.FailNext("GET /v1/health", emulator.Fail500Before)
+	diags, failed = configure(t, attrs)
+	if !failed || !strings.Contains(diags, "Entrupy API health check failed") || strings.Contains(diags, "Cannot reach") {
+		t.Fatalf("a 500 with max_retries = 0: %s", diags)
+	}
 }

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -38,13 +40,14 @@ func (e *sdkAuthorizationEphemeralResource) Metadata(_ context.Context, req ephe
 
 func (e *sdkAuthorizationEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Signs a mobile SDK authorization request for a user through `POST /v2/integrations/authorize-user`, as a backend does before a device logs in (Terraform 1.10+). The signed request exists only while Terraform runs: it is never stored in plan or state. For test pipelines that log a device in. The first call for a `unique_user_id` creates the user, with its names set permanently.",
+		MarkdownDescription: "Signs a mobile SDK authorization request for an existing integration user through `POST /v2/integrations/authorize-user`, as a backend does before a device logs in (Terraform 1.10+). The signed request exists only while Terraform runs: it is never stored in plan or state, and every `terraform plan` and `terraform apply` signs afresh (a signed request is usable once). For test pipelines that log a device in.\n\n" +
+			"It never creates or changes a user: the user must exist (manage it with `entrupy_integration_user`), and `email`, `first_name` and `last_name`, when set, must match the user's. Set `unique_user_id = entrupy_integration_user.this.id` so that signing waits until the user exists.",
 		Attributes: map[string]schema.Attribute{
 			"sdk_authorization_request": schema.StringAttribute{
-				MarkdownDescription: "The opaque string the SDK's `generateSDKAuthorizationRequest()` produced on the device.",
+				MarkdownDescription: fmt.Sprintf("The opaque string the SDK's `generateSDKAuthorizationRequest()` produced on the device (at most %d characters).", entrupy.MaxSDKAuthorizationLength),
 				Required:            true,
 				Sensitive:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxSDKAuthorizationLength)},
 			},
 			"unique_user_id": schema.StringAttribute{
 				MarkdownDescription: "Your platform's identifier for the user: 8 to 40 characters of `A-Za-z0-9@.+_-`.",
@@ -52,17 +55,19 @@ func (e *sdkAuthorizationEphemeralResource) Schema(_ context.Context, _ ephemera
 				Validators:          []validator.String{stringvalidator.RegexMatches(uniqueUserIDPattern, uniqueUserIDRule)},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "The user's email address.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an email address such as user@example.com")},
+				MarkdownDescription: fmt.Sprintf("The user's email address (at most %d characters). Optional: when set it must be the user's current email, since signing never changes the user.", entrupy.MaxEmailLength),
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxEmailLength), stringvalidator.RegexMatches(emailPattern, "must be an email address such as user@example.com")},
 			},
 			"first_name": schema.StringAttribute{
-				MarkdownDescription: "First name; only used by the call that creates the user.",
+				MarkdownDescription: fmt.Sprintf("First name (at most %d characters). Optional: when set it must be the user's, since names never change.", entrupy.MaxNameLength),
 				Optional:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxNameLength)},
 			},
 			"last_name": schema.StringAttribute{
-				MarkdownDescription: "Last name; only used by the call that creates the user.",
+				MarkdownDescription: fmt.Sprintf("Last name (at most %d characters). Optional: when set it must be the user's, since names never change.", entrupy.MaxNameLength),
 				Optional:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxNameLength)},
 			},
 			"signed_authorization_request": schema.StringAttribute{
 				MarkdownDescription: "The signed request to hand to the SDK's `loginUser(withSignedRequest:)`. Usable once.",
@@ -87,12 +92,42 @@ func (e *sdkAuthorizationEphemeralResource) Open(ctx context.Context, req epheme
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// authorize-user creates a user it does not know and fixes its names for
+	// good; signing is opened at plan time too, so it may only ever sign for
+	// a user that exists, with the values that user has.
+	uid := m.UniqueUserID.ValueString()
+	user, err := e.data.client.Users.Get(ctx, uid)
+	if entrupy.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("unique_user_id"), "No such integration user",
+			fmt.Sprintf("Entrupy has no active integration user %q. entrupy_sdk_authorization signs only for a user that exists: it never creates one, because Entrupy would fix the user's names for good. "+
+				"Create the user with an entrupy_integration_user resource and refer to it, so that signing waits until it exists:\n\n"+
+				"  unique_user_id = entrupy_integration_user.this.id", uid))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read integration user "+uid, err)
+		return
+	}
+	for _, f := range []struct {
+		attr       string
+		want, have string
+	}{{"email", m.Email.ValueString(), user.Email}, {"first_name", m.FirstName.ValueString(), user.FirstName}, {"last_name", m.LastName.ValueString(), user.LastName}} {
+		if f.want != "" && f.want != f.have {
+			has := fmt.Sprintf("has %s %q", f.attr, f.have)
+			if f.have == "" {
+				has = "has no " + f.attr
+			}
+			resp.Diagnostics.AddAttributeError(path.Root(f.attr), "Value differs from the integration user's",
+				fmt.Sprintf("Integration user %q %s, not %q. entrupy_sdk_authorization never changes a user: change %s on the entrupy_integration_user that manages it (names cannot change at all), or leave %s out here.", uid, has, f.want, f.attr, f.attr))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	out, err := e.data.client.Users.Authorize(ctx, entrupy.AuthorizeRequest{
 		SDKAuthorizationRequest: m.SDKAuthorizationRequest.ValueString(),
-		UniqueUserID:            m.UniqueUserID.ValueString(),
-		Email:                   m.Email.ValueString(),
-		FirstName:               m.FirstName.ValueString(),
-		LastName:                m.LastName.ValueString(),
+		UniqueUserID:            uid,
+		Email:                   user.Email,
 	})
 	if err != nil {
 		addAPIErrorAt(&resp.Diagnostics, "Cannot sign the SDK authorization request for "+m.UniqueUserID.ValueString(), err, userFieldPaths)

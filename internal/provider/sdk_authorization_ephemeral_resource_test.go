@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
 // TestAccSDKAuthorization_echo reads the ephemeral result through the echo
@@ -31,9 +33,14 @@ func TestAccSDKAuthorization_echo(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: emu.providerBlock() + `
+resource "entrupy_integration_user" "device" {
+  unique_user_id = "echo-user-01"
+  email          = "echo@example.com"
+  first_name     = "Echo"
+}
 ephemeral "entrupy_sdk_authorization" "device" {
   sdk_authorization_request = "device-request-abc"
-  unique_user_id            = "echo-user-01"
+  unique_user_id            = entrupy_integration_user.device.id
   email                     = "echo@example.com"
   first_name                = "Echo"
 }
@@ -64,10 +71,14 @@ terraform {
 provider "entrupy" {
   requests_per_second = 0
 }
+resource "entrupy_integration_user" "device" {
+  unique_user_id = "device-user-01"
+  email          = "device@example.com"
+  first_name     = "Dev"
+}
 ephemeral "entrupy_sdk_authorization" "device" {
   sdk_authorization_request = "device-request-123"
-  unique_user_id            = "device-user-01"
-  email                     = "device@example.com"
+  unique_user_id            = entrupy_integration_user.device.id
   first_name                = "Dev"
 }
 resource "entrupy_webhook" "uses_it" {
@@ -94,5 +105,49 @@ resource "entrupy_webhook" "uses_it" {
 	}
 	if strings.Contains(string(state), "device-request-123") {
 		t.Fatal("the SDK authorization request leaked into state")
+	}
+}
+
+// TestAccSDKAuthorization_neverCreatesUsers: signing for a user that does not
+// exist fails at plan with a pointer to entrupy_integration_user, and creates
+// nothing; values that differ from the user's are refused by attribute.
+func TestAccSDKAuthorization_neverCreatesUsers(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	if _, err := emu.client(t).Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "known-user-01", Email: "known@example.com", FirstName: "Kim"}); err != nil {
+		t.Fatal(err)
+	}
+	emu.ResetCounts()
+	sign := func(attrs string) string {
+		return emu.providerBlock() + `
+ephemeral "entrupy_sdk_authorization" "device" {
+  sdk_authorization_request = "device-request-xyz"
+  ` + attrs + `
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      sign(`unique_user_id = "unknown-user-01"` + "\n  email = \"new@example.com\"\n  first_name = \"New\""),
+				ExpectError: regexp.MustCompile(`(?s)No such integration user.*entrupy_integration_user\.this\.id`),
+			},
+			{
+				Config:      sign(`unique_user_id = "known-user-01"` + "\n  email = \"other@example.com\""),
+				ExpectError: regexp.MustCompile(`(?s)Value differs from the integration user's.*has email\s+"known@example.com"`),
+			},
+			{
+				Config:      sign(`unique_user_id = "known-user-01"` + "\n  email = \"known@example.com\"\n  last_name = \"Other\""),
+				ExpectError: regexp.MustCompile(`(?s)Value differs from the integration user's.*has no last_name, not "Other"`),
+			},
+		},
+	})
+	inv := emu.Inventory()
+	if len(inv.Users) != 1 || inv.Users[0].LastName != "" {
+		t.Fatalf("users after signing attempts: %+v", inv.Users)
+	}
+	if w := emu.Writes(); w != 0 {
+		t.Fatalf("signing attempts made %d writes", w)
 	}
 }

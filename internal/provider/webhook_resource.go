@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -71,7 +72,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Endpoint that receives the deliveries. Must be `https://`; `http://` is accepted only for a loopback receiver (`127.0.0.1`, `localhost`) while the provider's `base_url` is itself loopback (the local emulator).",
 				Required:            true,
-				Validators:          []validator.String{webhookURLValidator()},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxWebhookURLLength), webhookURLValidator()},
 			},
 			"events": schema.SetAttribute{
 				MarkdownDescription: "Events to deliver; at least one of `" + events + "`.",
@@ -79,14 +80,16 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				ElementType:         types.StringType,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
+					noNullElements{},
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(entrupy.WebhookEvents...)),
 				},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "Free text to tell webhooks apart, e.g. `staging`. Defaults to an empty string.",
+				MarkdownDescription: fmt.Sprintf("Free text to tell webhooks apart, e.g. `staging`; at most %d characters. Defaults to an empty string.", entrupy.MaxDescriptionLength),
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxDescriptionLength)},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether events are delivered. Defaults to `true`; `false` pauses deliveries without deleting the webhook.",
@@ -97,7 +100,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"username": schema.StringAttribute{
 				MarkdownDescription: "Entrupy username of one integration user (see `entrupy_integration_user.username`) to scope deliveries to that user's items. Unset, the webhook covers the whole organization. Changing it replaces the webhook.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxUsernameLength)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"api_version": schema.StringAttribute{
@@ -107,21 +110,22 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:          []validator.String{stringvalidator.RegexMatches(apiVersionPattern, "must be a version such as \"1.4\" or \"2\"")},
 			},
 			"secret": schema.StringAttribute{
-				MarkdownDescription: "Signing secret, for Terraform older than 1.11. It is stored (marked sensitive) in state. Exactly one of `secret` and `secret_wo` must be set; changing it rotates the secret in place.",
+				MarkdownDescription: fmt.Sprintf("Signing secret (1 to %d characters), for Terraform older than 1.11. It is stored (marked sensitive) in state. Exactly one of `secret` and `secret_wo` must be set; changing it rotates the secret in place.", entrupy.MaxSecretKeyLength),
 				Optional:            true,
 				Sensitive:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxSecretKeyLength)},
 			},
 			"secret_wo": schema.StringAttribute{
-				MarkdownDescription: "Signing secret, write-only (Terraform 1.11+): sent to Entrupy on create and whenever `secret_wo_version` changes, never stored in plan or state. Exactly one of `secret` and `secret_wo` must be set.",
+				MarkdownDescription: fmt.Sprintf("Signing secret (1 to %d characters), write-only (Terraform 1.11+): sent to Entrupy on create and whenever `secret_wo_version` changes, never stored in plan or state. Exactly one of `secret` and `secret_wo` must be set.", entrupy.MaxSecretKeyLength),
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxSecretKeyLength)},
 			},
 			"secret_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `secret_wo`. Terraform cannot see a write-only value change, so bump this number (e.g. 1 → 2) together with a new `secret_wo` to rotate the secret in place.",
+				MarkdownDescription: "Version of `secret_wo`, a whole number (0 or more). Terraform cannot see a write-only value change, so bump this number (e.g. 1 → 2) together with a new `secret_wo` to rotate the secret in place.",
 				Optional:            true,
+				CustomType:          wholeNumber(0, math.MaxInt64),
 				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("secret_wo"))},
 			},
 			"created_at": schema.StringAttribute{
@@ -215,16 +219,27 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	enabled := plan.Enabled.ValueBool()
 	cctx, cancel := createContext(ctx)
 	defer cancel()
-	wh, err := r.data.client.Webhooks.Create(cctx, entrupy.CreateWebhookRequest{
+	wh, adopted, err := r.data.client.Webhooks.CreateOnce(cctx, entrupy.CreateWebhookRequest{
 		URL: plan.URL.ValueString(), SecretKey: secret, Events: events,
 		Description: plan.Description.ValueString(), Enabled: &enabled,
 		Username: plan.Username.ValueString(), APIVersion: plan.APIVersion.ValueString(),
 	})
-	if err != nil {
+	if exists, ok := entrupy.AsExistsError(err); ok {
+		scope := "for the whole organization"
+		if u := plan.Username.ValueString(); u != "" {
+			scope = fmt.Sprintf("for user %q", u)
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("url"), "A webhook for this URL already exists",
+			fmt.Sprintf("Entrupy already has webhook %s delivering to %q %s, and this provider did not create it (it was made by hand, by a script or by another tool). It is not taken over silently.\n\n"+
+				"To manage it with this configuration, import it instead of creating a second one:\n\n%s\n\nOtherwise delete it in Entrupy, or give this resource another url.",
+				exists.ID, plan.URL.ValueString(), scope, importHint("entrupy_webhook", exists.ID)))
+		return
+	}
+	if !recordCreate(&resp.Diagnostics, "webhook", wh, adopted, err) {
 		addAPIErrorAt(&resp.Diagnostics, "Cannot create webhook", err, webhookFieldPaths)
 		return
 	}
-	tflog.Info(ctx, "created Entrupy webhook", map[string]any{"id": wh.ID})
+	tflog.Info(ctx, "created Entrupy webhook", map[string]any{"id": wh.ID, "adopted": adopted})
 	resp.Diagnostics.Append(plan.fill(ctx, wh)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -245,6 +260,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		addAPIError(&resp.Diagnostics, "Cannot read webhook "+state.ID.ValueString(), err)
 		return
 	}
+	r.data.book.note(entrupy.KindWebhook, wh.ID)
 	resp.Diagnostics.Append(state.fill(ctx, wh)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

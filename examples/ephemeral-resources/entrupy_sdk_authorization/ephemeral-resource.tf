@@ -7,10 +7,17 @@ variable "device_sdk_request" {
   ephemeral = true
 }
 
+# Signing never creates or changes a user: manage the user, and refer to its
+# id so that signing waits until the user exists. Each plan and apply signs
+# afresh (a signed request is usable once).
+resource "entrupy_integration_user" "qa_device" {
+  unique_user_id = "qa-device-01"
+  email          = "qa@shop.example.com"
+}
+
 ephemeral "entrupy_sdk_authorization" "test_device" {
   sdk_authorization_request = var.device_sdk_request
-  unique_user_id            = "qa-device-01"
-  email                     = "qa@shop.example.com"
+  unique_user_id            = entrupy_integration_user.qa_device.id
 }
 
 # Ephemeral values may go to provisioners, provider configurations and
