@@ -54,13 +54,14 @@ func (p phase) bound() time.Duration {
 func main() {
 	ns := flag.String("n", "100,500", "comma-separated resource counts (N webhooks and N users each); 0 or empty skips this scenario")
 	ws := flag.String("workspaces", "4,8", "comma-separated workspace counts W for the shared-token scenario; 0 or empty skips it")
+	apart := flag.String("apart", "4", "comma-separated W for the shared-token scenario with each workspace as if on its own machine (no shared timeline); 0 or empty skips it")
 	perWS := flag.Int("per-workspace", 30, "webhooks (and as many users) per workspace in the shared-token scenario (lower it for a smoke run)")
 	timeout := flag.Duration("phase-timeout", 15*time.Minute, "a phase running longer is killed and reported as failed")
 	out := flag.String("out", "bench/results.md", "where to write the Markdown tables")
 	tf := flag.String("terraform", "", "Terraform CLI (default: TF_ACC_TERRAFORM_PATH, then terraform on PATH)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *ns, *ws, *perWS, *timeout, *out, *tf)
+	err := run(ctx, *ns, *ws, *apart, *perWS, *timeout, *out, *tf)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -85,7 +86,7 @@ func counts(flagName, s string) ([]int, error) {
 	return out, nil
 }
 
-func run(ctx context.Context, ns, ws string, perWS int, timeout time.Duration, out, tf string) error {
+func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Duration, out, tf string) error {
 	nList, err := counts("n", ns)
 	if err != nil {
 		return err
@@ -94,10 +95,25 @@ func run(ctx context.Context, ns, ws string, perWS int, timeout time.Duration, o
 	if err != nil {
 		return err
 	}
+	apartList, err := counts("apart", apart)
+	if err != nil {
+		return err
+	}
+	type sharedCase struct {
+		w     int
+		apart bool
+	}
+	var cases []sharedCase
+	for _, w := range wList {
+		cases = append(cases, sharedCase{w, false})
+	}
+	for _, w := range apartList {
+		cases = append(cases, sharedCase{w, true})
+	}
 	if perWS < 1 {
 		return fmt.Errorf("bad -per-workspace value %d", perWS)
 	}
-	if len(nList) == 0 && len(wList) == 0 {
+	if len(nList) == 0 && len(cases) == 0 {
 		return fmt.Errorf("both scenarios skipped (-n and -workspaces empty): nothing to do")
 	}
 	h, err := newHarness(ctx, tf, timeout)
@@ -121,10 +137,10 @@ func run(ctx context.Context, ns, ws string, perWS int, timeout time.Duration, o
 	}
 	var sharedSection string
 	var sharedErr error
-	if len(wList) > 0 {
+	if len(cases) > 0 {
 		var runs []sharedRun
-		for _, w := range wList {
-			r, err := h.runShared(ctx, w, perWS)
+		for _, c := range cases {
+			r, err := h.runShared(ctx, c.w, perWS, c.apart)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,7 @@ func (p sharedPhase) bound() time.Duration {
 // sharedRun is the scenario at one W.
 type sharedRun struct {
 	w        int
+	apart    bool // each workspace as if on its own machine: no shared timeline
 	phases   []sharedPhase
 	total    sharedPhase
 	leftover string // what destroy left in the emulator, if anything
@@ -67,16 +69,34 @@ func target(w int) float64 {
 // runShared runs the scenario at W = w with perWS webhooks and perWS users
 // per workspace. A workspace failing is reported in the result, not as an
 // error; the error is for the bench itself failing.
-func (h *harness) runShared(ctx context.Context, w, perWS int) (sharedRun, error) {
-	run := sharedRun{w: w}
+//
+// apart runs each workspace as if on its own machine: with its own
+// temporary directory, where the provider keeps the request timeline it
+// shares with the other processes on a machine, so that the workspaces
+// cooperate only through the API's 429s and their adaptive rates.
+func (h *harness) runShared(ctx context.Context, w, perWS int, apart bool) (sharedRun, error) {
+	run := sharedRun{w: w, apart: apart}
 	emu, env, stopEmu, err := h.emulator()
 	if err != nil {
 		return run, err
 	}
 	defer stopEmu()
+	label := "shared"
+	if apart {
+		label = "apart"
+	}
 	dirs := make([]string, w)
+	envs := make([][]string, w)
 	for i := range dirs {
-		dirs[i] = filepath.Join(h.dir, fmt.Sprintf("shared-w%d", w), fmt.Sprintf("ws%02d", i))
+		dirs[i] = filepath.Join(h.dir, fmt.Sprintf("%s-w%d", label, w), fmt.Sprintf("ws%02d", i))
+		envs[i] = env
+		if apart {
+			tmp := filepath.Join(dirs[i], "tmp")
+			if err := os.MkdirAll(tmp, 0o700); err != nil {
+				return run, err
+			}
+			envs[i] = append(slices.Clone(env), "TMPDIR="+tmp)
+		}
 		nm := naming{
 			userID: fmt.Sprintf("bench-ws%02d-user-", i),
 			email:  fmt.Sprintf("bench-ws%02d-", i),
@@ -103,9 +123,9 @@ func (h *harness) runShared(ctx context.Context, w, perWS int) (sharedRun, error
 		if ctx.Err() != nil {
 			break
 		}
-		fmt.Printf("W=%d %s in %d workspaces …\n", w, st.name, w)
+		fmt.Printf("W=%d (%s) %s in %d workspaces …\n", w, label, st.name, w)
 		emu.ResetCounts()
-		p, errs := h.runAll(ctx, dirs, env, st.args)
+		p, errs := h.runAll(ctx, dirs, envs, st.args)
 		p.name = st.name
 		p.t = tallyOf(emu)
 		for i, err := range errs {
@@ -113,8 +133,8 @@ func (h *harness) runShared(ctx context.Context, w, perWS int) (sharedRun, error
 				wsOK[i] = false
 			}
 		}
-		fmt.Printf("W=%d %s: %.1fs, %d/%d workspaces ok, %d requests (%d 429s, %d useful), wall ÷ bound %s\n",
-			w, st.name, p.wall.Seconds(), p.ok, p.of, p.t.requests, p.t.status429, p.t.useful, ratio(p))
+		fmt.Printf("W=%d (%s) %s: %.1fs, %d/%d workspaces ok, %d requests (%d 429s, %d useful), wall ÷ bound %s\n",
+			w, label, st.name, p.wall.Seconds(), p.ok, p.of, p.t.requests, p.t.status429, p.t.useful, ratio(p))
 		run.phases = append(run.phases, p)
 		run.total.wall += p.wall
 		run.total.t.requests += p.t.requests
@@ -139,13 +159,13 @@ func (h *harness) runShared(ctx context.Context, w, perWS int) (sharedRun, error
 // and waits for all, within the phase timeout. It returns the phase's wall
 // time, workspaces ok and provider peak RSS, and each workspace's error
 // (after printing the tail of its output).
-func (h *harness) runAll(ctx context.Context, dirs []string, env []string, args []string) (sharedPhase, []error) {
+func (h *harness) runAll(ctx context.Context, dirs []string, envs [][]string, args []string) (sharedPhase, []error) {
 	pctx, cancel := context.WithTimeout(ctx, h.timeout)
 	defer cancel()
 	logs := make([]bytes.Buffer, len(dirs))
 	cmds := make([]*exec.Cmd, len(dirs))
 	for i, d := range dirs {
-		cmds[i] = h.terraform(pctx, d, env, &logs[i], args...)
+		cmds[i] = h.terraform(pctx, d, envs[i], &logs[i], args...)
 	}
 	errs := make([]error, len(dirs))
 	ends := make([]time.Time, len(dirs))
@@ -219,24 +239,29 @@ func targetCell(p sharedPhase, w int) string {
 func renderShared(runs []sharedRun, perWS int, tf string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nProduced by `make bench` on %s: %s.\n\n", sharedHeading, time.Now().UTC().Format("2006-01-02"), platform(tf))
-	fmt.Fprintf(&b, "CI runs many Terraform workspaces side by side on one API token. One emulator enforces 10 requests/second for the token; W workspaces, each its own directory with %[1]d `entrupy_webhook` + %[1]d `entrupy_integration_user` (URLs and user ids unique per workspace) and a provider block with the defaults only, each run by its own `terraform` process with `-parallelism=10`. Each phase starts in all W workspaces at the same moment and ends when the last finishes: `apply -auto-approve`, a plain `plan -detailed-exitcode` that must exit 0 (no changes), and `destroy -auto-approve` (with its refresh). \"ok\" counts the workspaces that succeeded; all must. Useful requests are those the emulator answered with a status other than 429 (the work itself, whoever sent it); the bound, useful ÷ 10/s, is the least time the token's limit allows for them, so wall ÷ bound shows how well the W clients share the limit. Target: wall ÷ bound ≤ 1.3 at W = 4 and ≤ 1.4 at W = 8 over the three phases (the total rows), shown per phase too.\n\n", perWS)
-	b.WriteString("| W | phase | wall | workspaces ok | requests | 429s | useful | failed | bound | wall ÷ bound | target | provider peak RSS |\n")
-	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
-	row := func(w int, p sharedPhase, name string) {
-		fmt.Fprintf(&b, "| %d | %s | %.1fs | %d/%d | %d | %d | %d | %d | %.1fs | %s | %s | %.1f MiB |\n",
-			w, name, p.wall.Seconds(), p.ok, p.of, p.t.requests, p.t.status429, p.t.useful, p.t.failures,
+	fmt.Fprintf(&b, "CI runs many Terraform workspaces side by side on one API token. One emulator enforces 10 requests/second for the token; W workspaces, each its own directory with %[1]d `entrupy_webhook` + %[1]d `entrupy_integration_user` (URLs and user ids unique per workspace) and a provider block with the defaults only, each run by its own `terraform` process with `-parallelism=10`. Each phase starts in all W workspaces at the same moment and ends when the last finishes: `apply -auto-approve`, a plain `plan -detailed-exitcode` that must exit 0 (no changes), and `destroy -auto-approve` (with its refresh). \"ok\" counts the workspaces that succeeded; all must. Useful requests are those the emulator answered with a status other than 429 (the work itself, whoever sent it); the bound, useful ÷ 10/s, is the least time the token's limit allows for them, so wall ÷ bound shows how well the W clients share the limit. Target: wall ÷ bound ≤ 1.3 at W = 4 and ≤ 1.4 at W = 8 over the three phases (the total rows), shown per phase too.\n\n"+
+		"\"machines\" says how the workspaces meet. *one*: all on this machine, as the scenario asks; their provider processes pace themselves on one shared timeline. *apart*: each workspace gets its own temporary directory, so no timeline is shared, which is what workspaces on separate machines (separate CI runners) see; they cooperate only through the API's 429s and each provider's adaptive rate.\n\n", perWS)
+	b.WriteString("| W | machines | phase | wall | workspaces ok | requests | 429s | useful | failed | bound | wall ÷ bound | target | provider peak RSS |\n")
+	b.WriteString("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	row := func(w int, apart bool, p sharedPhase, name string) {
+		machines := "one"
+		if apart {
+			machines = "apart"
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %.1fs | %d/%d | %d | %d | %d | %d | %.1fs | %s | %s | %.1f MiB |\n",
+			w, machines, name, p.wall.Seconds(), p.ok, p.of, p.t.requests, p.t.status429, p.t.useful, p.t.failures,
 			p.bound().Seconds(), ratio(p), targetCell(p, w), float64(p.peakRSSKiB)/1024)
 	}
 	var notes []string
 	for _, r := range runs {
 		for _, p := range r.phases {
-			row(r.w, p, p.name)
+			row(r.w, r.apart, p, p.name)
 		}
 		tot := r.total
 		if len(r.phases) < 3 {
 			notes = append(notes, fmt.Sprintf("W = %d stopped after %d of 3 phases.", r.w, len(r.phases)))
 		}
-		row(r.w, tot, "**total**")
+		row(r.w, r.apart, tot, "**total**")
 		if r.leftover != "" {
 			notes = append(notes, fmt.Sprintf("W = %d: after destroy, %s were left in the emulator.", r.w, r.leftover))
 		}

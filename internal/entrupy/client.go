@@ -392,9 +392,9 @@ func (c *Client) backoff(r *retries, status int, apiErr *APIError, elapsed time.
 		r.limited++
 		wait := c.exponential(r.limited)
 		if apiErr != nil && apiErr.RetryAfter > 0 {
-			// Retry-After, plus up to a quarter more so that clients told the
-			// same moment do not all come back at it.
-			wait = apiErr.RetryAfter + time.Duration(c.jitter()*float64(apiErr.RetryAfter/4))
+			// Retry-After, plus up to half as much again so that clients told
+			// the same moment do not all come back at it.
+			wait = apiErr.RetryAfter + time.Duration(c.jitter()*float64(apiErr.RetryAfter/2))
 		}
 		return wait, elapsed+wait <= c.retry.RateLimitBudget
 	}

@@ -25,10 +25,11 @@ import (
 //     rate. A 429's Retry-After pushes the shared timeline back, pausing them
 //     all.
 //   - An adaptive rate (additive increase, multiplicative decrease) copes with
-//     what the pacer cannot see: processes on other machines. Each 429 halves
-//     this client's rate (at most once per interval of recovery), each success
-//     raises it by a small step back towards the configured ceiling, so
-//     clients sharing a token converge on their share of the limit.
+//     what the pacer cannot see: processes on other machines. A 429 cuts this
+//     client's rate (at most once per rateCutSpacing, so that one overload
+//     is one cut), and while requests succeed the rate climbs back towards the
+//     configured ceiling by a fixed amount per second, so clients sharing a
+//     token converge on their share of the limit.
 //
 // A 429 means the request was not processed, so it is always safe to retry:
 // by default 429s are retried for a time budget rather than a count.
@@ -40,7 +41,8 @@ type limiter struct {
 
 	mu         sync.Mutex
 	rate       float64   // current adaptive rate
-	lastCut    time.Time // when the rate was last halved
+	lastCut    time.Time // when the rate was last cut
+	lastRise   time.Time // when the rate last climbed
 	cooldownTo time.Time // no request starts before this (Retry-After), in-process copy
 
 	timeline timeline
@@ -61,13 +63,13 @@ const (
 	// rateFloorShare is the lowest adaptive rate, as a share of the ceiling.
 	rateFloorShare = 1.0 / 40
 	// rateCutFactor multiplies the rate on a 429.
-	rateCutFactor = 0.5
-	// rateStepShare is the additive increase per success, as a share of the
-	// ceiling: from half the ceiling, back to it after 50 successes.
-	rateStepShare = 1.0 / 100
+	rateCutFactor = 0.7
+	// rateRiseShare is how much the rate climbs per second of successes, as
+	// a share of the ceiling: from the floor to the ceiling in 40 s.
+	rateRiseShare = 1.0 / 40
 	// rateCutSpacing is the least time between two cuts: the 429s of
 	// requests already in flight answer for one overload, not several.
-	rateCutSpacing = time.Second
+	rateCutSpacing = 2 * time.Second
 )
 
 func newLimiter(rps float64, tl timeline) *limiter {
@@ -87,37 +89,67 @@ func (l *limiter) interval() time.Duration {
 }
 
 // wait blocks until this request's slot, or fails when ctx ends first or
-// the slot lies beyond ctx's deadline.
+// the slot lies beyond ctx's deadline. A request whose slot falls inside a
+// pause that a 429 ordered (or that one orders while it waits) takes a new
+// slot after the pause, so the requests held back resume one interval apart
+// rather than all at once.
 func (l *limiter) wait(ctx context.Context, sleep func(context.Context, time.Duration) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		now := l.now()
+		slot, err := l.timeline.reserve(now, l.interval())
+		if err != nil {
+			return err
+		}
+		if pause := l.pausedUntil(); pause.After(slot) {
+			if err := l.sleepUntil(ctx, sleep, now, pause); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := l.sleepUntil(ctx, sleep, now, slot); err != nil {
+			return err
+		}
+		if !l.pausedUntil().After(l.now()) {
+			return nil
+		}
 	}
-	now := l.now()
+}
+
+func (l *limiter) pausedUntil() time.Time {
 	l.mu.Lock()
-	cooldown := l.cooldownTo
-	l.mu.Unlock()
-	slot, err := l.timeline.reserve(now, l.interval())
-	if err != nil {
-		return err
-	}
-	if cooldown.After(slot) {
-		slot = cooldown
-	}
-	d := slot.Sub(now)
+	defer l.mu.Unlock()
+	return l.cooldownTo
+}
+
+// sleepUntil sleeps from now until t, unless t lies beyond ctx's deadline.
+func (l *limiter) sleepUntil(ctx context.Context, sleep func(context.Context, time.Duration) error, now, t time.Time) error {
+	d := t.Sub(now)
 	if d <= 0 {
 		return nil
 	}
-	if dl, ok := ctx.Deadline(); ok && slot.After(dl) {
+	if dl, ok := ctx.Deadline(); ok && t.After(dl) {
 		return fmt.Errorf("the next free request slot is %v away, beyond the deadline", d.Round(time.Millisecond))
 	}
 	return sleep(ctx, d)
 }
 
-// succeeded raises the rate by one step towards the ceiling.
+// succeeded lets the rate climb towards the ceiling, by rateRiseShare of it
+// per second since it last climbed (or was cut).
 func (l *limiter) succeeded() {
+	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.rate = min(l.ceiling, l.rate+l.ceiling*rateStepShare)
+	if l.rate >= l.ceiling {
+		l.lastRise = now
+		return
+	}
+	if since := now.Sub(l.lastRise); since > 0 {
+		l.rate = min(l.ceiling, l.rate+l.ceiling*rateRiseShare*since.Seconds())
+	}
+	l.lastRise = now
 }
 
 // limited records a 429: the rate is cut (once per rateCutSpacing) and a
@@ -128,7 +160,7 @@ func (l *limiter) limited(retryAfter time.Duration) float64 {
 	l.mu.Lock()
 	if now.Sub(l.lastCut) >= rateCutSpacing {
 		l.rate = max(l.floor, l.rate*rateCutFactor)
-		l.lastCut = now
+		l.lastCut, l.lastRise = now, now
 	}
 	rate := l.rate
 	var until time.Time

@@ -3,6 +3,7 @@ package entrupy
 import (
 	"context"
 	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +21,12 @@ func (f *fakeClock) now() time.Time {
 	return f.t
 }
 
+// sleep advances the clock instead of sleeping.
+func (f *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	f.advance(d)
+	return ctx.Err()
+}
+
 func (f *fakeClock) advance(d time.Duration) {
 	f.mu.Lock()
 	f.t = f.t.Add(d)
@@ -28,69 +35,110 @@ func (f *fakeClock) advance(d time.Duration) {
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
-// TestAdaptiveRate: a 429 halves the rate (once per rateCutSpacing, never
-// below the floor) and successes win it back step by step up to the ceiling.
+// TestAdaptiveRate: a 429 cuts the rate (once per rateCutSpacing, never
+// below the floor) and successes let it climb back at a fixed pace per
+// second up to the ceiling.
 func TestAdaptiveRate(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
 	l := newLimiter(10, &memTimeline{})
 	l.now = clk.now
 
-	if got := l.limited(0); !near(got, 5) {
-		t.Fatalf("after one 429: rate %v, want 5", got)
+	if got := l.limited(0); !near(got, 10*rateCutFactor) {
+		t.Fatalf("after one 429: rate %v, want %v", got, 10*rateCutFactor)
 	}
 	// The 429s of requests already in flight answer for the same overload.
-	if got := l.limited(0); !near(got, 5) {
+	if got := l.limited(0); !near(got, 10*rateCutFactor) {
 		t.Fatalf("a second 429 within %v cut again: rate %v", rateCutSpacing, got)
 	}
-	for range 10 {
+	for range 30 {
 		clk.advance(rateCutSpacing)
 		l.limited(0)
 	}
-	if got := l.currentRate(); !near(got, 10*rateFloorShare) {
-		t.Fatalf("after many 429s: rate %v, want the floor %v", got, 10*rateFloorShare)
+	floor := 10 * rateFloorShare
+	if got := l.currentRate(); !near(got, floor) {
+		t.Fatalf("after many 429s: rate %v, want the floor %v", got, floor)
 	}
-	// Additive increase: from the floor to the ceiling in (1-floor)/step successes.
-	steps := int(math.Ceil((1 - rateFloorShare) / rateStepShare))
-	for range steps - 1 {
+	// Successes many times a second do not speed the climb: it is paced in time.
+	for range 100 {
 		l.succeeded()
 	}
-	if got := l.currentRate(); got >= 10 {
-		t.Fatalf("rate back at the ceiling after %d successes; recovery is not gradual", steps-1)
+	if got := l.currentRate(); !near(got, floor) {
+		t.Fatalf("rate %v after 100 successes in no time, want it still at %v", got, floor)
 	}
+	clk.advance(time.Second)
 	l.succeeded()
+	if got, want := l.currentRate(), floor+10*rateRiseShare; !near(got, want) {
+		t.Fatalf("rate %v one second later, want %v", got, want)
+	}
+	clk.advance(time.Duration(float64(time.Second) / rateRiseShare))
 	l.succeeded()
 	if got := l.currentRate(); !near(got, 10) {
-		t.Fatalf("rate %v after recovery, want the ceiling 10", got)
+		t.Fatalf("rate %v after the full climb, want the ceiling 10", got)
 	}
 }
 
-// TestPacingFollowsTheRate: slots are one interval of the current rate apart,
-// and a Retry-After holds every slot back until it has passed.
+// TestPacingFollowsTheRate: slots are one interval of the current rate apart;
+// a Retry-After holds every request back until it has passed, and those held
+// back resume one interval apart, not all at once.
 func TestPacingFollowsTheRate(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
 	l := newLimiter(10, &memTimeline{})
 	l.now = clk.now
-	var slept []time.Duration
-	sleep := func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
-	for range 3 {
-		if err := l.wait(context.Background(), sleep); err != nil {
+	start := clk.now()
+	var at []time.Duration // when each request went, from start
+	send := func() {
+		t.Helper()
+		if err := l.wait(context.Background(), clk.sleep); err != nil {
 			t.Fatal(err)
 		}
+		at = append(at, clk.now().Sub(start))
 	}
-	if want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}; len(slept) != 2 || slept[0] != want[0] || slept[1] != want[1] {
-		t.Fatalf("waits %v, want %v", slept, want)
+	// Three requests reserved at one moment go 100 ms apart (10/s). The
+	// clock is shared, so each wait starts where the previous one ended.
+	for range 3 {
+		send()
 	}
-	slept = nil
-	clk.advance(time.Second)
-	l.limited(2 * time.Second) // rate 5/s, and nothing before now+2s
+	if want := []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond}; !slices.Equal(at, want) {
+		t.Fatalf("sent at %v, want %v", at, want)
+	}
+	at = nil
+	clk.advance(time.Second) // t = 1.2 s
+	l.limited(2 * time.Second)
+	interval := l.interval()
+	send()
+	send()
+	if want := []time.Duration{3200 * time.Millisecond, 3200*time.Millisecond + interval}; !slices.Equal(at, want) {
+		t.Fatalf("after a 429 with Retry-After 2s at 1.2s: sent at %v, want %v", at, want)
+	}
+}
+
+// TestHeldBackRequestsSpreadOut: requests that took their slots before a
+// 429's pause was ordered do not all go when it ends.
+func TestHeldBackRequestsSpreadOut(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	l := newLimiter(10, &memTimeline{})
+	l.now = clk.now
+	var sent []time.Time
+	first := true
+	sleep := func(_ context.Context, d time.Duration) error {
+		if first { // while the first request sleeps, another's 429 orders a pause
+			first = false
+			l.limited(time.Second)
+		}
+		clk.advance(d)
+		return nil
+	}
+	_ = l.wait(context.Background(), func(context.Context, time.Duration) error { return nil }) // takes slot 0
 	if err := l.wait(context.Background(), sleep); err != nil {
 		t.Fatal(err)
 	}
+	sent = append(sent, clk.now())
 	if err := l.wait(context.Background(), sleep); err != nil {
 		t.Fatal(err)
 	}
-	if len(slept) != 2 || slept[0] != 2*time.Second || slept[1] != 2*time.Second+200*time.Millisecond {
-		t.Fatalf("waits after a 429 with Retry-After 2s: %v, want [2s 2.2s]", slept)
+	sent = append(sent, clk.now())
+	if gap := sent[1].Sub(sent[0]); gap < time.Duration(float64(time.Second)/10) {
+		t.Fatalf("two held-back requests went %v apart; they bunched at the end of the pause", gap)
 	}
 }
 
