@@ -57,7 +57,7 @@ func (s *Server) newUser(c *call, uid, email, first, last string, metadata map[s
 func (s *Server) createUser(c *call) response {
 	var req struct {
 		entrupy.CreateUserRequest
-		Metadata json.RawMessage `json:"metadata"` // shadows the typed map: decoded by decodeMetadata
+		Metadata json.RawMessage `json:"metadata"` // shadows the typed map: decoded by applyMetadata
 	}
 	if bad := c.decode(&req); bad != nil {
 		return *bad
@@ -65,11 +65,7 @@ func (s *Server) createUser(c *call) response {
 	if bad := validateNewUser(req.UniqueUserID, req.Email, req.FirstName, req.LastName); bad != nil {
 		return *bad
 	}
-	given, bad := decodeMetadata(req.Metadata)
-	if bad != nil {
-		return *bad
-	}
-	metadata, bad := mergeMetadata(nil, given)
+	metadata, bad := applyMetadata(nil, req.Metadata)
 	if bad != nil {
 		return *bad
 	}
@@ -158,11 +154,7 @@ func (s *Server) updateUser(c *call) response {
 		}
 		email = v
 	}
-	given, bad := decodeMetadata(fields[entrupy.FieldMetadata])
-	if bad != nil {
-		return *bad
-	}
-	metadata, bad := mergeMetadata(u.Metadata, given)
+	metadata, bad := applyMetadata(u.Metadata, fields[entrupy.FieldMetadata])
 	if bad != nil {
 		return *bad
 	}
@@ -284,11 +276,7 @@ func (s *Server) createWebhook(c *call) response {
 	if bad := validateEvents(req.Events); bad != nil {
 		return *bad
 	}
-	given, bad := decodeMetadata(req.Metadata)
-	if bad != nil {
-		return *bad
-	}
-	metadata, bad := mergeMetadata(nil, given)
+	metadata, bad := applyMetadata(nil, req.Metadata)
 	if bad != nil {
 		return *bad
 	}
@@ -414,11 +402,7 @@ func (s *Server) updateWebhook(c *call) response {
 			return *bad
 		}
 	}
-	given, bad := decodeMetadata(req.Metadata)
-	if bad != nil {
-		return *bad
-	}
-	metadata, bad := mergeMetadata(w.Metadata, given)
+	metadata, bad := applyMetadata(w.Metadata, req.Metadata)
 	if bad != nil {
 		return *bad
 	}

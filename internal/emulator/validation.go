@@ -44,6 +44,16 @@ func bodyString(fields map[string]json.RawMessage, name string) string {
 	return v
 }
 
+// applyMetadata reads a body's "metadata" member and merges it into current
+// (nil for a create): the map the object then has, or a 400.
+func applyMetadata(current map[string]string, raw json.RawMessage) (map[string]string, *response) {
+	given, bad := decodeMetadata(raw)
+	if bad != nil {
+		return nil, bad
+	}
+	return mergeMetadata(current, given)
+}
+
 // decodeMetadata reads a body's "metadata" member: absent or null is nil.
 func decodeMetadata(raw json.RawMessage) (map[string]string, *response) {
 	if len(raw) == 0 || string(raw) == "null" {

@@ -91,21 +91,7 @@ data "entrupy_certificate" "one" {
 				statecheck.ExpectKnownValue("data.entrupy_certificate.one", tfjsonpath.New("certificate_id"), knownvalue.StringExact("C-"+item.EntrupyID)),
 			},
 			Check: func(s *terraform.State) error {
-				inv := emu.Inventory()
-				var hooks, users []string
-				for _, w := range inv.Webhooks {
-					hooks = append(hooks, w.ID)
-				}
-				for _, u := range inv.Users {
-					users = append(users, u.UniqueUserID)
-				}
-				if got := stateIDsOf(s, "entrupy_webhook"); len(got) != 60 || !slices.Equal(got, hooks) {
-					return fmt.Errorf("webhooks: state has %d, Entrupy %d (duplicates or orphans)", len(got), len(hooks))
-				}
-				if got := stateIDsOf(s, "entrupy_integration_user"); len(got) != 60 || !slices.Equal(got, users) {
-					return fmt.Errorf("users: state has %d, Entrupy %d", len(got), len(users))
-				}
-				return nil
+				return inventoryMatchesState(emu, stateIDsOf(s, "entrupy_webhook"), stateIDsOf(s, "entrupy_integration_user"), 60)
 			},
 		}},
 	})
