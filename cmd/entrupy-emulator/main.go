@@ -51,6 +51,15 @@ Admin routes (no token needed; the emulator listens on loopback only):
   POST   /_emulator/certificates/{certificate_id}/transfers/{transfer_id}/accept
          the buyer accepts a transfer (emits certificate.transfer)
 
+Files (-state-file, -seed-file) are the emulator's own JSON format, versioned by a
+top-level "format" member; this emulator writes "format": 1:
+  state file  {"format": 1, "items", "certificates", "users", "webhooks", "idempotency", "seq"}
+  seed file   {"format": 1, "authentications": [items in the API's item shape],
+               "certificates": [{"certificate_id", "entrupy_id", "holder", "transfers", ...}]}
+Files without "format" (written before it existed) are format 0 and still load;
+a state file is rewritten in the current format at its next change. A file with a
+newer format than this emulator knows is refused.
+
 Flags:
 `
 
@@ -61,10 +70,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		port       = fs.Int("port", 0, "TCP port on 127.0.0.1 to listen on (0 picks a free one)")
 		token      = fs.String("token", emulator.DefaultToken, "API token the emulator accepts (Authorization: Token <token>)")
 		org        = fs.String("org", emulator.DefaultOrganization, "organization name; usernames are <org>-<unique_user_id>")
-		seedFile   = fs.String("seed-file", "", "JSON file of authentications and certificates to start with, instead of the built-in set")
+		seedFile   = fs.String("seed-file", "", "JSON file of authentications and certificates to start with, instead of the built-in set (format: see above)")
 		generate   = fs.Int("generate", 0, "start with N generated authentications instead of the built-in set of "+strconv.Itoa(emulator.BuiltinItems))
 		noSeed     = fs.Bool("no-seed", false, "start with no authentications at all")
-		stateFile  = fs.String("state-file", "", "persist all data to this JSON file (loaded at start if it exists) so separate terraform runs see the same data")
+		stateFile  = fs.String("state-file", "", "persist all data to this JSON file (loaded at start if it exists) so separate terraform runs see the same data (format: see above)")
 		rateLimit  = fs.Float64("rate-limit", 0, "server-side limit in requests/second (0 = off); over it the answer is 429 with Retry-After")
 		rateBurst  = fs.Int("rate-burst", 0, "burst of the server-side limit (default: the rate rounded up)")
 		latency    = fs.Duration("latency", 0, "latency added to every request, e.g. 20ms")

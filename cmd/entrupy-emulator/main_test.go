@@ -17,6 +17,7 @@ func TestUsageListsAdminRoutes(t *testing.T) {
 	for _, want := range []string{
 		"GET    /_emulator/inventory", "GET    /_emulator/counters", `"writes"`,
 		"DELETE /_emulator/counters", "POST   /_emulator/reset", "-state-file",
+		`"format": 1`, "format 0", "-seed-file",
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, stderr.String())

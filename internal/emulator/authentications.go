@@ -6,35 +6,33 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
 // render copies an item for an answer: display strings in the caller's
 // language, images only when asked for.
-func render(it *entrupy.Item, lang string, withImages bool) entrupy.Item {
+func render(it *item, lang string, withImages bool) item {
 	out := *it
 	if b := it.Properties.Brand; b != nil {
 		nb := *b
-		if cb, ok := entrupy.FindBrand(b.ID); ok {
+		if cb, ok := findBrand(b.ID); ok {
 			nb.Display = cb.Localized(lang)
 		}
 		out.Properties.Brand = &nb
 	}
-	if r, ok := entrupy.FindResult(it.Status.Result.ID); ok {
+	if r, ok := findResult(it.Status.Result.ID); ok {
 		out.Status.Result.Display = r.Localized(lang)
 	}
 	if withImages {
 		out.Images = slices.Clone(it.Images)
 		if out.Images == nil {
-			out.Images = []entrupy.Image{}
+			out.Images = []itemImage{}
 		}
 	} else {
 		out.Images = nil
@@ -64,7 +62,7 @@ func (s *Server) lookupAuthentication(c *call) response {
 }
 
 // filterField returns the value of a string filter key on an item.
-func filterField(it *entrupy.Item, key string) *string {
+func filterField(it *item, key string) *string {
 	switch key {
 	case entrupy.FilterUsername:
 		return &it.Owner.User.Username
@@ -85,7 +83,7 @@ func filterField(it *entrupy.Item, key string) *string {
 	return nil
 }
 
-func validateFilter(i int, f entrupy.Filter) *response {
+func validateFilter(i int, f searchFilter) *response {
 	field := fmt.Sprintf("filters[%d]", i)
 	if !slices.Contains(entrupy.FilterKeys, f.Key) {
 		r := badRequest(field+".key", "unknown filter key %q; allowed: %s", f.Key, strings.Join(entrupy.FilterKeys, ", "))
@@ -115,15 +113,15 @@ func validateFilter(i int, f entrupy.Filter) *response {
 		strs = append([]string{*f.Value}, strs...)
 	}
 	for _, v := range strs {
-		if n := utf8.RuneCountInString(v); n > entrupy.MaxFilterValueLength {
-			r := badRequest("filters", "%s: a filter value must be at most %d characters, got %d", field, entrupy.MaxFilterValueLength, n)
+		if err := entrupy.CheckLength(v, 0, entrupy.MaxFilterValueLength); err != nil {
+			r := badRequest("filters", "%s: a filter value %v", field, err)
 			return &r
 		}
 	}
 	return nil
 }
 
-func matches(it *entrupy.Item, f entrupy.Filter) bool {
+func matches(it *item, f searchFilter) bool {
 	if f.Key == entrupy.FilterTimestamp {
 		e := it.Timestamp.Epoch
 		return (f.GTE == nil || e >= *f.GTE) && (f.LT == nil || e < *f.LT)
@@ -172,15 +170,15 @@ func pageOf(n int, cursor string, size int) (lo, hi int, next *string, bad *resp
 }
 
 // listResponse answers a GET list route [chosen]: records in creation
-// order (seq), ListPageSize a page from the cursor query parameter, in the
-// contract's Page envelope.
+// order (seq), listPageSize a page from the cursor query parameter, in the
+// contract's list page {"items", "next_cursor"}.
 func listResponse[R, T any](c *call, records []R, seq func(R) int64, item func(R) T) response {
 	sort.Slice(records, func(i, j int) bool { return seq(records[i]) < seq(records[j]) })
-	lo, hi, next, bad := pageOf(len(records), c.r.URL.Query().Get(entrupy.QueryCursor), entrupy.ListPageSize)
+	lo, hi, next, bad := pageOf(len(records), c.r.URL.Query().Get(entrupy.QueryCursor), listPageSize)
 	if bad != nil {
 		return *bad
 	}
-	page := entrupy.Page[T]{Items: make([]T, 0, hi-lo), NextCursor: next}
+	page := listPage[T]{Items: make([]T, 0, hi-lo), NextCursor: next}
 	for _, r := range records[lo:hi] {
 		page.Items = append(page.Items, item(r))
 	}
@@ -188,15 +186,11 @@ func listResponse[R, T any](c *call, records []R, seq func(R) int64, item func(R
 }
 
 func (s *Server) searchAuthentications(c *call) response {
-	var req struct {
-		Limit   *int             `json:"limit"`
-		Filters []entrupy.Filter `json:"filters"`
-		Cursor  string           `json:"cursor"`
-	}
+	var req searchRequest
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
-	limit := entrupy.SearchDefaultLimit
+	limit := searchDefaultLimit
 	if req.Limit != nil {
 		limit = *req.Limit
 	}
@@ -208,7 +202,7 @@ func (s *Server) searchAuthentications(c *call) response {
 			return *bad
 		}
 	}
-	var found []*entrupy.Item
+	var found []*item
 	for _, it := range s.st.newest {
 		ok := true
 		for _, f := range req.Filters {
@@ -225,7 +219,7 @@ func (s *Server) searchAuthentications(c *call) response {
 	if bad != nil {
 		return *bad
 	}
-	page := entrupy.SearchPage{Items: make([]entrupy.Item, 0, hi-lo), ItemCount: len(found), NextCursor: next}
+	page := searchPage{Items: make([]item, 0, hi-lo), ItemCount: len(found), NextCursor: next}
 	for _, it := range found[lo:hi] {
 		page.Items = append(page.Items, render(it, c.lang, false))
 	}
@@ -235,10 +229,10 @@ func (s *Server) searchAuthentications(c *call) response {
 // ---------------------------------------------------------------------------
 // Certificates.
 
-func (s *Server) certificate(rec *CertificateRecord, lang string) entrupy.Certificate {
+func (s *Server) certificate(rec *CertificateRecord, lang string) certificate {
 	it := s.st.Items[rec.EntrupyID]
 	ri := render(it, lang, false)
-	out := entrupy.Certificate{
+	out := certificate{
 		CertificateID:   rec.CertificateID,
 		EntrupyID:       rec.EntrupyID,
 		Site:            it.Certificate.Site,
@@ -260,7 +254,7 @@ func (s *Server) certificate(rec *CertificateRecord, lang string) entrupy.Certif
 		out.CustomerItemID = it.TextFields.CustomerItemID
 	}
 	if n := len(rec.Transfers); n > 0 {
-		t := rec.Transfers[n-1]
+		t := rec.Transfers[n-1].view()
 		out.Transfer = &t
 	}
 	return out
@@ -275,11 +269,6 @@ func (s *Server) getCertificate(c *call) response {
 	return itemResponse(http.StatusOK, s.certificate(rec, c.lang))
 }
 
-func validEmail(v string) bool {
-	a, err := mail.ParseAddress(v)
-	return err == nil && a.Address == v
-}
-
 func randomID(prefix string) string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -292,18 +281,18 @@ func (s *Server) createTransfer(c *call) response {
 	if !ok {
 		return notFound("certificate", id)
 	}
-	var req entrupy.TransferRequest
+	var req transferRequest
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
-	if !validEmail(req.RecipientEmail) {
-		return badRequest("recipient_email", "recipient_email must be an email address")
+	if bad := checkEmail("recipient_email", req.RecipientEmail); bad != nil {
+		return *bad
 	}
 	if n := len(rec.Transfers); n > 0 && rec.Transfers[n-1].Status == entrupy.TransferPending {
 		return errorResponse(http.StatusConflict, entrupy.CodeConflict, fmt.Sprintf("certificate %s already has a pending transfer %s", id, rec.Transfers[n-1].TransferID), "")
 	}
-	t := entrupy.Transfer{
-		TransferID:     randomID("tr_"),
+	t := TransferRecord{
+		TransferID:     randomID(transferIDPrefix),
 		Status:         entrupy.TransferPending,
 		RecipientEmail: req.RecipientEmail,
 		RecipientName:  req.RecipientName,
@@ -311,11 +300,11 @@ func (s *Server) createTransfer(c *call) response {
 	}
 	rec.Transfers = append(rec.Transfers, t)
 	s.emitTransferLocked(rec, c.now)
-	return itemResponse(http.StatusCreated, t)
+	return itemResponse(http.StatusCreated, t.view())
 }
 
 // transfer finds a certificate's transfer for the two transfer routes.
-func (s *Server) transfer(certID, transferID string) (*CertificateRecord, *entrupy.Transfer, *response) {
+func (s *Server) transfer(certID, transferID string) (*CertificateRecord, *TransferRecord, *response) {
 	rec, ok := s.st.Certificates[certID]
 	if !ok {
 		r := notFound("certificate", certID)
@@ -357,7 +346,7 @@ func (s *Server) AcceptTransfer(certificateID, transferID string) error {
 		return fmt.Errorf("emulator: transfer %s is %s, not pending", transferID, t.Status)
 	}
 	t.Status = entrupy.TransferAccepted
-	rec.Holder = entrupy.Holder{Name: t.RecipientName}
+	rec.Holder = Holder{Name: t.RecipientName}
 	s.persistLocked()
 	s.emitTransferLocked(rec, s.opts.Now().UTC())
 	return nil

@@ -3,11 +3,15 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -92,8 +96,8 @@ func newDeliverer(s *Server) *deliverer {
 
 // emitLocked sends an event to every enabled webhook subscribed to its type
 // (and scoped to username, or to no user). Called with s.mu held.
-func (s *Server) emitLocked(eventType, username string, data map[string]any, now time.Time) {
-	event := entrupy.Event{ID: randomID(entrupy.EventIDPrefix), Type: eventType, CreatedAt: now.Format(time.RFC3339), Data: data}
+func (s *Server) emitLocked(eventType, username string, data any, now time.Time) {
+	event := deliveryEvent{ID: randomID(eventIDPrefix), Type: eventType, CreatedAt: now.Format(time.RFC3339), Data: data}
 	body, err := json.Marshal(event)
 	if err != nil {
 		return
@@ -130,7 +134,7 @@ func (d *deliverer) deliver(run *deliveryRun, webhookID, eventID, eventType stri
 			return
 		}
 		now := d.s.opts.Now()
-		sig := entrupy.SignPayload(secret, now, body)
+		sig := signDelivery(secret, now, body)
 		rec := Delivery{EventID: eventID, WebhookID: webhookID, Type: eventType, URL: url, Attempt: attempt, Signature: sig, Body: body, At: now}
 		req, err := http.NewRequestWithContext(run.ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err == nil {
@@ -171,6 +175,17 @@ func (s *Server) Deliveries() []Delivery {
 	return slices.Clone(s.hooks.log)
 }
 
+// signDelivery is the Entrupy-Signature header of a delivery [chosen]:
+// "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed by the
+// secret>". Receivers check it with entrupy.VerifySignature.
+func signDelivery(secret string, t time.Time, body []byte) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "."))
+	mac.Write(body)
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+}
+
 // Close stops deliveries in flight and waits for them to end.
 func (s *Server) Close() {
 	s.hooks.current().stop()
@@ -180,7 +195,7 @@ func (s *Server) Close() {
 // result, as Entrupy does when a session ends, and emits session.completed.
 // An authentic result gets a certificate.
 func (s *Server) CompleteAuthentication(entrupyID, resultID string) error {
-	res, ok := entrupy.FindResult(resultID)
+	res, ok := findResult(resultID)
 	if !ok {
 		return fmt.Errorf("emulator: unknown result %q", resultID)
 	}
@@ -193,13 +208,13 @@ func (s *Server) CompleteAuthentication(entrupyID, resultID string) error {
 	if it.Status.Result.Final {
 		return fmt.Errorf("emulator: authentication %q is already final (%s)", entrupyID, it.Status.Result.ID)
 	}
-	it.Status.Result = entrupy.Result{ID: res.ID, Display: res.Display, Final: true}
+	it.Status.Result = itemResult{ID: res.ID, Display: res.Display, Final: true}
 	if res.ID == "authentic" && it.Certificate == nil {
 		it.Certificate = certificateRef(it.EntrupyID)
 		s.st.Certificates[it.Certificate.CertificateID] = defaultCertificate(it, s.opts.Organization)
 	}
 	s.persistLocked()
-	s.emitLocked(entrupy.EventSessionCompleted, it.Owner.User.Username, map[string]any{"item": render(it, "en", false)}, s.opts.Now().UTC())
+	s.emitLocked(entrupy.EventSessionCompleted, it.Owner.User.Username, itemEnvelope[item]{Item: render(it, "en", false)}, s.opts.Now().UTC())
 	return nil
 }
 
@@ -213,9 +228,9 @@ func (s *Server) SupportMessage(entrupyID, message string) error {
 		return fmt.Errorf("emulator: no authentication %q", entrupyID)
 	}
 	now := s.opts.Now().UTC()
-	s.emitLocked(entrupy.EventSupportMessage, it.Owner.User.Username, map[string]any{
-		"item":    render(it, "en", false),
-		"message": map[string]any{"text": message, "created_at": now.Format(time.RFC3339)},
+	s.emitLocked(entrupy.EventSupportMessage, it.Owner.User.Username, supportMessageData{
+		Item:    render(it, "en", false),
+		Message: supportMessage{Text: message, CreatedAt: now.Format(time.RFC3339)},
 	}, now)
 	return nil
 }
@@ -224,7 +239,7 @@ func (s *Server) SupportMessage(entrupyID, message string) error {
 // is now. Called with s.mu held.
 func (s *Server) emitTransferLocked(rec *CertificateRecord, now time.Time) {
 	owner := s.st.Items[rec.EntrupyID].Owner.User.Username
-	s.emitLocked(entrupy.EventCertificateTransfer, owner, map[string]any{"item": s.certificate(rec, "en")}, now)
+	s.emitLocked(entrupy.EventCertificateTransfer, owner, itemEnvelope[certificate]{Item: s.certificate(rec, "en")}, now)
 }
 
 // deliveryAdminRoutes trigger events over HTTP, for users driving the
@@ -256,7 +271,7 @@ func adminResult(w http.ResponseWriter, err error) {
 	if err != nil {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		_ = json.NewEncoder(w).Encode(entrupy.ErrorBody(entrupy.CodeInvalidRequest, err.Error(), ""))
+		_ = json.NewEncoder(w).Encode(errorBody{Error: err.Error(), Code: entrupy.CodeInvalidRequest})
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -5,8 +5,13 @@
 // for tests and benchmarks, and optional persistence to a JSON file so that
 // separate terraform runs see the same data.
 //
-// It shares the wire types of internal/entrupy, so a correction to a [chosen]
-// field name is one edit for the client and the emulator alike.
+// It speaks the contract in its own words: the JSON shapes it reads and
+// writes are its own (wire.go), written from the contract text, not the
+// client's structs in internal/entrupy, so that a misspelt field on either
+// side shows as a disagreement in the tests that run the client against
+// it. It shares the contract's constants (routes, headers, error codes,
+// enumerations, limits) and validation rules (internal/entrupy/rules.go).
+// Its state and seed files have their own versioned format (FileFormat).
 package emulator
 
 import (
@@ -270,11 +275,11 @@ func jsonResponse(status int, v any) response {
 }
 
 func itemResponse(status int, v any) response {
-	return jsonResponse(status, entrupy.ItemEnvelope[any]{Item: v})
+	return jsonResponse(status, itemEnvelope[any]{Item: v})
 }
 
 func errorResponse(status int, code, msg, field string) response {
-	b, _ := json.Marshal(entrupy.ErrorBody(code, msg, field))
+	b, _ := json.Marshal(errorBody{Error: msg, Code: code, Field: field})
 	return response{status: status, body: b}
 }
 
@@ -577,7 +582,7 @@ func language(r *http.Request) string {
 }
 
 func (s *Server) health(*call) response {
-	return jsonResponse(http.StatusOK, map[string]string{"status": "ok"})
+	return jsonResponse(http.StatusOK, healthBody{Status: "ok"})
 }
 
 // ---------------------------------------------------------------------------
@@ -636,12 +641,12 @@ func (s *Server) ResetCounts() {
 
 // Inventory is what the emulator holds, for tests to compare with state.
 type Inventory struct {
-	Webhooks         []entrupy.Webhook  `json:"webhooks"`
-	Users            []entrupy.User     `json:"users"`
-	DeactivatedUsers []string           `json:"deactivated_users"`
-	Transfers        []entrupy.Transfer `json:"transfers"`
-	Authentications  int                `json:"authentications"`
-	Certificates     int                `json:"certificates"`
+	Webhooks         []Webhook  `json:"webhooks"`
+	Users            []User     `json:"users"`
+	DeactivatedUsers []string   `json:"deactivated_users"`
+	Transfers        []Transfer `json:"transfers"`
+	Authentications  int        `json:"authentications"`
+	Certificates     int        `json:"certificates"`
 }
 
 // Inventory returns the current contents, sorted by id.
@@ -649,7 +654,7 @@ func (s *Server) Inventory() Inventory {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	inv := Inventory{
-		Webhooks: []entrupy.Webhook{}, Users: []entrupy.User{}, DeactivatedUsers: []string{}, Transfers: []entrupy.Transfer{},
+		Webhooks: []Webhook{}, Users: []User{}, DeactivatedUsers: []string{}, Transfers: []Transfer{},
 		Authentications: len(s.st.Items), Certificates: len(s.st.Certificates),
 	}
 	for _, w := range s.st.Webhooks {
@@ -663,7 +668,9 @@ func (s *Server) Inventory() Inventory {
 		}
 	}
 	for _, c := range s.st.Certificates {
-		inv.Transfers = append(inv.Transfers, c.Transfers...)
+		for _, t := range c.Transfers {
+			inv.Transfers = append(inv.Transfers, t.view())
+		}
 	}
 	sort.Slice(inv.Webhooks, func(i, j int) bool { return inv.Webhooks[i].ID < inv.Webhooks[j].ID })
 	sort.Slice(inv.Users, func(i, j int) bool { return inv.Users[i].UniqueUserID < inv.Users[j].UniqueUserID })

@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -16,22 +14,16 @@ import (
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
-// uniqueUserIDPattern is the documented shape: 8–40 chars of A-Za-z0-9@.+_- [doc].
-var uniqueUserIDPattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{8,40}$`)
-
 // validateNewUser checks what creates a user (the users route and
-// authorize-user): the id's shape, the email, and the lengths [chosen].
+// authorize-user) by the shared rules: the id's shape [doc], the email and
+// the lengths [chosen].
 func validateNewUser(uid, email, first, last string) *response {
-	if !uniqueUserIDPattern.MatchString(uid) {
-		r := badRequest("unique_user_id", "unique_user_id must be 8 to 40 characters of A-Za-z0-9@.+_-")
+	if err := entrupy.CheckUniqueUserID(uid); err != nil {
+		r := badRequest("unique_user_id", "unique_user_id %v", err)
 		return &r
 	}
-	if bad := tooLong("email", email, entrupy.MaxEmailLength); bad != nil {
+	if bad := checkEmail("email", email); bad != nil {
 		return bad
-	}
-	if !validEmail(email) {
-		r := badRequest("email", "email must be an email address")
-		return &r
 	}
 	return lengths(
 		lengthCheck{"first_name", first, entrupy.MaxNameLength},
@@ -42,23 +34,18 @@ func validateNewUser(uid, email, first, last string) *response {
 // newUser creates an active user. Called with s.mu held.
 func (s *Server) newUser(c *call, uid, email, first, last string, metadata map[string]string) *storedUser {
 	u := &storedUser{
-		User: entrupy.User{
-			UniqueUserID: uid, Username: s.opts.Organization + "-" + uid, Email: email,
-			FirstName: first, LastName: last, CreatedAt: c.now.Format(time.RFC3339),
-			Metadata: metadata,
-		},
-		Active: true,
-		Seq:    s.st.nextSeq(),
+		UniqueUserID: uid, Username: s.opts.Organization + "-" + uid, Email: email,
+		FirstName: first, LastName: last, CreatedAt: c.now.Format(time.RFC3339),
+		Metadata: metadata,
+		Active:   true,
+		Seq:      s.st.nextSeq(),
 	}
 	s.st.Users[uid] = u
 	return u
 }
 
 func (s *Server) createUser(c *call) response {
-	var req struct {
-		entrupy.CreateUserRequest
-		Metadata json.RawMessage `json:"metadata"` // shadows the typed map: decoded by applyMetadata
-	}
+	var req createUserBody
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
@@ -105,14 +92,13 @@ func (s *Server) listUsers(c *call) response {
 			users = append(users, u)
 		}
 	}
-	return listResponse(c, users, func(u *storedUser) int64 { return u.Seq }, func(u *storedUser) entrupy.User { return u.view() })
+	return listResponse(c, users, func(u *storedUser) int64 { return u.Seq }, func(u *storedUser) User { return u.view() })
 }
 
-// immutable answers a 422 when a body field that cannot change differs
-// from the current value.
-func immutable(fields map[string]json.RawMessage, name, current string) *response {
-	raw, ok := fields[name]
-	if !ok {
+// immutable answers a 422 when a body member that cannot change (raw; nil
+// when absent) differs from the current value.
+func immutable(name string, raw json.RawMessage, current string) *response {
+	if raw == nil {
 		return nil
 	}
 	var v *string
@@ -130,31 +116,43 @@ func (s *Server) updateUser(c *call) response {
 	if bad != nil {
 		return *bad
 	}
-	var fields map[string]json.RawMessage
-	if bad := c.decode(&fields); bad != nil {
+	var req patchUserBody
+	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
 	if bad := lengths(
-		lengthCheck{"email", bodyString(fields, "email"), entrupy.MaxEmailLength},
-		lengthCheck{"first_name", bodyString(fields, "first_name"), entrupy.MaxNameLength},
-		lengthCheck{"last_name", bodyString(fields, "last_name"), entrupy.MaxNameLength},
+		lengthCheck{"email", bodyString(req.Email), entrupy.MaxEmailLength},
+		lengthCheck{"first_name", bodyString(req.FirstName), entrupy.MaxNameLength},
+		lengthCheck{"last_name", bodyString(req.LastName), entrupy.MaxNameLength},
 	); bad != nil {
 		return *bad
 	}
-	for name, cur := range map[string]string{"unique_user_id": u.UniqueUserID, "username": u.Username, "first_name": u.FirstName, "last_name": u.LastName} {
-		if bad := immutable(fields, name, cur); bad != nil {
+	for _, m := range []struct {
+		name    string
+		raw     json.RawMessage
+		current string
+	}{
+		{"unique_user_id", req.UniqueUserID, u.UniqueUserID},
+		{"username", req.Username, u.Username},
+		{"first_name", req.FirstName, u.FirstName},
+		{"last_name", req.LastName, u.LastName},
+	} {
+		if bad := immutable(m.name, m.raw, m.current); bad != nil {
 			return *bad
 		}
 	}
 	email := u.Email
-	if raw, ok := fields["email"]; ok {
+	if req.Email != nil {
 		var v string
-		if json.Unmarshal(raw, &v) != nil || !validEmail(v) {
-			return badRequest("email", "email must be an email address")
+		if json.Unmarshal(req.Email, &v) != nil {
+			return badRequest("email", "email %s", entrupy.EmailRule)
+		}
+		if bad := checkEmail("email", v); bad != nil {
+			return *bad
 		}
 		email = v
 	}
-	metadata, bad := applyMetadata(u.Metadata, fields[entrupy.FieldMetadata])
+	metadata, bad := applyMetadata(u.Metadata, req.Metadata)
 	if bad != nil {
 		return *bad
 	}
@@ -174,14 +172,14 @@ func (s *Server) deleteUser(c *call) response {
 // authorizeUser signs an SDK authorization request, creating the user on
 // the first call; names given later are ignored (set permanently) [doc].
 func (s *Server) authorizeUser(c *call) response {
-	var req entrupy.AuthorizeRequest
+	var req authorizeRequest
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
 	if strings.TrimSpace(req.SDKAuthorizationRequest) == "" {
 		return badRequest("sdk_authorization_request", "sdk_authorization_request is required")
 	}
-	if bad := tooLong("sdk_authorization_request", req.SDKAuthorizationRequest, entrupy.MaxSDKAuthorizationLength); bad != nil {
+	if bad := checkLength("sdk_authorization_request", req.SDKAuthorizationRequest, 0, entrupy.MaxSDKAuthorizationLength); bad != nil {
 		return *bad
 	}
 	if bad := validateNewUser(req.UniqueUserID, req.Email, req.FirstName, req.LastName); bad != nil {
@@ -199,27 +197,11 @@ func (s *Server) authorizeUser(c *call) response {
 	mac := hmac.New(sha256.New, []byte(s.opts.Token))
 	mac.Write([]byte(u.Username + "\n" + req.SDKAuthorizationRequest))
 	signed := base64.RawURLEncoding.EncodeToString([]byte(req.SDKAuthorizationRequest)) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
-	return jsonResponse(http.StatusOK, entrupy.AuthorizeResponse{SignedAuthorizationRequest: signed, Username: u.Username})
+	return jsonResponse(http.StatusOK, authorizeResponse{SignedAuthorizationRequest: signed, Username: u.Username})
 }
 
 // ---------------------------------------------------------------------------
 // Webhooks.
-
-// validWebhookURL accepts https URLs, and http ones on loopback (the
-// emulator's allowance for local receivers).
-func validWebhookURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.User != nil {
-		return false
-	}
-	switch u.Scheme {
-	case "https":
-		return true
-	case "http":
-		return entrupy.IsLoopbackHost(u.Hostname())
-	}
-	return false
-}
 
 func validateEvents(events []string) *response {
 	if len(events) == 0 {
@@ -235,28 +217,18 @@ func validateEvents(events []string) *response {
 	return nil
 }
 
-// webhookURLError answers a 400 for a url too long or not allowed.
+// webhookURLError answers a 400 for a url too long or not allowed, by the
+// shared rule entrupy.CheckWebhookURL.
 func webhookURLError(raw string) *response {
-	if bad := tooLong("url", raw, entrupy.MaxWebhookURLLength); bad != nil {
-		return bad
-	}
-	if !validWebhookURL(raw) {
-		r := badRequest("url", "url must be an https:// URL (http:// only for 127.0.0.1 or localhost)")
+	if err := entrupy.CheckWebhookURL(raw); err != nil {
+		r := badRequest("url", "url %v", err)
 		return &r
 	}
 	return nil
 }
 
 func (s *Server) createWebhook(c *call) response {
-	var req struct {
-		URL         string          `json:"url"`
-		SecretKey   string          `json:"secret_key"`
-		Events      []string        `json:"events"`
-		Description string          `json:"description"`
-		Enabled     *bool           `json:"enabled"`
-		Username    string          `json:"username"`
-		Metadata    json.RawMessage `json:"metadata"`
-	}
+	var req createWebhookBody
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
@@ -293,11 +265,9 @@ func (s *Server) createWebhook(c *call) response {
 	}
 	now := c.now.Format(time.RFC3339)
 	w := &storedWebhook{
-		Webhook: entrupy.Webhook{
-			ID: randomID(entrupy.WebhookIDPrefix), URL: req.URL, Events: slices.Compact(slices.Sorted(slices.Values(req.Events))),
-			Description: req.Description, Enabled: req.Enabled == nil || *req.Enabled, Username: username,
-			APIVersion: version, CreatedAt: now, UpdatedAt: now, Metadata: metadata,
-		},
+		ID: randomID(entrupy.WebhookIDPrefix), URL: req.URL, Events: slices.Compact(slices.Sorted(slices.Values(req.Events))),
+		Description: req.Description, Enabled: req.Enabled == nil || *req.Enabled, Username: username,
+		APIVersion: version, CreatedAt: now, UpdatedAt: now, Metadata: metadata,
 		Secret: req.SecretKey,
 		Seq:    s.st.nextSeq(),
 	}
@@ -337,7 +307,7 @@ func (s *Server) listWebhooks(c *call) response {
 	for _, w := range s.st.Webhooks {
 		hooks = append(hooks, w)
 	}
-	return listResponse(c, hooks, func(w *storedWebhook) int64 { return w.Seq }, func(w *storedWebhook) entrupy.Webhook { return w.view() })
+	return listResponse(c, hooks, func(w *storedWebhook) int64 { return w.Seq }, func(w *storedWebhook) Webhook { return w.view() })
 }
 
 // updateWebhook changes what the body gives and merges metadata; username,
@@ -352,7 +322,7 @@ func (s *Server) updateWebhook(c *call) response {
 	if bad := c.decode(&fields); bad != nil {
 		return *bad
 	}
-	if bad := tooLong("username", bodyString(fields, "username"), entrupy.MaxUsernameLength); bad != nil {
+	if bad := checkLength("username", bodyString(fields["username"]), 0, entrupy.MaxUsernameLength); bad != nil {
 		return *bad
 	}
 	username := ""
@@ -363,18 +333,11 @@ func (s *Server) updateWebhook(c *call) response {
 		delete(fields, "username")
 	}
 	for name, cur := range map[string]string{"username": username, "api_version": w.APIVersion, "id": w.ID} {
-		if bad := immutable(fields, name, cur); bad != nil {
+		if bad := immutable(name, fields[name], cur); bad != nil {
 			return *bad
 		}
 	}
-	var req struct {
-		URL         *string         `json:"url"`
-		SecretKey   *string         `json:"secret_key"`
-		Events      []string        `json:"events"`
-		Description *string         `json:"description"`
-		Enabled     *bool           `json:"enabled"`
-		Metadata    json.RawMessage `json:"metadata"`
-	}
+	var req patchWebhookBody
 	if bad := c.decode(&req); bad != nil {
 		return *bad
 	}
@@ -387,12 +350,12 @@ func (s *Server) updateWebhook(c *call) response {
 		if *req.SecretKey == "" {
 			return badRequest("secret_key", "secret_key must not be empty")
 		}
-		if bad := tooLong("secret_key", *req.SecretKey, entrupy.MaxSecretKeyLength); bad != nil {
+		if bad := checkLength("secret_key", *req.SecretKey, 1, entrupy.MaxSecretKeyLength); bad != nil {
 			return *bad
 		}
 	}
 	if req.Description != nil {
-		if bad := tooLong("description", *req.Description, entrupy.MaxDescriptionLength); bad != nil {
+		if bad := checkLength("description", *req.Description, 0, entrupy.MaxDescriptionLength); bad != nil {
 			return *bad
 		}
 	}

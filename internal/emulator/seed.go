@@ -41,6 +41,7 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 		byCategory[b.ProductCategory] = append(byCategory[b.ProductCategory], b)
 	}
 	out := &Seed{}
+	var items []item
 	ids := map[string]bool{}
 	visits := map[string]int{} // materials cycle per brand
 	for i := range n {
@@ -49,7 +50,7 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 			id = entrupyID(rng)
 		}
 		ids[id] = true
-		it := entrupy.Item{EntrupyID: id}
+		it := item{EntrupyID: id}
 		it.Owner.Organization.Name = org
 		it.Owner.User.Username = org + "-" + SeedUsers[i%len(SeedUsers)]
 		it.Timestamp.Epoch = seedEpoch + int64(i)*5*3600 + int64(rng.IntN(3600))
@@ -68,14 +69,14 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 		}
 		brands := byCategory[category]
 		brand := brands[(i/20*7+i)%len(brands)]
-		it.Properties.Brand = &entrupy.IDDisplay{ID: brand.ID, Display: brand.Display}
+		it.Properties.Brand = &idDisplay{ID: brand.ID, Display: brand.Display}
 		it.Activity.Name = "authentication"
 		it.Activity.ProductCategory = str(category)
 		switch category {
 		case entrupy.CategoryLuxury:
 			m := brand.Materials[visits[brand.ID]%len(brand.Materials)]
 			visits[brand.ID]++
-			it.Properties.Material = &entrupy.IDDisplay{ID: m.ID, Display: m.Display}
+			it.Properties.Material = &idDisplay{ID: m.ID, Display: m.Display}
 			it.Activity.FormFactor = pick([]string{"microscopic", "microscopic", "free_camera"})
 			it.TextFields.Identifier = str(fmt.Sprintf("%s%04d", pick([]string{"SD", "AR", "MI", "FL", "TH"}), rng.IntN(10000)))
 		case entrupy.CategorySneakers:
@@ -84,7 +85,7 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 			it.TextFields.USSize = str(pick([]string{"7", "8.5", "9", "10", "10.5", "11", "12"}))
 		default:
 			t := apparelTypes[rng.IntN(len(apparelTypes))]
-			it.Properties.ItemType = &entrupy.IDDisplay{ID: t.ID, Display: t.Display}
+			it.Properties.ItemType = &idDisplay{ID: t.ID, Display: t.Display}
 			it.Activity.FormFactor = "free_camera"
 		}
 		if i%10 != 9 {
@@ -127,8 +128,8 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 			}
 			it.Activity.Mode = str(mode)
 		}
-		res, _ := entrupy.FindResult(r)
-		it.Status.Result = entrupy.Result{ID: res.ID, Display: res.Display, Final: true}
+		res, _ := findResult(r)
+		it.Status.Result = itemResult{ID: res.ID, Display: res.Display, Final: true}
 		if r == "invalid" {
 			it.Status.Result.Reason = str(entrupy.InvalidReasons[(i/8)%len(entrupy.InvalidReasons)])
 		}
@@ -143,10 +144,13 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 		if r == "authentic" {
 			it.Certificate = certificateRef(id)
 		}
-		out.Authentications = append(out.Authentications, it)
+		items = append(items, it)
 		if it.Certificate != nil {
 			out.Certificates = append(out.Certificates, seedCertificate(rng, &it, org, i))
 		}
+	}
+	for _, it := range items {
+		out.Authentications = append(out.Authentications, toClientItem(it))
 	}
 	return out
 }
@@ -162,7 +166,7 @@ func entrupyID(rng *rand.Rand) string {
 
 // images follows the seeds: microscopic bag sessions return camera images,
 // sneakers box_label and size_tag, apparel front.
-func images(id, category, formFactor string) []entrupy.Image {
+func images(id, category, formFactor string) []itemImage {
 	var regions [][2]string
 	switch {
 	case category == entrupy.CategorySneakers:
@@ -174,14 +178,14 @@ func images(id, category, formFactor string) []entrupy.Image {
 	default:
 		regions = [][2]string{{"exterior", "camera"}, {"interior_tag", "camera"}}
 	}
-	out := make([]entrupy.Image, len(regions))
+	out := make([]itemImage, len(regions))
 	for i, r := range regions {
-		out[i] = entrupy.Image{RegionID: r[0], DeviceType: r[1], URL: fmt.Sprintf("https://images.entrupy.com/%s/%s-%s.jpg", id, r[0], r[1])}
+		out[i] = itemImage{RegionID: r[0], DeviceType: r[1], URL: fmt.Sprintf("https://images.entrupy.com/%s/%s-%s.jpg", id, r[0], r[1])}
 	}
 	return out
 }
 
-func seedCertificate(rng *rand.Rand, it *entrupy.Item, org string, i int) CertificateRecord {
+func seedCertificate(rng *rand.Rand, it *item, org string, i int) CertificateRecord {
 	c := *defaultCertificate(it, org)
 	if it.Activity.ProductCategory != nil && *it.Activity.ProductCategory == entrupy.CategoryLuxury && i%3 == 0 {
 		s := fmt.Sprintf("SN%08d", rng.IntN(100000000))
@@ -192,10 +196,10 @@ func seedCertificate(rng *rand.Rand, it *entrupy.Item, org string, i int) Certif
 	buyer := fmt.Sprintf("buyer%02d@example.com", i)
 	switch i % 6 {
 	case 2: // transferred: the buyer holds it now
-		c.Transfers = []entrupy.Transfer{{TransferID: fmt.Sprintf("tr_seed%03d", i), Status: entrupy.TransferAccepted, RecipientEmail: buyer, RecipientName: fmt.Sprintf("Buyer %02d", i), InitiatedAt: initiated}}
-		c.Holder = entrupy.Holder{Username: "", Name: fmt.Sprintf("Buyer %02d", i)}
+		c.Transfers = []TransferRecord{{TransferID: fmt.Sprintf("tr_seed%03d", i), Status: entrupy.TransferAccepted, RecipientEmail: buyer, RecipientName: fmt.Sprintf("Buyer %02d", i), InitiatedAt: initiated}}
+		c.Holder = Holder{Username: "", Name: fmt.Sprintf("Buyer %02d", i)}
 	case 4: // a transfer waiting for the buyer
-		c.Transfers = []entrupy.Transfer{{TransferID: fmt.Sprintf("tr_seed%03d", i), Status: entrupy.TransferPending, RecipientEmail: buyer, RecipientName: fmt.Sprintf("Buyer %02d", i), InitiatedAt: initiated}}
+		c.Transfers = []TransferRecord{{TransferID: fmt.Sprintf("tr_seed%03d", i), Status: entrupy.TransferPending, RecipientEmail: buyer, RecipientName: fmt.Sprintf("Buyer %02d", i), InitiatedAt: initiated}}
 	}
 	return c
 }

@@ -5,13 +5,44 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
+
+// FileFormat is the "format" of the state and seed files this emulator
+// writes. The files are the emulator's own (their shapes are defined here
+// and in wire.go, not by the client's structs), and the number says which
+// shape a file has:
+//
+//   - 0: files written before the field existed (no "format" member). Their
+//     members are those of format 1; they load unchanged.
+//   - 1: {"format": 1, ...}: items in the contract's item shape, the
+//     emulator's records of certificates, users, webhooks and idempotency
+//     keys. Seed files: {"format": 1, "authentications", "certificates"}.
+//
+// A file with a greater format than FileFormat was written by a newer
+// emulator and is refused rather than misread. When a shape changes,
+// FileFormat goes up and the loader converts older files.
+const FileFormat = 1
+
+// checkFormat refuses a file format this emulator does not know.
+func checkFormat(kind, path string, format int) error {
+	if format < 0 || format > FileFormat {
+		if path != "" {
+			kind += " file " + path
+		} else {
+			kind += " file"
+		}
+		return fmt.Errorf("emulator: %s has format %d; this emulator reads formats 0 to %d (a newer emulator wrote it?)", kind, format, FileFormat)
+	}
+	return nil
+}
 
 // CertificateRecord is what the emulator keeps of a certificate beyond its
 // item: the seeds' metadata, the holder and the transfer history.
@@ -24,67 +55,83 @@ type CertificateRecord struct {
 	Photos        []string `json:"photos"`
 	// HideCustomerItemID hides customer_item_id, the default at Entrupy
 	// unless enabled for the account [doc].
-	HideCustomerItemID bool           `json:"hide_customer_item_id"`
-	Holder             entrupy.Holder `json:"holder"`
+	HideCustomerItemID bool   `json:"hide_customer_item_id"`
+	Holder             Holder `json:"holder"`
 	// Transfers is the history, oldest first; the last one is current.
-	Transfers []entrupy.Transfer `json:"transfers"`
+	Transfers []TransferRecord `json:"transfers"`
 }
 
-// Seed is the data an emulator starts with: authentications in the API's
-// item shape, and optional certificate records. An authentic item without a
-// record gets one made from the item.
-type Seed struct {
-	Authentications []entrupy.Item      `json:"authentications"`
-	Certificates    []CertificateRecord `json:"certificates"`
+// TransferRecord is a transfer as the emulator keeps it: the contract's
+// transfer object plus the recipient's name from the request, which
+// becomes the holder's name when the buyer accepts. Answers show it as a
+// Transfer (without the name).
+type TransferRecord struct {
+	TransferID     string `json:"transfer_id"`
+	Status         string `json:"status"`
+	RecipientEmail string `json:"recipient_email"`
+	RecipientName  string `json:"recipient_name,omitempty"`
+	InitiatedAt    string `json:"initiated_at"`
 }
 
-// LoadSeedFile reads a Seed from a JSON file.
-func LoadSeedFile(path string) (*Seed, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: reading seed file: %w", err)
-	}
-	var s Seed
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("emulator: seed file %s: %w", path, err)
-	}
-	return &s, nil
+// view is the transfer as answers show it.
+func (t TransferRecord) view() Transfer {
+	return Transfer{TransferID: t.TransferID, Status: t.Status, RecipientEmail: t.RecipientEmail, InitiatedAt: t.InitiatedAt}
 }
 
+// storedUser is an integration user as the state file keeps it.
 type storedUser struct {
-	entrupy.User
-	Active bool  `json:"active"`
-	Seq    int64 `json:"seq"`
+	UniqueUserID string            `json:"unique_user_id"`
+	Username     string            `json:"username"`
+	Email        string            `json:"email"`
+	FirstName    string            `json:"first_name"`
+	LastName     string            `json:"last_name"`
+	CreatedAt    string            `json:"created_at"`
+	Metadata     map[string]string `json:"metadata"`
+	Active       bool              `json:"active"` // false once deleted (deactivated)
+	Seq          int64             `json:"seq"`    // creation order
 }
 
+// storedWebhook is a webhook as the state file keeps it, secret included.
 type storedWebhook struct {
-	entrupy.Webhook
-	Secret string `json:"secret"`
-	Seq    int64  `json:"seq"`
+	ID          string            `json:"id"`
+	URL         string            `json:"url"`
+	Events      []string          `json:"events"`
+	Description string            `json:"description"`
+	Enabled     bool              `json:"enabled"`
+	Username    *string           `json:"username"`
+	APIVersion  string            `json:"api_version"`
+	CreatedAt   string            `json:"created_at"`
+	UpdatedAt   string            `json:"updated_at"`
+	Metadata    map[string]string `json:"metadata"`
+	Secret      string            `json:"secret"`
+	Seq         int64             `json:"seq"` // creation order
 }
 
+// idempotencyRecord is the first answer to an Idempotency-Key.
 type idempotencyRecord struct {
 	At          time.Time `json:"at"`
-	Fingerprint string    `json:"fingerprint"`
+	Fingerprint string    `json:"fingerprint"` // SHA-256 of the request body
 	Status      int       `json:"status"`
 	Body        []byte    `json:"body"`
 }
 
 // state is everything the emulator holds; it is also the state file's shape.
 type state struct {
-	Items        map[string]*entrupy.Item      `json:"items"`
+	Format       int                           `json:"format"`
+	Items        map[string]*item              `json:"items"`
 	Certificates map[string]*CertificateRecord `json:"certificates"`
 	Users        map[string]*storedUser        `json:"users"`
 	Webhooks     map[string]*storedWebhook     `json:"webhooks"`
 	Idempotency  map[string]idempotencyRecord  `json:"idempotency"`
 	Seq          int64                         `json:"seq"`
 
-	newest []*entrupy.Item // Items, newest first (the search order)
+	newest []*item // Items, newest first (the search order)
 }
 
 func newState() *state {
 	return &state{
-		Items:        map[string]*entrupy.Item{},
+		Format:       FileFormat,
+		Items:        map[string]*item{},
 		Certificates: map[string]*CertificateRecord{},
 		Users:        map[string]*storedUser{},
 		Webhooks:     map[string]*storedWebhook{},
@@ -100,7 +147,7 @@ func (st *state) nextSeq() int64 {
 // load adds a seed's items and certificates.
 func (st *state) load(seed *Seed, org string) error {
 	for i := range seed.Authentications {
-		it := seed.Authentications[i]
+		it := fromClientItem(seed.Authentications[i])
 		if it.EntrupyID == "" {
 			return fmt.Errorf("emulator: seed authentication %d has no entrupy_id", i)
 		}
@@ -139,20 +186,20 @@ func (st *state) load(seed *Seed, org string) error {
 	return nil
 }
 
-func certificateRef(entrupyID string) *entrupy.ItemCertificate {
-	return &entrupy.ItemCertificate{
-		CertificateID: entrupy.CertificateIDPrefix + entrupyID,
-		Site:          entrupy.CertificateSiteBase + entrupyID,
-		Preview:       entrupy.CertificateSiteBase + entrupyID + ".png",
+func certificateRef(entrupyID string) *itemCertRef {
+	return &itemCertRef{
+		CertificateID: certificateIDPrefix + entrupyID,
+		Site:          certificateSiteBase + entrupyID,
+		Preview:       certificateSiteBase + entrupyID + ".png",
 	}
 }
 
-func defaultCertificate(it *entrupy.Item, org string) *CertificateRecord {
+func defaultCertificate(it *item, org string) *CertificateRecord {
 	c := &CertificateRecord{
 		CertificateID: it.Certificate.CertificateID,
 		EntrupyID:     it.EntrupyID,
 		StyleCode:     it.TextFields.StyleCode,
-		Holder:        entrupy.Holder{Username: it.Owner.User.Username, Name: org},
+		Holder:        Holder{Username: it.Owner.User.Username, Name: org},
 		Photos:        []string{},
 	}
 	if it.Activity.ProductCategory != nil && *it.Activity.ProductCategory == entrupy.CategoryLuxury {
@@ -165,9 +212,9 @@ func defaultCertificate(it *entrupy.Item, org string) *CertificateRecord {
 }
 
 // fillDisplays completes English display strings from the catalogue.
-func fillDisplays(it *entrupy.Item) {
+func fillDisplays(it *item) {
 	if b := it.Properties.Brand; b != nil && b.Display == "" {
-		if cb, ok := entrupy.FindBrand(b.ID); ok {
+		if cb, ok := findBrand(b.ID); ok {
 			b.Display = cb.Display
 		}
 	}
@@ -177,26 +224,13 @@ func fillDisplays(it *entrupy.Item) {
 		}
 	}
 	if r := &it.Status.Result; r.Display == "" {
-		if v, ok := entrupy.FindResult(r.ID); ok {
+		if v, ok := findResult(r.ID); ok {
 			r.Display = v.Display
 		}
 	}
 	if it.Timestamp.Display == "" && it.Timestamp.Epoch != 0 {
 		it.Timestamp.Display = time.Unix(it.Timestamp.Epoch, 0).UTC().Format(time.RFC3339)
 	}
-}
-
-func findMaterial(brandID, materialID string) (entrupy.Value, bool) {
-	b, ok := entrupy.FindBrand(brandID)
-	if !ok {
-		return entrupy.Value{}, false
-	}
-	for _, m := range b.Materials {
-		if m.ID == materialID {
-			return m, true
-		}
-	}
-	return entrupy.Value{}, false
 }
 
 // reindex rebuilds the newest-first order: timestamp.epoch descending, then
@@ -224,19 +258,47 @@ func loadState(path string) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: reading state file: %w", err)
 	}
-	st := newState()
+	st := &state{}
 	if err := json.Unmarshal(b, st); err != nil {
 		return nil, fmt.Errorf("emulator: state file %s is corrupt: %w", path, err)
 	}
+	if err := checkFormat("state", path, st.Format); err != nil {
+		return nil, err
+	}
+	if st.Format == 0 {
+		st.migrateFormat0()
+	}
+	st.Format = FileFormat
 	st.normalize()
 	return st, nil
+}
+
+// migrateFormat0 brings a format 0 state (the members of format 1) up to
+// date: answers to transfer creates recorded for Idempotency-Key replays
+// carried the recipient's name, which the contract's transfer object does
+// not have; they are rewritten without it.
+func (st *state) migrateFormat0() {
+	for k, rec := range st.Idempotency {
+		// The key is "<method> <path> <Idempotency-Key>".
+		method, rest, _ := strings.Cut(k, " ")
+		path, _, _ := strings.Cut(rest, " ")
+		var old itemEnvelope[TransferRecord]
+		if method != http.MethodPost || !strings.HasSuffix(path, transfersSuffix) || rec.Status != http.StatusCreated ||
+			json.Unmarshal(rec.Body, &old) != nil || old.Item.TransferID == "" {
+			continue
+		}
+		if b, err := json.Marshal(itemEnvelope[Transfer]{Item: old.Item.view()}); err == nil {
+			rec.Body = b
+			st.Idempotency[k] = rec
+		}
+	}
 }
 
 // normalize completes a decoded state: maps a file held as null, metadata
 // that files older than it lack ({}), and the search order.
 func (st *state) normalize() {
 	if st.Items == nil {
-		st.Items = map[string]*entrupy.Item{}
+		st.Items = map[string]*item{}
 	}
 	if st.Certificates == nil {
 		st.Certificates = map[string]*CertificateRecord{}
@@ -268,6 +330,7 @@ func (s *Server) persistLocked() {
 	if s.opts.StateFile == "" {
 		return
 	}
+	s.st.Format = FileFormat
 	b, err := json.Marshal(s.st)
 	if err == nil {
 		tmp := s.opts.StateFile + ".tmp"

@@ -4,25 +4,26 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
-// tooLong answers the contract's length error [chosen]: a 400 naming field
-// when v has more than max characters (runes, not bytes).
-func tooLong(field, v string, limit int) *response {
-	if n := utf8.RuneCountInString(v); n > limit {
-		r := badRequest(field, "%s must be at most %d characters, got %d", field, limit, n)
+// checkLength answers the contract's length error [chosen]: a 400 naming
+// field when v has fewer than least or more than most characters (runes,
+// not bytes), by the shared rule entrupy.CheckLength.
+func checkLength(field, v string, least, most int) *response {
+	if err := entrupy.CheckLength(v, least, most); err != nil {
+		r := badRequest(field, "%s %v", field, err)
 		return &r
 	}
 	return nil
 }
 
-// lengths checks free-text fields in order; the first too long one answers.
+// lengths checks free-text fields (at most their limit) in order; the first
+// too long one answers.
 func lengths(checks ...lengthCheck) *response {
 	for _, c := range checks {
-		if bad := tooLong(c.field, c.value, c.limit); bad != nil {
+		if bad := checkLength(c.field, c.value, 0, c.limit); bad != nil {
 			return bad
 		}
 	}
@@ -34,11 +35,21 @@ type lengthCheck struct {
 	limit        int
 }
 
-// bodyString returns a body member that is a JSON string ("" otherwise), so
-// that a PATCH's lengths are checked before the route's other rules.
-func bodyString(fields map[string]json.RawMessage, name string) string {
+// checkEmail answers a 400 naming field when v is not an email address by
+// the shared rule entrupy.CheckEmail (length included).
+func checkEmail(field, v string) *response {
+	if err := entrupy.CheckEmail(v); err != nil {
+		r := badRequest(field, "%s %v", field, err)
+		return &r
+	}
+	return nil
+}
+
+// bodyString returns a raw body member that is a JSON string ("" otherwise),
+// so that a PATCH's lengths are checked before the route's other rules.
+func bodyString(raw json.RawMessage) string {
 	var v string
-	if raw, ok := fields[name]; ok {
+	if len(raw) > 0 {
 		_ = json.Unmarshal(raw, &v)
 	}
 	return v
@@ -82,8 +93,8 @@ func mergeMetadata(current, given map[string]string) (map[string]string, *respon
 			r := badRequest(entrupy.FieldMetadata, "metadata key %q must be 1 to %d characters of a-z, 0-9 and _", k, entrupy.MaxMetadataKeyLength)
 			return nil, &r
 		}
-		if n := utf8.RuneCountInString(v); n > entrupy.MaxMetadataValueLength {
-			r := badRequest(entrupy.FieldMetadata, "metadata value of %q must be at most %d characters, got %d", k, entrupy.MaxMetadataValueLength, n)
+		if err := entrupy.CheckLength(v, 0, entrupy.MaxMetadataValueLength); err != nil {
+			r := badRequest(entrupy.FieldMetadata, "metadata value of %q %v", k, err)
 			return nil, &r
 		}
 		if v == entrupy.MetadataRemoveValue {
@@ -109,16 +120,19 @@ func metadataView(m map[string]string) map[string]string {
 }
 
 // view is a user as answers show it.
-func (u *storedUser) view() entrupy.User {
-	out := u.User
-	out.Metadata = metadataView(u.Metadata)
-	return out
+func (u *storedUser) view() User {
+	return User{
+		UniqueUserID: u.UniqueUserID, Username: u.Username, Email: u.Email,
+		FirstName: u.FirstName, LastName: u.LastName, CreatedAt: u.CreatedAt,
+		Metadata: metadataView(u.Metadata),
+	}
 }
 
-// view is a webhook as answers show it.
-func (w *storedWebhook) view() entrupy.Webhook {
-	out := w.Webhook
-	out.Events = slices.Clone(w.Events)
-	out.Metadata = metadataView(w.Metadata)
-	return out
+// view is a webhook as answers show it: never its secret.
+func (w *storedWebhook) view() Webhook {
+	return Webhook{
+		ID: w.ID, URL: w.URL, Events: slices.Clone(w.Events), Description: w.Description,
+		Enabled: w.Enabled, Username: clonePtr(w.Username), APIVersion: w.APIVersion,
+		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt, Metadata: metadataView(w.Metadata),
+	}
 }

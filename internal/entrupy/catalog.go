@@ -1,8 +1,8 @@
 package entrupy
 
 // The value listing of the API data model v1.4 (seeds/001). One table serves
-// the emulator (display strings), the provider's validators and the
-// entrupy_catalog data source. The API may add values at any time [doc]:
+// the emulator (display strings; its lookups are its own), the provider's
+// validators and the entrupy_catalog data source. The API may add values at any time [doc]:
 // decoding never rejects an unknown value; only user input is validated.
 
 // Value is an enumerated id with its display strings.
@@ -113,24 +113,4 @@ func ResultIDs() []string {
 		ids[i] = r.ID
 	}
 	return ids
-}
-
-// FindBrand returns the brand with this id.
-func FindBrand(id string) (Brand, bool) {
-	for _, b := range Brands {
-		if b.ID == id {
-			return b, true
-		}
-	}
-	return Brand{}, false
-}
-
-// FindResult returns the result with this id.
-func FindResult(id string) (Value, bool) {
-	for _, r := range Results {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return Value{}, false
 }

@@ -1,9 +1,17 @@
 package entrupy
 
-// This file holds every wire detail of the Entrupy API contract
-// (../shared/entrupy-api.md): routes, headers, error codes, page sizes and
-// the JSON shapes. Details the contract marks [chosen] are not published by
-// Entrupy; keeping them here means a correction is a single edit.
+// This file holds the client's wire details of the Entrupy API contract
+// (../shared/entrupy-api.md): routes, headers, error codes, limits and the
+// JSON shapes the client sends and reads. Details the contract marks
+// [chosen] are not published by Entrupy; keeping the client's in one place
+// means a correction is a single edit on the client's side.
+//
+// The emulator (internal/emulator) does not use these JSON shapes: it has
+// its own (internal/emulator/wire.go), written from the contract text, so
+// that a misspelt field here or there shows as a disagreement in the tests
+// that run the client against the emulator. The two share only the
+// contract's constants (routes, headers, error codes, enumerations,
+// limits) and the validation rules of rules.go.
 
 import (
 	"encoding/json"
@@ -42,15 +50,8 @@ const (
 	CodeInternal       = "internal"        // 500
 )
 
-// Page sizes.
-const (
-	// SearchMaxLimit is the largest "limit" a search accepts; 1..25 [doc].
-	SearchMaxLimit = 25
-	// SearchDefaultLimit is the "limit" used when none is sent [doc].
-	SearchDefaultLimit = 10
-	// ListPageSize is the fixed page size of GET list routes [chosen].
-	ListPageSize = 25
-)
+// SearchMaxLimit is the largest "limit" a search accepts; 1..25 [doc].
+const SearchMaxLimit = 25
 
 // Length limits of free-text fields [chosen]: a longer value is a 400
 // naming the field. The provider validates the same bounds at plan.
@@ -105,9 +106,6 @@ const (
 	QueryIncludeImages        = "include_images"                  // [doc]
 	QueryCursor               = "cursor"                          // [chosen]
 	webhookIDPrefix           = "wh_"                             // [chosen]
-	eventIDPrefix             = "evt_"                            // [chosen]
-	certificateIDPrefix       = "C-"                              // [chosen] as in the contract's example
-	certificateSiteBase       = "https://cert.entrupy.com/"       // [doc] as in the contract's example
 	defaultBaseURL            = "https://api.entrupy.com"         // [doc]
 )
 
@@ -116,15 +114,6 @@ const DefaultBaseURL = defaultBaseURL
 
 // WebhookIDPrefix starts every webhook id [chosen].
 const WebhookIDPrefix = webhookIDPrefix
-
-// EventIDPrefix starts every webhook delivery's event id [chosen].
-const EventIDPrefix = eventIDPrefix
-
-// CertificateIDPrefix starts every certificate id [chosen].
-const CertificateIDPrefix = certificateIDPrefix
-
-// CertificateSiteBase is where certificate pages live [doc].
-const CertificateSiteBase = certificateSiteBase
 
 // PathAuthentication is GET /v2/authentications/{entrupy_id}.
 func PathAuthentication(entrupyID string) string {
@@ -195,16 +184,12 @@ const (
 	TransferCancelled = "cancelled"
 )
 
-// errorBody is the JSON body of every non-2xx answer [chosen].
+// errorBody is the JSON body of every non-2xx answer [chosen], as the
+// client reads it.
 type errorBody struct {
 	Error string `json:"error"`
 	Code  string `json:"code"`
 	Field string `json:"field,omitempty"`
-}
-
-// ErrorBody builds the contract's error body; the emulator answers with it.
-func ErrorBody(code, message, field string) any {
-	return errorBody{Error: message, Code: code, Field: field}
 }
 
 // ItemEnvelope wraps single objects: {"item": {...}} [doc].

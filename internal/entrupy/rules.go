@@ -75,14 +75,14 @@ func CheckWebhookURL(raw string) error {
 }
 
 // CheckLength checks a free-text field against its bound [chosen]: at most
-// max characters (and at least min).
-func CheckLength(s string, min, max int) error {
+// most characters (and at least least).
+func CheckLength(s string, least, most int) error {
 	n := utf8.RuneCountInString(s)
 	switch {
-	case n > max:
-		return fmt.Errorf("must be at most %d characters, got %d", max, n)
-	case n < min:
-		return fmt.Errorf("must be at least %d characters, got %d", min, n)
+	case n > most:
+		return fmt.Errorf("must be at most %d characters, got %d", most, n)
+	case n < least:
+		return fmt.Errorf("must be at least %d characters, got %d", least, n)
 	}
 	return nil
 }

@@ -18,7 +18,9 @@ import (
 // ErrSignature is wrapped by every VerifySignature failure.
 var ErrSignature = errors.New("webhook signature verification failed")
 
-// SignPayload returns the Entrupy-Signature header value for body at time t.
+// SignPayload returns the Entrupy-Signature header value for body at time t,
+// as a sender puts it on a delivery. The client only verifies; this is for
+// the tests of VerifySignature (the emulator signs its deliveries itself).
 func SignPayload(secret string, t time.Time, body []byte) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
 	return "t=" + ts + ",v1=" + signature(secret, ts, body)
