@@ -458,8 +458,13 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, key stri
 		ctx, cancel = context.WithTimeout(ctx, c.requestTimeout)
 		defer cancel()
 	}
+	// req.path is already escaped (the Path* helpers escape parameters):
+	// keep it as the raw path so that it is not escaped a second time.
 	u := *c.baseURL
-	u.Path = strings.TrimRight(u.Path, "/") + req.path
+	u.RawPath = strings.TrimRight(u.EscapedPath(), "/") + req.path
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	}
 	if len(req.query) > 0 {
 		u.RawQuery = req.query.Encode()
 	}
@@ -550,17 +555,9 @@ func parseRetryAfter(v string) (time.Duration, bool) {
 	return 0, false
 }
 
-// get fetches {"item": T} from path.
-func get[T any](ctx context.Context, c *Client, path string, query url.Values) (*T, error) {
-	var env ItemEnvelope[T]
-	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: query}, &env); err != nil {
-		return nil, err
-	}
-	return &env.Item, nil
-}
-
-// send a body and decode {"item": T}.
-func write[T any](ctx context.Context, c *Client, req request) (*T, error) {
+// item sends req and decodes the {"item": T} envelope of its answer: a
+// read (GET) or a write (POST, PATCH) of one object.
+func item[T any](ctx context.Context, c *Client, req request) (*T, error) {
 	var env ItemEnvelope[T]
 	if err := c.do(ctx, req, &env); err != nil {
 		return nil, err

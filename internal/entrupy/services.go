@@ -38,12 +38,12 @@ func (s *AuthenticationsService) Get(ctx context.Context, entrupyID string, opts
 	if opts != nil && opts.IncludeImages {
 		q = url.Values{QueryIncludeImages: {"true"}}
 	}
-	return get[Item](ctx, s.c, PathAuthentication(entrupyID), q)
+	return item[Item](ctx, s.c, request{method: http.MethodGet, path: PathAuthentication(entrupyID), query: q})
 }
 
 // Lookup returns the latest item with this customer_item_id.
 func (s *AuthenticationsService) Lookup(ctx context.Context, customerItemID string) (*Item, error) {
-	return get[Item](ctx, s.c, PathLookupAuthentication(customerItemID), nil)
+	return item[Item](ctx, s.c, request{method: http.MethodGet, path: PathLookupAuthentication(customerItemID)})
 }
 
 // Search returns one page of items matching req.
@@ -95,12 +95,12 @@ type CertificatesService struct{ c *Client }
 
 // Get returns a certificate with its holder and transfer status.
 func (s *CertificatesService) Get(ctx context.Context, certificateID string) (*Certificate, error) {
-	return get[Certificate](ctx, s.c, PathCertificate(certificateID), nil)
+	return item[Certificate](ctx, s.c, request{method: http.MethodGet, path: PathCertificate(certificateID)})
 }
 
 // CreateTransfer starts a transfer of the certificate to a buyer.
 func (s *CertificatesService) CreateTransfer(ctx context.Context, certificateID string, req TransferRequest) (*Transfer, error) {
-	return write[Transfer](ctx, s.c, request{method: http.MethodPost, path: PathTransfers(certificateID), body: req, create: true})
+	return item[Transfer](ctx, s.c, request{method: http.MethodPost, path: PathTransfers(certificateID), body: req, create: true})
 }
 
 // CancelTransfer cancels a pending transfer.
@@ -123,12 +123,12 @@ func (s *UsersService) Authorize(ctx context.Context, req AuthorizeRequest) (*Au
 
 // Create provisions a user; a unique_user_id that exists (or existed) is a 409.
 func (s *UsersService) Create(ctx context.Context, req CreateUserRequest) (*User, error) {
-	return write[User](ctx, s.c, request{method: http.MethodPost, path: PathUsers, body: req, create: true})
+	return item[User](ctx, s.c, request{method: http.MethodPost, path: PathUsers, body: req, create: true})
 }
 
 // Get returns an active user.
 func (s *UsersService) Get(ctx context.Context, uniqueUserID string) (*User, error) {
-	return get[User](ctx, s.c, PathUser(uniqueUserID), nil)
+	return item[User](ctx, s.c, request{method: http.MethodGet, path: PathUser(uniqueUserID)})
 }
 
 // List returns one page of users starting at cursor ("" for the first).
@@ -149,7 +149,7 @@ func (s *UsersService) UpdateEmail(ctx context.Context, uniqueUserID, email stri
 
 // Update changes a user's email and merges metadata, as set in req.
 func (s *UsersService) Update(ctx context.Context, uniqueUserID string, req UpdateUserRequest) (*User, error) {
-	return write[User](ctx, s.c, request{method: http.MethodPatch, path: PathUser(uniqueUserID), body: req})
+	return item[User](ctx, s.c, request{method: http.MethodPatch, path: PathUser(uniqueUserID), body: req})
 }
 
 // Delete deactivates a user; its authentications stay and its id cannot be reused.
@@ -163,12 +163,12 @@ type WebhooksService struct{ c *Client }
 // Create registers a webhook. req.APIVersion, when set, is sent as this
 // request's Api-Version and becomes the webhook's api_version.
 func (s *WebhooksService) Create(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
-	return write[Webhook](ctx, s.c, request{method: http.MethodPost, path: PathWebhooks, body: req, create: true, apiVersion: req.APIVersion})
+	return item[Webhook](ctx, s.c, request{method: http.MethodPost, path: PathWebhooks, body: req, create: true, apiVersion: req.APIVersion})
 }
 
 // Get returns a webhook.
 func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) {
-	return get[Webhook](ctx, s.c, PathWebhook(id), nil)
+	return item[Webhook](ctx, s.c, request{method: http.MethodGet, path: PathWebhook(id)})
 }
 
 // List returns one page of webhooks starting at cursor ("" for the first).
@@ -184,7 +184,7 @@ func (s *WebhooksService) ListAll(ctx context.Context) ([]Webhook, error) {
 
 // Update changes the fields set in req.
 func (s *WebhooksService) Update(ctx context.Context, id string, req UpdateWebhookRequest) (*Webhook, error) {
-	return write[Webhook](ctx, s.c, request{method: http.MethodPatch, path: PathWebhook(id), body: req})
+	return item[Webhook](ctx, s.c, request{method: http.MethodPatch, path: PathWebhook(id), body: req})
 }
 
 // Delete removes a webhook.
