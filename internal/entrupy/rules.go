@@ -81,6 +81,8 @@ func CheckLength(s string, least, most int) error {
 	switch {
 	case n > most:
 		return fmt.Errorf("must be at most %d characters, got %d", most, n)
+	case n == 0 && least > 0:
+		return errors.New("must not be empty")
 	case n < least:
 		return fmt.Errorf("must be at least %d characters, got %d", least, n)
 	}

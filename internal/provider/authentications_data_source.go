@@ -66,7 +66,7 @@ func (d *authenticationsDataSource) Metadata(_ context.Context, req datasource.M
 // strings, none null, each 1 to entrupy.MaxFilterValueLength characters,
 // optionally limited to allowed values (listed in the error message).
 func valueList(desc string, allowed []string) schema.ListAttribute {
-	elem := []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxFilterValueLength)}
+	elem := []validator.String{lengthValidator(1, entrupy.MaxFilterValueLength)}
 	if allowed != nil {
 		elem = append(elem, stringvalidator.OneOf(allowed...))
 	} else {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // badInput is one configuration that must fail at validate or plan with a
@@ -84,7 +85,7 @@ var badInputs = []badInput{
   url = "http://hooks.example.com"
   events = ["session.completed"]
   secret = "s"
-}`, want: `url: "http://hooks.example.com" must use https://`},
+}`, want: `url: "http://hooks.example.com" must be an https:// URL`},
 	{name: "webhook url relative", config: `resource "entrupy_webhook" "x" {
   url = "hooks.example.com"
   events = ["session.completed"]
@@ -94,7 +95,7 @@ var badInputs = []badInput{
   url = "https://a:b@hooks.example.com"
   events = ["session.completed"]
   secret = "s"
-}`, want: `url: the URL must not carry credentials`},
+}`, want: `url: must not carry credentials`},
 	{name: "webhook events empty", config: `resource "entrupy_webhook" "x" {
   url = "https://h.example.com"
   events = []
@@ -117,7 +118,7 @@ var badInputs = []badInput{
   url = "https://h.example.com"
   events = ["session.completed"]
   secret = ""
-}`, want: `secret string length must be at least 1`},
+}`, want: `secret: must not be empty`},
 	{name: "webhook secret_wo_version alone", config: `resource "entrupy_webhook" "x" {
   ` + okWebhook + `
   secret_wo_version = 1
@@ -129,7 +130,7 @@ var badInputs = []badInput{
 	{name: "webhook username empty", config: `resource "entrupy_webhook" "x" {
   ` + okWebhook + `
   username = ""
-}`, want: `username string length must be at least 1`},
+}`, want: `username: must not be empty`},
 	{name: "webhook events null", config: `resource "entrupy_webhook" "x" {
   url = "https://h.example.com"
   events = ["session.completed", null]
@@ -141,67 +142,67 @@ var badInputs = []badInput{
 	{name: "webhook description 1.2 MB", config: `resource "entrupy_webhook" "x" {
   ` + okWebhook + `
   description = "` + strings.Repeat("d", 1200000) + `"
-}`, want: `description UTF-8 character count must be at most 255, got: 1200000`},
+}`, want: `description: must be at most 255 characters, got 1200000`},
 	{name: "webhook description 256 characters", config: `resource "entrupy_webhook" "x" {
   ` + okWebhook + `
   description = "` + strings.Repeat("é", entrupy.MaxDescriptionLength+1) + `"
-}`, want: `description UTF-8 character count must be at most 255, got: 256`},
+}`, want: `description: must be at most 255 characters, got 256`},
 	{name: "webhook url long", config: `resource "entrupy_webhook" "x" {
   url = "https://h.example.com/` + strings.Repeat("a", entrupy.MaxWebhookURLLength) + `"
   events = ["session.completed"]
   secret = "s"
-}`, want: `url UTF-8 character count must be at most 2048, got: 2070`},
+}`, want: `url: must be at most 2048 characters, got 2070`},
 	{name: "webhook secret long", config: `resource "entrupy_webhook" "x" {
   url = "https://h.example.com"
   events = ["session.completed"]
   secret = "` + strings.Repeat("s", entrupy.MaxSecretKeyLength+1) + `"
-}`, want: `secret UTF-8 character count must be at most 256, got: 257`},
+}`, want: `secret: must be at most 256 characters, got 257`},
 	{name: "webhook secret_wo long", config: `resource "entrupy_webhook" "x" {
   url = "https://h.example.com"
   events = ["session.completed"]
   secret_wo = "` + strings.Repeat("s", entrupy.MaxSecretKeyLength+1) + `"
-}`, want: `secret_wo UTF-8 character count must be at most 256, got: 257`},
+}`, want: `secret_wo: must be at most 256 characters, got 257`},
 	{name: "webhook username long", config: `resource "entrupy_webhook" "x" {
   ` + okWebhook + `
   username = "` + strings.Repeat("u", entrupy.MaxUsernameLength+1) + `"
-}`, want: `username UTF-8 character count must be at most 150, got: 151`},
+}`, want: `username: must be at most 150 characters, got 151`},
 
 	// entrupy_integration_user.
 	{name: "user id 7 chars", config: `resource "entrupy_integration_user" "x" {
   unique_user_id = "abcdefg"
   email = "a@example.com"
-}`, want: `unique_user_id must be 8 to 40 characters`},
+}`, want: `unique_user_id: must be 8 to 40 characters`},
 	{name: "user id 41 chars", config: `resource "entrupy_integration_user" "x" {
   unique_user_id = "` + strings.Repeat("a", 41) + `"
   email = "a@example.com"
-}`, want: `unique_user_id must be 8 to 40 characters`},
+}`, want: `unique_user_id: must be 8 to 40 characters`},
 	{name: "user id space", config: `resource "entrupy_integration_user" "x" {
   unique_user_id = "has space"
   email = "a@example.com"
-}`, want: `unique_user_id must be 8 to 40 characters.*got: has space`},
+}`, want: `unique_user_id: must be 8 to 40 characters`},
 	{name: "user email", config: `resource "entrupy_integration_user" "x" {
   unique_user_id = "valid-user-1"
   email = "not-an-email"
-}`, want: `email must be an email address`},
+}`, want: `email: must be one email address such as user@example.com`},
 	{name: "user first_name empty", config: `resource "entrupy_integration_user" "x" {
   unique_user_id = "valid-user-1"
   email = "a@example.com"
   first_name = ""
-}`, want: `first_name string length must be at least 1`},
+}`, want: `first_name: must not be empty`},
 	{name: "user email long", config: `resource "entrupy_integration_user" "x" {
   unique_user_id = "valid-user-1"
   email = "` + longEmail + `"
-}`, want: `email UTF-8 character count must be at most 254, got: 255`},
+}`, want: `email: must be at most 254 characters, got 255`},
 	{name: "user first_name long", config: `resource "entrupy_integration_user" "x" {
   unique_user_id = "valid-user-1"
   email = "a@example.com"
   first_name = "` + strings.Repeat("f", entrupy.MaxNameLength+1) + `"
-}`, want: `first_name UTF-8 character count must be at most 100, got: 101`},
+}`, want: `first_name: must be at most 100 characters, got 101`},
 	{name: "user last_name long", config: `resource "entrupy_integration_user" "x" {
   unique_user_id = "valid-user-1"
   email = "a@example.com"
   last_name = "` + strings.Repeat("l", entrupy.MaxNameLength+1) + `"
-}`, want: `last_name UTF-8 character count must be at most 100, got: 101`},
+}`, want: `last_name: must be at most 100 characters, got 101`},
 
 	// Data sources.
 	{name: "authentication neither id", config: `data "entrupy_authentication" "x" {}`, want: `Invalid Attribute Combination.*entrupy_id.*customer_item_id`},
@@ -230,14 +231,14 @@ var badInputs = []badInput{
 	{name: "authentications results null", config: `data "entrupy_authentications" "x" { results = [null, "authentic"] }`, want: `results\[0\] is null`},
 	{name: "authentications flags null", config: `data "entrupy_authentications" "x" { flags = ["flagged", null] }`, want: `flags\[1\] is null`},
 	{name: "authentications product_categories null", config: `data "entrupy_authentications" "x" { product_categories = [null] }`, want: `product_categories\[0\] is null`},
-	{name: "authentications username long", config: `data "entrupy_authentications" "x" { usernames = ["a", "` + strings.Repeat("u", entrupy.MaxFilterValueLength+1) + `"] }`, want: `usernames\[1\] UTF-8 character count must be at most 255, got: 256`},
-	{name: "authentications customer_item_id long", config: `data "entrupy_authentications" "x" { customer_item_ids = ["` + strings.Repeat("c", entrupy.MaxFilterValueLength+1) + `"] }`, want: `customer_item_ids\[0\] UTF-8 character count must be at most 255, got: 256`},
+	{name: "authentications username long", config: `data "entrupy_authentications" "x" { usernames = ["a", "` + strings.Repeat("u", entrupy.MaxFilterValueLength+1) + `"] }`, want: `usernames\[1\]: must be at most 255 characters, got 256`},
+	{name: "authentications customer_item_id long", config: `data "entrupy_authentications" "x" { customer_item_ids = ["` + strings.Repeat("c", entrupy.MaxFilterValueLength+1) + `"] }`, want: `customer_item_ids\[0\]: must be at most 255 characters, got 256`},
 	{name: "authentications too many values", config: `data "entrupy_authentications" "x" { customer_item_ids = ` + hclStrings(entrupy.MaxFilterValues+1, 3) + ` }`, want: `customer_item_ids list must contain at most 100 elements, got: 101`},
 	{name: "certificate neither id", config: `data "entrupy_certificate" "x" {}`, want: `Invalid Attribute Combination.*certificate_id.*entrupy_id`},
 	{name: "catalog category", config: `data "entrupy_catalog" "x" { product_category = "watches" }`, want: `product_category value must be one of: \["luxury" "sneakers" "apparel"\]`},
 	{name: "webhooks event", config: `data "entrupy_webhooks" "x" { event = "session.started" }`, want: `event value must be one of:`},
 	{name: "webhook id empty", config: `data "entrupy_webhook" "x" { id = "" }`, want: `id string length must be at least 1`},
-	{name: "integration user id", config: `data "entrupy_integration_user" "x" { unique_user_id = "short" }`, want: `unique_user_id must be 8 to 40 characters`},
+	{name: "integration user id", config: `data "entrupy_integration_user" "x" { unique_user_id = "short" }`, want: `unique_user_id: must be 8 to 40 characters`},
 	{name: "integration users suffix", config: `data "entrupy_integration_users" "x" { email_suffix = "" }`, want: `email_suffix string length must be at least 1`},
 
 	// Ephemeral resource.
@@ -249,7 +250,7 @@ var badInputs = []badInput{
 provider "echo" {
   data = ephemeral.entrupy_sdk_authorization.x
 }
-resource "echo" "x" {}`, want: `unique_user_id must be 8 to 40 characters`},
+resource "echo" "x" {}`, want: `unique_user_id: must be 8 to 40 characters`},
 	{name: "sdk authorization request empty", config: `ephemeral "entrupy_sdk_authorization" "x" {
   sdk_authorization_request = ""
   unique_user_id = "valid-user-1"
@@ -258,17 +259,17 @@ resource "echo" "x" {}`, want: `unique_user_id must be 8 to 40 characters`},
 provider "echo" {
   data = ephemeral.entrupy_sdk_authorization.x
 }
-resource "echo" "x" {}`, want: `sdk_authorization_request string length must be at least 1`},
+resource "echo" "x" {}`, want: `sdk_authorization_request: must not be empty`},
 	{name: "sdk authorization request long", config: sdkAuthorization(`sdk_authorization_request = "` + strings.Repeat("r", entrupy.MaxSDKAuthorizationLength+1) + `"
-  email = "a@example.com"`), want: `sdk_authorization_request UTF-8 character count must be at most 8192, got: 8193`},
+  email = "a@example.com"`), want: `sdk_authorization_request: must be at most 8192 characters, got 8193`},
 	{name: "sdk authorization email long", config: sdkAuthorization(`sdk_authorization_request = "r"
-  email = "` + longEmail + `"`), want: `email UTF-8 character count must be at most 254, got: 255`},
+  email = "` + longEmail + `"`), want: `email: must be at most 254 characters, got 255`},
 	{name: "sdk authorization first_name long", config: sdkAuthorization(`sdk_authorization_request = "r"
   email = "a@example.com"
-  first_name = "` + strings.Repeat("f", entrupy.MaxNameLength+1) + `"`), want: `first_name UTF-8 character count must be at most 100, got: 101`},
+  first_name = "` + strings.Repeat("f", entrupy.MaxNameLength+1) + `"`), want: `first_name: must be at most 100 characters, got 101`},
 	{name: "sdk authorization last_name long", config: sdkAuthorization(`sdk_authorization_request = "r"
   email = "a@example.com"
-  last_name = "` + strings.Repeat("l", entrupy.MaxNameLength+1) + `"`), want: `last_name UTF-8 character count must be at most 100, got: 101`},
+  last_name = "` + strings.Repeat("l", entrupy.MaxNameLength+1) + `"`), want: `last_name: must be at most 100 characters, got 101`},
 }
 
 // TestAccBadInput: every validated attribute of the provider block, every
@@ -278,16 +279,16 @@ func TestAccBadInput(t *testing.T) {
 	if len(badInputs) < 30 {
 		t.Fatalf("only %d bad inputs", len(badInputs))
 	}
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	factories := map[string]func() (tfprotov6.ProviderServer, error){
 		"entrupy": testAccProtoV6ProviderFactories["entrupy"],
 		"echo":    echoprovider.NewProviderServer(),
 	}
 	for _, tc := range badInputs {
 		t.Run(tc.name, func(t *testing.T) {
-			config := emu.providerBlock() + tc.config
+			config := providerBlock(emu) + tc.config
 			if tc.provider != "" {
-				token := fmt.Sprintf("api_token = %q", testToken)
+				token := fmt.Sprintf("api_token = %q", testsupport.Token)
 				if strings.Contains(tc.provider, "api_token") {
 					token = ""
 				}
@@ -325,7 +326,7 @@ var providerBugTexts = []string{"always an error in the provider", "Value Conver
 // TestAccBadInputAtLimits: values exactly at each bound pass validation and
 // are accepted by the API (the emulator checks the same contract limits).
 func TestAccBadInputAtLimits(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	urlPrefix := "https://h.example.com/"
 	config := fmt.Sprintf(`
 provider "entrupy" {
@@ -357,7 +358,7 @@ data "entrupy_authentications" "x" {
   customer_item_ids = [%q]
   max_items         = 100000
 }
-`, emu.URL, testToken,
+`, emu.URL, testsupport.Token,
 		urlPrefix+strings.Repeat("a", entrupy.MaxWebhookURLLength-len(urlPrefix)),
 		strings.Repeat("é", entrupy.MaxDescriptionLength), // characters, not bytes
 		strings.Repeat("w", entrupy.MaxSecretKeyLength),
@@ -383,7 +384,7 @@ provider "entrupy" {
   max_retries         = 0
 }
 data "entrupy_catalog" "x" {}
-`, emu.URL, testToken)},
+`, emu.URL, testsupport.Token)},
 		},
 	})
 }

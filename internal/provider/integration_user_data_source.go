@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -29,7 +28,7 @@ func userAttributes(idRequired bool) map[string]schema.Attribute {
 		uid = schema.StringAttribute{
 			MarkdownDescription: "Your platform's identifier for the user to read.",
 			Required:            true,
-			Validators:          []validator.String{stringvalidator.RegexMatches(uniqueUserIDPattern, uniqueUserIDRule)},
+			Validators:          []validator.String{uniqueUserIDValidator()},
 		}
 	}
 	return map[string]schema.Attribute{

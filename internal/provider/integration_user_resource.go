@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -25,49 +23,10 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*integrationUserResource)(nil)
 )
 
-// uniqueUserIDPattern is Entrupy's documented shape of a unique_user_id.
-var uniqueUserIDPattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{8,40}$`)
-
-const uniqueUserIDRule = "must be 8 to 40 characters of A-Z, a-z, 0-9 and @ . + _ -"
-
-// emailPattern is deliberately simple: one @, no spaces, a dot in the domain.
-var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-
 // NewIntegrationUserResource is the entrupy_integration_user resource.
 func NewIntegrationUserResource() resource.Resource { return &integrationUserResource{} }
 
 type integrationUserResource struct{ data *providerData }
-
-// IntegrationUserModel is a user as the resource and data sources expose it.
-type IntegrationUserModel struct {
-	ID           types.String `tfsdk:"id"`
-	UniqueUserID types.String `tfsdk:"unique_user_id"`
-	Email        types.String `tfsdk:"email"`
-	FirstName    types.String `tfsdk:"first_name"`
-	LastName     types.String `tfsdk:"last_name"`
-	Username     types.String `tfsdk:"username"`
-	CreatedAt    types.String `tfsdk:"created_at"`
-}
-
-// flattenUser maps a user; an empty name is null (no name was given).
-func flattenUser(u *entrupy.User) IntegrationUserModel {
-	name := func(s string) types.String {
-		if s == "" {
-			return types.StringNull()
-		}
-		return types.StringValue(s)
-	}
-	return IntegrationUserModel{
-		ID: types.StringValue(u.UniqueUserID), UniqueUserID: types.StringValue(u.UniqueUserID),
-		Email: types.StringValue(u.Email), FirstName: name(u.FirstName), LastName: name(u.LastName),
-		Username: types.StringValue(u.Username), CreatedAt: types.StringValue(u.CreatedAt),
-	}
-}
-
-var userFieldPaths = map[string]path.Path{
-	"unique_user_id": path.Root("unique_user_id"), "email": path.Root("email"),
-	"first_name": path.Root("first_name"), "last_name": path.Root("last_name"),
-}
 
 func (r *integrationUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_integration_user"
@@ -86,26 +45,26 @@ func (r *integrationUserResource) Schema(_ context.Context, _ resource.SchemaReq
 			"unique_user_id": schema.StringAttribute{
 				MarkdownDescription: "Your platform's identifier for the user: 8 to 40 characters of `A-Za-z0-9@.+_-`. Changing it replaces the user (the old one is deactivated).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uniqueUserIDPattern, uniqueUserIDRule)},
+				Validators:          []validator.String{uniqueUserIDValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The user's email address, at most %d characters. Changes in place.", entrupy.MaxEmailLength),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxEmailLength), stringvalidator.RegexMatches(emailPattern, "must be an email address such as user@example.com")},
+				Validators:          []validator.String{emailValidator()},
 			},
 			"first_name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("First name (at most %d characters), shown on certificates. ", entrupy.MaxNameLength) + names,
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxNameLength)},
+				Validators:          []validator.String{lengthValidator(1, entrupy.MaxNameLength)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Last name (at most %d characters), shown on certificates. ", entrupy.MaxNameLength) + names,
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxNameLength)},
+				Validators:          []validator.String{lengthValidator(1, entrupy.MaxNameLength)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"username": schema.StringAttribute{
@@ -250,8 +209,8 @@ func (r *integrationUserResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes a unique_user_id.
 func (r *integrationUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !uniqueUserIDPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid unique_user_id", fmt.Sprintf("%q is not a unique_user_id: it %s.", req.ID, uniqueUserIDRule))
+	if err := entrupy.CheckUniqueUserID(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid unique_user_id", fmt.Sprintf("%q is not a unique_user_id: it %v.", req.ID, err))
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)

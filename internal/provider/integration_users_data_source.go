@@ -18,13 +18,6 @@ func NewIntegrationUsersDataSource() datasource.DataSource { return &integration
 
 type integrationUsersDataSource struct{ data *providerData }
 
-type integrationUsersDataSourceModel struct {
-	EmailSuffix    types.String           `tfsdk:"email_suffix"`
-	UsernamePrefix types.String           `tfsdk:"username_prefix"`
-	Usernames      []types.String         `tfsdk:"usernames"`
-	Users          []IntegrationUserModel `tfsdk:"users"`
-}
-
 func (d *integrationUsersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_integration_users"
 }

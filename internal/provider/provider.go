@@ -6,36 +6,21 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"regexp"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
-)
-
-// Environment variables read when the provider block leaves an attribute out.
-const (
-	EnvAPIToken = "ENTRUPY_API_TOKEN"
-	EnvBaseURL  = "ENTRUPY_BASE_URL"
-)
-
-// Defaults of the provider block.
-const (
-	defaultMaxRetries     = 4
-	defaultRequestTimeout = "60s"
 )
 
 var (
@@ -51,16 +36,6 @@ type EntrupyProvider struct {
 // New returns a constructor for the provider at this version.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &EntrupyProvider{version: version} }
-}
-
-type providerModel struct {
-	APIToken          types.String  `tfsdk:"api_token"`
-	BaseURL           types.String  `tfsdk:"base_url"`
-	APIVersion        types.String  `tfsdk:"api_version"`
-	AcceptLanguage    types.String  `tfsdk:"accept_language"`
-	MaxRetries        types.Int64   `tfsdk:"max_retries"`
-	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
-	RequestTimeout    types.String  `tfsdk:"request_timeout"`
 }
 
 // providerData is handed to every resource and data source by Configure.
@@ -115,12 +90,12 @@ func (p *EntrupyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				CustomType:          wholeNumber(0, maxMaxRetries),
 			},
 			"requests_per_second": schema.Float64Attribute{
-				MarkdownDescription: fmt.Sprintf("Client-side rate limit shared by every request of this provider instance (default %g, Entrupy's documented limit): `0` turns the limiter off; otherwise from %g to %g.", entrupy.DefaultRequestsPerSecond, minRequestsPerSecond, maxRequestsPerSecond),
+				MarkdownDescription: fmt.Sprintf("Client-side rate limit shared by every request of this provider instance (default %g, Entrupy's documented limit): `0` turns the limiter off; otherwise from %g to %g.", defaultRequestsPerSecond, minRequestsPerSecond, maxRequestsPerSecond),
 				Optional:            true,
 				CustomType:          requestsPerSecondType,
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Time limit of one HTTP attempt, as a Go duration such as `30s` or `2m` (default `" + defaultRequestTimeout + "`). An attempt that times out is retried.",
+				MarkdownDescription: "Time limit of one HTTP attempt, as a Go duration such as `30s` or `2m` (default `" + durationText(defaultRequestTimeout) + "`). An attempt that times out is retried.",
 				Optional:            true,
 				Validators:          []validator.String{durationValidator()},
 			},
@@ -134,125 +109,61 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	unknown := map[string]bool{
-		"api_token": cfg.APIToken.IsUnknown(), "base_url": cfg.BaseURL.IsUnknown(), "api_version": cfg.APIVersion.IsUnknown(),
-		"accept_language": cfg.AcceptLanguage.IsUnknown(), "max_retries": cfg.MaxRetries.IsUnknown(),
-		"requests_per_second": cfg.RequestsPerSecond.IsUnknown(), "request_timeout": cfg.RequestTimeout.IsUnknown(),
-	}
-	for name, isUnknown := range unknown {
-		if isUnknown {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Entrupy provider "+name,
-				"The provider cannot be configured with a value that is only known after apply. Set "+name+" to a literal, a variable or a value known at plan time"+envHint(name)+".")
-		}
-	}
-	if resp.Diagnostics.HasError() {
+	s, diags := resolveSettings(cfg, os.Getenv)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
-	}
-
-	token, tokenSource := cfg.APIToken.ValueString(), "the api_token attribute"
-	if token == "" {
-		token, tokenSource = os.Getenv(EnvAPIToken), "the "+EnvAPIToken+" environment variable"
-	}
-	if token == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Missing Entrupy API token",
-			"The provider needs an Entrupy API token. Set api_token in the provider block or the "+EnvAPIToken+" environment variable.")
-		return
-	}
-	baseURL, baseSource := cfg.BaseURL.ValueString(), "base_url"
-	if baseURL == "" {
-		baseURL, baseSource = os.Getenv(EnvBaseURL), EnvBaseURL
-	}
-	if baseURL == "" {
-		baseURL = entrupy.DefaultBaseURL
-	}
-	if err := checkBaseURL(baseURL); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Entrupy base URL", baseSource+": "+err.Error())
-		return
-	}
-	timeout, _ := time.ParseDuration(defaultRequestTimeout)
-	if !cfg.RequestTimeout.IsNull() {
-		timeout, _ = time.ParseDuration(strings.TrimSpace(cfg.RequestTimeout.ValueString())) // validated
-	}
-	retries := int64(defaultMaxRetries)
-	if !cfg.MaxRetries.IsNull() {
-		retries = cfg.MaxRetries.ValueInt64()
-	}
-	rps := entrupy.DefaultRequestsPerSecond
-	if !cfg.RequestsPerSecond.IsNull() {
-		rps = cfg.RequestsPerSecond.ValueFloat64()
-	}
-	// An explicit max_retries counts 429s too; by default 429s are retried
-	// within the policy's time budget (they were not processed).
-	policy := entrupy.DefaultRetryPolicy
-	policy.MaxAttempts = int(retries) + 1
-	if !cfg.MaxRetries.IsNull() {
-		policy.RateLimitBudget = 0
 	}
 
 	fingerprint := configFingerprint()
-	book := newRecordBook(fingerprint, baseURL, token)
+	book := newRecordBook(fingerprint, s.BaseURL, s.Token)
 	client, err := entrupy.New(
-		entrupy.WithBaseURL(baseURL),
-		entrupy.WithToken(token),
-		entrupy.WithAPIVersion(cfg.APIVersion.ValueString()),
-		entrupy.WithAcceptLanguage(cfg.AcceptLanguage.ValueString()),
+		entrupy.WithBaseURL(s.BaseURL),
+		entrupy.WithToken(s.Token),
+		entrupy.WithAPIVersion(s.APIVersion),
+		entrupy.WithAcceptLanguage(s.AcceptLanguage),
 		entrupy.WithUserAgent(fmt.Sprintf("terraform-provider-entrupy/%s (+https://registry.terraform.io/providers/entrupy/entrupy) Terraform/%s", p.version, req.TerraformVersion)),
-		entrupy.WithRequestTimeout(timeout),
-		entrupy.WithRetryPolicy(policy),
-		entrupy.WithRateLimit(rps),
+		entrupy.WithRequestTimeout(s.RequestTimeout),
+		entrupy.WithRetryPolicy(s.Retry),
+		entrupy.WithRateLimit(s.RequestsPerSecond),
 		entrupy.WithSharedRateLimit(entrupy.DefaultSharedRateDir()),
 		entrupy.WithCreateMarker(entrupy.CreateMarker{Value: fingerprint, Recorded: book.recorded}),
-		entrupy.WithLogger(clientLogger(token)),
+		entrupy.WithLogger(clientLogger(s.Token)),
 	)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Entrupy client", err.Error())
 		return
 	}
-
 	// One cheap call proves the URL and the token before any plan is made.
 	if err := client.Health.Check(ctx); err != nil {
-		if entrupy.IsUnauthorized(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Entrupy rejected the API token (401 Unauthorized)",
-				fmt.Sprintf("The Entrupy API at %s answered 401 Unauthorized: the token from %s was rejected. Check that it is a current API token of your Entrupy account (tokens are account-specific and can be revoked).", client.BaseURL(), tokenSource))
-			return
-		}
-		if entrupy.IsRateLimited(err) {
-			resp.Diagnostics.AddError("Entrupy API rate limit",
-				fmt.Sprintf("The token check against %s kept getting 429 Too Many Requests after retries: other runs on this token are using Entrupy's whole rate limit. Run again when they are done or lower their parallelism; leave max_retries unset so that 429s are retried for up to ten minutes.\n\n%v", client.BaseURL(), err))
-			return
-		}
-		if _, isAPI := entrupy.AsAPIError(err); isAPI {
-			resp.Diagnostics.AddError("Entrupy API health check failed",
-				fmt.Sprintf("The health check against %s (from %s) was answered with an error after retries: %v", client.BaseURL(), baseSourceOrDefault(cfg, baseSource), err))
-			return
-		}
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Cannot reach the Entrupy API",
-			fmt.Sprintf("The health check against %s (from %s) failed: %v", client.BaseURL(), baseSourceOrDefault(cfg, baseSource), err))
+		addHealthCheckError(&resp.Diagnostics, client.BaseURL(), s, err)
 		return
 	}
-	tflog.Debug(ctx, "Entrupy provider configured", map[string]any{"base_url": client.BaseURL(), "requests_per_second": rps, "max_retries": retries})
+	tflog.Debug(ctx, "Entrupy provider configured", map[string]any{"base_url": client.BaseURL(), "requests_per_second": s.RequestsPerSecond, "max_retries": s.MaxRetries()})
 
-	data := &providerData{client: client, book: book, loopback: isLoopbackURL(baseURL), apiVersion: cfg.APIVersion.ValueString(), acceptLanguage: cfg.AcceptLanguage.ValueString()}
+	data := &providerData{client: client, book: book, loopback: s.Loopback(), apiVersion: s.APIVersion, acceptLanguage: s.AcceptLanguage}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
 }
 
-func baseSourceOrDefault(cfg providerModel, src string) string {
-	if cfg.BaseURL.IsNull() && os.Getenv(EnvBaseURL) == "" {
-		return "the default"
+// addHealthCheckError says why the health check against baseURL failed: a
+// rejected token, a rate limit, another API error or no answer at all.
+func addHealthCheckError(diags *diag.Diagnostics, baseURL string, s providerSettings, err error) {
+	switch _, isAPI := entrupy.AsAPIError(err); {
+	case entrupy.IsUnauthorized(err):
+		diags.AddAttributeError(path.Root("api_token"), "Entrupy rejected the API token (401 Unauthorized)",
+			fmt.Sprintf("The Entrupy API at %s answered 401 Unauthorized: the token from %s was rejected. Check that it is a current API token of your Entrupy account (tokens are account-specific and can be revoked).", baseURL, s.TokenSource))
+	case entrupy.IsRateLimited(err):
+		diags.AddError("Entrupy API rate limit",
+			fmt.Sprintf("The token check against %s kept getting 429 Too Many Requests after retries: other runs on this token are using Entrupy's whole rate limit. Run again when they are done or lower their parallelism; leave max_retries unset so that 429s are retried for up to ten minutes.\n\n%v", baseURL, err))
+	case isAPI:
+		diags.AddError("Entrupy API health check failed",
+			fmt.Sprintf("The health check against %s (from %s) was answered with an error after retries: %v", baseURL, s.BaseURLSource, err))
+	default:
+		diags.AddAttributeError(path.Root("base_url"), "Cannot reach the Entrupy API",
+			fmt.Sprintf("The health check against %s (from %s) failed: %v", baseURL, s.BaseURLSource, err))
 	}
-	return src
-}
-
-func envHint(attr string) string {
-	switch attr {
-	case "api_token":
-		return ", or leave it out and set " + EnvAPIToken
-	case "base_url":
-		return ", or leave it out and set " + EnvBaseURL
-	}
-	return ""
 }
 
 // clientLogger writes the client's per-request lines through tflog, with the
@@ -289,32 +200,4 @@ func (p *EntrupyProvider) EphemeralResources(context.Context) []func() ephemeral
 	return []func() ephemeral.EphemeralResource{
 		NewSDKAuthorizationEphemeralResource,
 	}
-}
-
-// checkBaseURL accepts https URLs, and http only on loopback.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL such as %s", raw, entrupy.DefaultBaseURL)
-	}
-	if u.User != nil {
-		return fmt.Errorf("the URL must not carry credentials; use api_token")
-	}
-	switch {
-	case u.Scheme == "https":
-		return nil
-	case u.Scheme == "http" && isLoopbackURL(raw):
-		return nil
-	case u.Scheme == "http":
-		return fmt.Errorf("%q uses plain http; the API token would travel unencrypted. Use https, or a loopback address (127.0.0.1, localhost) for the local emulator", raw)
-	}
-	return fmt.Errorf("%q: scheme %q is not supported; use https", raw, u.Scheme)
-}
-
-func isLoopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	return entrupy.IsLoopbackHost(u.Hostname())
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -24,16 +23,6 @@ func NewSDKAuthorizationEphemeralResource() ephemeral.EphemeralResource {
 
 type sdkAuthorizationEphemeralResource struct{ data *providerData }
 
-type sdkAuthorizationModel struct {
-	SDKAuthorizationRequest    types.String `tfsdk:"sdk_authorization_request"`
-	UniqueUserID               types.String `tfsdk:"unique_user_id"`
-	Email                      types.String `tfsdk:"email"`
-	FirstName                  types.String `tfsdk:"first_name"`
-	LastName                   types.String `tfsdk:"last_name"`
-	SignedAuthorizationRequest types.String `tfsdk:"signed_authorization_request"`
-	Username                   types.String `tfsdk:"username"`
-}
-
 func (e *sdkAuthorizationEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_sdk_authorization"
 }
@@ -47,27 +36,27 @@ func (e *sdkAuthorizationEphemeralResource) Schema(_ context.Context, _ ephemera
 				MarkdownDescription: fmt.Sprintf("The opaque string the SDK's `generateSDKAuthorizationRequest()` produced on the device (at most %d characters).", entrupy.MaxSDKAuthorizationLength),
 				Required:            true,
 				Sensitive:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxSDKAuthorizationLength)},
+				Validators:          []validator.String{lengthValidator(1, entrupy.MaxSDKAuthorizationLength)},
 			},
 			"unique_user_id": schema.StringAttribute{
 				MarkdownDescription: "Your platform's identifier for the user: 8 to 40 characters of `A-Za-z0-9@.+_-`.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uniqueUserIDPattern, uniqueUserIDRule)},
+				Validators:          []validator.String{uniqueUserIDValidator()},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The user's email address (at most %d characters). Optional: when set it must be the user's current email, since signing never changes the user.", entrupy.MaxEmailLength),
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxEmailLength), stringvalidator.RegexMatches(emailPattern, "must be an email address such as user@example.com")},
+				Validators:          []validator.String{emailValidator()},
 			},
 			"first_name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("First name (at most %d characters). Optional: when set it must be the user's, since names never change.", entrupy.MaxNameLength),
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxNameLength)},
+				Validators:          []validator.String{lengthValidator(0, entrupy.MaxNameLength)},
 			},
 			"last_name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Last name (at most %d characters). Optional: when set it must be the user's, since names never change.", entrupy.MaxNameLength),
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxNameLength)},
+				Validators:          []validator.String{lengthValidator(0, entrupy.MaxNameLength)},
 			},
 			"signed_authorization_request": schema.StringAttribute{
 				MarkdownDescription: "The signed request to hand to the SDK's `loginUser(withSignedRequest:)`. Usable once.",

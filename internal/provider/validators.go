@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -51,10 +49,8 @@ func baseURLValidator() validator.String {
 // durationValidator checks a positive Go duration such as 30s.
 func durationValidator() validator.String {
 	return stringCheck{"Invalid duration", "must be a positive duration such as 30s or 2m", func(v string) error {
-		if d, err := time.ParseDuration(strings.TrimSpace(v)); err != nil || d <= 0 {
-			return fmt.Errorf("%q is not a positive duration; use a number with a unit, such as 30s, 90s or 2m", v)
-		}
-		return nil
+		_, err := parsePositiveDuration(v)
+		return err
 	}}
 }
 
@@ -68,21 +64,36 @@ func rfc3339Validator() validator.String {
 	}}
 }
 
-// webhookURLValidator checks a webhook url's shape; whether plain http is
-// allowed also depends on the provider's base_url (see ModifyPlan).
+// The contract's rules on what a client may send. Each validator wraps one
+// entrupy.Check*, the definition the emulator enforces too, so a value that
+// passes plan is one the API accepts (rules_parity_test.go holds them to it).
+
+// uniqueUserIDValidator checks a unique_user_id (entrupy.CheckUniqueUserID).
+func uniqueUserIDValidator() validator.String {
+	return stringCheck{"Invalid unique_user_id", entrupy.UniqueUserIDRule, entrupy.CheckUniqueUserID}
+}
+
+// emailValidator checks an email address and its length (entrupy.CheckEmail).
+func emailValidator() validator.String {
+	return stringCheck{"Invalid email address", entrupy.EmailRule, entrupy.CheckEmail}
+}
+
+// webhookURLValidator checks a webhook url's shape and length
+// (entrupy.CheckWebhookURL); whether plain http is allowed also depends on
+// the provider's base_url (see the webhook's ModifyPlan).
 func webhookURLValidator() validator.String {
-	return stringCheck{"Invalid webhook URL", "must be an https:// URL (http:// only for a loopback receiver)", func(raw string) error {
-		u, err := url.Parse(raw)
-		switch {
-		case err != nil || u.Host == "" || u.Scheme == "":
-			return fmt.Errorf("%q is not an absolute URL such as https://hooks.example.com/entrupy", raw)
-		case u.User != nil:
-			return fmt.Errorf("the URL must not carry credentials; deliveries are authenticated by their signature")
-		case u.Scheme == "https", u.Scheme == "http" && entrupy.IsLoopbackHost(u.Hostname()):
-			return nil
-		}
-		return fmt.Errorf("%q must use https:// (http:// is accepted only for 127.0.0.1 or localhost, with the local emulator)", raw)
-	}}
+	return stringCheck{"Invalid webhook URL", entrupy.WebhookURLRule, entrupy.CheckWebhookURL}
+}
+
+// lengthValidator checks a free-text field's length in characters
+// (entrupy.CheckLength): at most maximum, one of the contract's Max*
+// bounds, and at least minimum.
+func lengthValidator(minimum, maximum int) validator.String {
+	desc := fmt.Sprintf("must be at most %d characters", maximum)
+	if minimum > 0 {
+		desc = fmt.Sprintf("must be %d to %d characters", minimum, maximum)
+	}
+	return stringCheck{"Invalid length", desc, func(v string) error { return entrupy.CheckLength(v, minimum, maximum) }}
 }
 
 // noNullElements rejects a null element in a list or set attribute. The

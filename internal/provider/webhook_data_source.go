@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -21,29 +20,6 @@ var _ datasource.DataSourceWithConfigure = (*webhookDataSource)(nil)
 func NewWebhookDataSource() datasource.DataSource { return &webhookDataSource{} }
 
 type webhookDataSource struct{ data *providerData }
-
-// WebhookModel is a webhook as the data sources expose it.
-type WebhookModel struct {
-	ID          types.String `tfsdk:"id"`
-	URL         types.String `tfsdk:"url"`
-	Events      types.Set    `tfsdk:"events"`
-	Description types.String `tfsdk:"description"`
-	Enabled     types.Bool   `tfsdk:"enabled"`
-	Username    types.String `tfsdk:"username"`
-	APIVersion  types.String `tfsdk:"api_version"`
-	CreatedAt   types.String `tfsdk:"created_at"`
-	UpdatedAt   types.String `tfsdk:"updated_at"`
-}
-
-func flattenWebhook(ctx context.Context, wh *entrupy.Webhook) (WebhookModel, diag.Diagnostics) {
-	events, diags := types.SetValueFrom(ctx, types.StringType, wh.Events)
-	return WebhookModel{
-		ID: types.StringValue(wh.ID), URL: types.StringValue(wh.URL), Events: events,
-		Description: types.StringValue(wh.Description), Enabled: types.BoolValue(wh.Enabled),
-		Username: types.StringPointerValue(wh.Username), APIVersion: types.StringValue(wh.APIVersion),
-		CreatedAt: types.StringValue(wh.CreatedAt), UpdatedAt: types.StringValue(wh.UpdatedAt),
-	}, diags
-}
 
 // webhookAttributes describes a webhook's read-only attributes; id is
 // required in entrupy_webhook and computed in entrupy_webhooks.

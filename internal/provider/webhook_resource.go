@@ -39,21 +39,6 @@ func NewWebhookResource() resource.Resource { return &webhookResource{} }
 
 type webhookResource struct{ data *providerData }
 
-// webhookResourceModel is the data sources' webhook plus the secret.
-type webhookResourceModel struct {
-	WebhookModel
-	Secret          types.String `tfsdk:"secret"`
-	SecretWO        types.String `tfsdk:"secret_wo"`
-	SecretWOVersion types.Int64  `tfsdk:"secret_wo_version"`
-}
-
-// webhookFieldPaths maps the API's error "field" to the attribute at fault.
-var webhookFieldPaths = map[string]path.Path{
-	"url": path.Root("url"), "events": path.Root("events"), "description": path.Root("description"),
-	"enabled": path.Root("enabled"), "username": path.Root("username"), "api_version": path.Root("api_version"),
-	"secret_key": path.Root("secret"),
-}
-
 func (r *webhookResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_webhook"
 }
@@ -72,7 +57,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Endpoint that receives the deliveries. Must be `https://`; `http://` is accepted only for a loopback receiver (`127.0.0.1`, `localhost`) while the provider's `base_url` is itself loopback (the local emulator).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxWebhookURLLength), webhookURLValidator()},
+				Validators:          []validator.String{webhookURLValidator()},
 			},
 			"events": schema.SetAttribute{
 				MarkdownDescription: "Events to deliver; at least one of `" + events + "`.",
@@ -89,7 +74,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(entrupy.MaxDescriptionLength)},
+				Validators:          []validator.String{lengthValidator(0, entrupy.MaxDescriptionLength)},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether events are delivered. Defaults to `true`; `false` pauses deliveries without deleting the webhook.",
@@ -100,7 +85,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"username": schema.StringAttribute{
 				MarkdownDescription: "Entrupy username of one integration user (see `entrupy_integration_user.username`) to scope deliveries to that user's items. Unset, the webhook covers the whole organization. Changing it replaces the webhook.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxUsernameLength)},
+				Validators:          []validator.String{lengthValidator(1, entrupy.MaxUsernameLength)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"api_version": schema.StringAttribute{
@@ -113,14 +98,14 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				MarkdownDescription: fmt.Sprintf("Signing secret (1 to %d characters), for Terraform older than 1.11. It is stored (marked sensitive) in state. Exactly one of `secret` and `secret_wo` must be set; changing it rotates the secret in place.", entrupy.MaxSecretKeyLength),
 				Optional:            true,
 				Sensitive:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxSecretKeyLength)},
+				Validators:          []validator.String{lengthValidator(1, entrupy.MaxSecretKeyLength)},
 			},
 			"secret_wo": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Signing secret (1 to %d characters), write-only (Terraform 1.11+): sent to Entrupy on create and whenever `secret_wo_version` changes, never stored in plan or state. Exactly one of `secret` and `secret_wo` must be set.", entrupy.MaxSecretKeyLength),
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(entrupy.MaxSecretKeyLength)},
+				Validators:          []validator.String{lengthValidator(1, entrupy.MaxSecretKeyLength)},
 			},
 			"secret_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Version of `secret_wo`, a whole number (0 or more). Terraform cannot see a write-only value change, so bump this number (e.g. 1 → 2) together with a new `secret_wo` to rotate the secret in place.",
@@ -240,8 +225,9 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	tflog.Info(ctx, "created Entrupy webhook", map[string]any{"id": wh.ID, "adopted": adopted})
-	resp.Diagnostics.Append(plan.fill(ctx, wh)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	out, diags := flattenWebhookResource(ctx, wh, plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }
 
 func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -261,8 +247,9 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	r.data.book.note(entrupy.KindWebhook, wh.ID)
-	resp.Diagnostics.Append(state.fill(ctx, wh)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	out, diags := flattenWebhookResource(ctx, wh, state)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }
 
 func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -307,8 +294,9 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		addAPIErrorAt(&resp.Diagnostics, "Cannot update webhook "+state.ID.ValueString(), err, webhookFieldPaths)
 		return
 	}
-	resp.Diagnostics.Append(plan.fill(ctx, wh)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	out, diags := flattenWebhookResource(ctx, wh, plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }
 
 func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -331,13 +319,4 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-}
-
-// fill copies what the API returns; secret and secret_wo_version stay as
-// they are (the API never returns the secret), secret_wo stays null.
-func (m *webhookResourceModel) fill(ctx context.Context, wh *entrupy.Webhook) diag.Diagnostics {
-	var diags diag.Diagnostics
-	m.WebhookModel, diags = flattenWebhook(ctx, wh)
-	m.SecretWO = types.StringNull()
-	return diags
 }

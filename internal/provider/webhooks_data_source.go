@@ -20,13 +20,6 @@ func NewWebhooksDataSource() datasource.DataSource { return &webhooksDataSource{
 
 type webhooksDataSource struct{ data *providerData }
 
-type webhooksDataSourceModel struct {
-	Event    types.String   `tfsdk:"event"`
-	Enabled  types.Bool     `tfsdk:"enabled"`
-	IDs      []types.String `tfsdk:"ids"`
-	Webhooks []WebhookModel `tfsdk:"webhooks"`
-}
-
 func (d *webhooksDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_webhooks"
 }
