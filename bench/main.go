@@ -19,7 +19,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -32,6 +31,7 @@ import (
 	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 const rateLimit = 10.0 // Entrupy's documented limit, enforced by the emulator
@@ -201,11 +201,11 @@ func writeResults(out, nSection, sharedSection string) error {
 // built from this checkout and a CLI configuration whose dev_overrides point
 // Terraform at it, all in a temporary directory.
 type harness struct {
-	tf      string
-	dir     string // temporary; removed by cleanup
-	bin     string // directory of the provider binary
-	rc      string // TF_CLI_CONFIG_FILE
-	timeout time.Duration
+	tf       string
+	dir      string // temporary; removed by cleanup
+	provider string // the provider binary (what watchRSS looks for)
+	rc       string // TF_CLI_CONFIG_FILE
+	timeout  time.Duration
 }
 
 func newHarness(ctx context.Context, tf string, timeout time.Duration) (*harness, error) {
@@ -223,16 +223,16 @@ func newHarness(ctx context.Context, tf string, timeout time.Duration) (*harness
 	if err != nil {
 		return nil, err
 	}
-	h := &harness{tf: tf, dir: dir, bin: filepath.Join(dir, "bin"), rc: filepath.Join(dir, "terraformrc"), timeout: timeout}
+	h := &harness{tf: tf, dir: dir, rc: filepath.Join(dir, "terraformrc"), timeout: timeout}
 	fmt.Println("building the provider")
 	bctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	build := exec.CommandContext(bctx, "go", "build", "-o", h.provider(), ".")
-	if b, err := build.CombinedOutput(); err != nil {
+	bin := filepath.Join(dir, "bin")
+	if h.provider, err = testsupport.BuildProvider(bctx, ".", bin); err != nil {
 		h.cleanup()
-		return nil, fmt.Errorf("go build: %w\n%s", err, b)
+		return nil, err
 	}
-	if err := os.WriteFile(h.rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/entrupy/entrupy\" = %q\n  }\n  direct {}\n}\n", h.bin), 0o600); err != nil {
+	if err := testsupport.WriteCLIConfig(h.rc, bin); err != nil {
 		h.cleanup()
 		return nil, err
 	}
@@ -241,20 +241,15 @@ func newHarness(ctx context.Context, tf string, timeout time.Duration) (*harness
 
 func (h *harness) cleanup() { _ = os.RemoveAll(h.dir) }
 
-// provider is the path of the provider binary (what watchRSS looks for).
-func (h *harness) provider() string { return filepath.Join(h.bin, "terraform-provider-entrupy") }
-
 // emulator starts a fresh emulator enforcing rateLimit and returns it with
-// the environment Terraform runs in against it; stop ends it.
-func (h *harness) emulator() (emu *emulator.Server, env []string, stop func(), err error) {
-	emu, err = emulator.New(emulator.Options{Token: "bench-token", RateLimit: rateLimit, NoSeed: true})
+// the environment Terraform runs in against it; its Close stops it.
+func (h *harness) emulator() (*testsupport.Emulator, []string, error) {
+	emu, err := testsupport.NewEmulator(emulator.Options{Token: "bench-token", RateLimit: rateLimit, NoSeed: true})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	srv := httptest.NewServer(emu)
-	env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+h.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		"ENTRUPY_BASE_URL="+srv.URL, "ENTRUPY_API_TOKEN=bench-token")
-	return emu, env, func() { srv.Close(); emu.Close() }, nil
+	env := testsupport.TerraformEnv(h.rc, "ENTRUPY_BASE_URL="+emu.URL, "ENTRUPY_API_TOKEN="+emu.Token)
+	return emu, env, nil
 }
 
 // naming makes a workspace's resources unique: how user ids, emails and
@@ -309,7 +304,7 @@ func (h *harness) sampleRSS() func() int64 {
 	var peak int64
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); peak = watchRSS(h.provider(), stop) }()
+	go func() { defer wg.Done(); peak = watchRSS(h.provider, stop) }()
 	return func() int64 { close(stop); wg.Wait(); return peak }
 }
 
@@ -321,7 +316,7 @@ type tally struct {
 	useful    int // answered with a status other than 429 (and not reset)
 }
 
-func tallyOf(emu *emulator.Server) tally {
+func tallyOf(emu *testsupport.Emulator) tally {
 	var t tally
 	for _, c := range emu.Counts() {
 		t.requests += c
@@ -349,11 +344,11 @@ func phaseTimeoutError(ctx context.Context, err error, timeout time.Duration) er
 }
 
 func (h *harness) runN(ctx context.Context, n int) ([]phase, error) {
-	emu, env, stopEmu, err := h.emulator()
+	emu, env, err := h.emulator()
 	if err != nil {
 		return nil, err
 	}
-	defer stopEmu()
+	defer emu.Close()
 	work := filepath.Join(h.dir, fmt.Sprintf("n%d", n))
 	if err := writeConfig(work, n, naming{userID: "bench-user-", email: "bench", url: "https://hooks.example.com/"}); err != nil {
 		return nil, err

@@ -76,11 +76,11 @@ func target(w int) float64 {
 // cooperate only through the API's 429s and their adaptive rates.
 func (h *harness) runShared(ctx context.Context, w, perWS int, apart bool) (sharedRun, error) {
 	run := sharedRun{w: w, apart: apart}
-	emu, env, stopEmu, err := h.emulator()
+	emu, env, err := h.emulator()
 	if err != nil {
 		return run, err
 	}
-	defer stopEmu()
+	defer emu.Close()
 	label := "shared"
 	if apart {
 		label = "apart"

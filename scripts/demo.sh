@@ -26,6 +26,8 @@ trap cleanup EXIT INT TERM
 echo "==> Building the provider and the emulator"
 go build -o "$work/bin/terraform-provider-entrupy" -ldflags "-X main.version=demo" "$root"
 go build -o "$work/bin/entrupy-emulator" "$root/cmd/entrupy-emulator"
+# The dev_overrides CLI configuration, written by the same Go code as the tests'.
+go -C "$root" run ./internal/testsupport/cmd/cliconfig -dir "$work/bin" -out "$work/terraformrc"
 
 echo "==> Starting the emulator on 127.0.0.1"
 "$work/bin/entrupy-emulator" -url-file "$work/url" -state-file "$work/emulator-state.json" >"$work/emulator.log" 2>&1 &
@@ -42,15 +44,6 @@ done
 [[ -s "$work/url" ]] || { echo "the emulator did not report its URL" >&2; exit 1; }
 base_url=$(cat "$work/url")
 echo "    $base_url"
-
-cat >"$work/terraformrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/entrupy/entrupy" = "$work/bin"
-  }
-  direct {}
-}
-EOF
 
 mkdir -p "$work/examples"
 cp -R "$root/examples/demo" "$root/examples/modules" "$work/examples/"

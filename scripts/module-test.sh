@@ -19,19 +19,13 @@ trap cleanup EXIT INT TERM
 
 go build -o "$work/bin/terraform-provider-entrupy" "$root"
 go build -o "$work/bin/entrupy-emulator" "$root/cmd/entrupy-emulator"
+# The dev_overrides CLI configuration, written by the same Go code as the tests'.
+go -C "$root" run ./internal/testsupport/cmd/cliconfig -dir "$work/bin" -out "$work/terraformrc"
 "$work/bin/entrupy-emulator" -url-file "$work/url" >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
 for _ in $(seq 1 100); do [[ -s "$work/url" ]] && break; sleep 0.1; done
 [[ -s "$work/url" ]] || { cat "$work/emulator.log" >&2; echo "the emulator did not start" >&2; exit 1; }
 
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/entrupy/entrupy" = "$work/bin"
-  }
-  direct {}
-}
-RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export ENTRUPY_BASE_URL=$(cat "$work/url") ENTRUPY_API_TOKEN=emulator-token
 

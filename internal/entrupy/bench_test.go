@@ -13,6 +13,7 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 const benchItems = 10000
@@ -30,31 +31,24 @@ func seed10k() *emulator.Seed {
 // BenchmarkSearchAllEmulator pages 10,000 items through the client against
 // the emulator (its cost included): requests and allocations per item.
 func BenchmarkSearchAllEmulator(b *testing.B) {
-	emu, err := emulator.New(emulator.Options{Token: token, Seed: seed10k()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
-	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0))
-	benchSearchAll(b, c, func() int { return emu.Count("POST /v2/search/authentications") })
+	emu := testsupport.StartEmulator(b, emulator.Options{Seed: seed10k()})
+	benchSearchAll(b, emu.Client(b), func() int { return emu.Count("POST /v2/search/authentications") })
 }
 
 // BenchmarkSearchAllClient pages the same 10,000 items from pre-recorded
 // pages, so that the numbers are the client's own: HTTP, decoding, paging.
 func BenchmarkSearchAllClient(b *testing.B) {
-	emu, err := emulator.New(emulator.Options{Token: token, Seed: seed10k()})
+	live, err := testsupport.NewEmulator(emulator.Options{Seed: seed10k()})
 	if err != nil {
 		b.Fatal(err)
 	}
-	live := httptest.NewServer(emu)
 	// Record every page once, keyed by the cursor that asked for it.
 	pages := map[string][]byte{}
 	cursor := ""
 	for {
 		body, _ := json.Marshal(entrupy.SearchRequest{Limit: entrupy.SearchMaxLimit, Cursor: cursor})
 		req, _ := http.NewRequest(http.MethodPost, live.URL+entrupy.PathSearchAuthentications, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Token "+token)
+		req.Header.Set("Authorization", "Token "+live.Token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			b.Fatal(err)

@@ -9,72 +9,40 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
-const token = "test-token-5f3a9c"
+// token is the API token of the tests' emulators.
+const token = testsupport.Token
 
-// keyRecorder wraps the emulator and records each request's Idempotency-Key.
-type keyRecorder struct {
-	next http.Handler
-	mu   sync.Mutex
-	keys []string
-}
-
-func (k *keyRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	k.mu.Lock()
-	k.keys = append(k.keys, r.Method+" "+r.URL.Path+" "+r.Header.Get(entrupy.HeaderIdempotencyKey))
-	k.mu.Unlock()
-	k.next.ServeHTTP(w, r)
-}
-
-func (k *keyRecorder) seen() []string {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return slices.Clone(k.keys)
-}
-
+// fixture is an emulator (a testsupport.Emulator: it records the requests
+// that change something) and the retry waits of the client made for it.
 type fixture struct {
-	emu   *emulator.Server
-	keys  *keyRecorder
+	emu   *testsupport.Emulator
 	url   string
-	waits []time.Duration
 	mu    sync.Mutex
+	waits []time.Duration
 }
 
 // newFixture starts an emulator on 127.0.0.1 and returns a client for it
 // whose retry waits are recorded, not slept.
 func newFixture(t *testing.T, opts emulator.Options, copts ...entrupy.Option) (*fixture, *entrupy.Client) {
 	t.Helper()
-	if opts.Token == "" {
-		opts.Token = token
-	}
-	emu, err := emulator.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{emu: emu, keys: &keyRecorder{next: emu}}
-	srv := httptest.NewServer(f.keys)
-	t.Cleanup(srv.Close)
-	f.url = srv.URL
-	base := []entrupy.Option{
-		entrupy.WithBaseURL(srv.URL), entrupy.WithToken(opts.Token), entrupy.WithRateLimit(0),
-		entrupy.WithSleep(func(ctx context.Context, d time.Duration) error {
-			f.mu.Lock()
-			f.waits = append(f.waits, d)
-			f.mu.Unlock()
-			return ctx.Err()
-		}),
-	}
-	c, err := entrupy.New(append(base, copts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f, c
+	emu := testsupport.StartEmulator(t, opts)
+	f := &fixture{emu: emu, url: emu.URL}
+	recordWaits := entrupy.WithSleep(func(ctx context.Context, d time.Duration) error {
+		f.mu.Lock()
+		f.waits = append(f.waits, d)
+		f.mu.Unlock()
+		return ctx.Err()
+	})
+	return f, emu.Client(t, append([]entrupy.Option{recordWaits}, copts...)...)
 }
 
 func (f *fixture) recordedWaits() []time.Duration {
@@ -387,13 +355,8 @@ func TestLenientDecoding(t *testing.T) {
 
 func TestRetryAfterIsWaitedOut(t *testing.T) {
 	t.Parallel()
-	emu, err := emulator.New(emulator.Options{Token: token})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
-	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0)) // real sleeps
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	c := emu.Client(t) // real sleeps
 	emu.FailNext("GET /v1/health", emulator.Fail429)
 	start := time.Now()
 	if err := c.Health.Check(context.Background()); err != nil {
@@ -457,19 +420,29 @@ func TestRetriesGiveUp(t *testing.T) {
 	}
 }
 
+// TestRetryAfterBeyondMaxWaitIsNotWaited: a 429 asking for a wait longer
+// than MaxWait is returned at once, after exactly one request, with the
+// Retry-After it asked for; nothing is slept.
 func TestRetryAfterBeyondMaxWaitIsNotWaited(t *testing.T) {
 	t.Parallel()
+	var requests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
 		w.Header().Set("Retry-After", "120")
 		w.WriteHeader(http.StatusTooManyRequests)
 	}))
 	defer srv.Close()
-	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken("t"),
-		entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 5, MinWait: time.Millisecond, MaxWait: 10 * time.Second}))
+	var waits []time.Duration
+	c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken("t"), entrupy.WithRateLimit(0),
+		entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 5, MinWait: time.Millisecond, MaxWait: 10 * time.Second}),
+		entrupy.WithSleep(func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return ctx.Err() }))
 	_, err := c.Webhooks.Get(context.Background(), "wh_1")
 	apiErr, ok := entrupy.AsAPIError(err)
 	if !ok || apiErr.StatusCode != 429 || apiErr.RetryAfter != 120*time.Second {
 		t.Fatalf("got %v", err)
+	}
+	if n := requests.Load(); n != 1 || len(waits) != 0 {
+		t.Fatalf("%d requests with waits %v, want exactly one request and no wait", n, waits)
 	}
 }
 
@@ -492,13 +465,13 @@ func TestLostCreateResponse(t *testing.T) {
 				t.Fatalf("inventory %+v, want exactly webhook %s", inv.Webhooks, wh.ID)
 			}
 			var keys []string
-			for _, k := range f.keys.seen() {
-				if strings.HasPrefix(k, "POST /v2/webhooks ") {
-					keys = append(keys, k)
+			for _, r := range f.emu.Changes("POST " + entrupy.PathWebhooks) {
+				if r.Path == entrupy.PathWebhooks {
+					keys = append(keys, r.IdempotencyKey)
 				}
 			}
-			if len(keys) < 2 || slices.Compact(slices.Clone(keys))[0] != keys[0] || len(slices.Compact(keys)) != 1 {
-				t.Fatalf("create attempts %v: want ≥2 with one Idempotency-Key", keys)
+			if len(keys) < 2 || keys[0] == "" || len(slices.Compact(slices.Clone(keys))) != 1 {
+				t.Fatalf("create attempts with Idempotency-Keys %q: want ≥2 attempts with one non-empty key", keys)
 			}
 
 			f.emu.FailNext("POST /v2/integrations/users", fault)
@@ -635,11 +608,8 @@ func TestCancellation(t *testing.T) {
 	})
 	t.Run("during a retry wait", func(t *testing.T) {
 		t.Parallel()
-		emu, _ := emulator.New(emulator.Options{Token: token})
-		srv := httptest.NewServer(emu)
-		defer srv.Close()
-		c, _ := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token),
-			entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 5, MinWait: 10 * time.Second, MaxWait: 10 * time.Second}))
+		emu := testsupport.StartEmulator(t, emulator.Options{})
+		c := emu.Client(t, entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 5, MinWait: 10 * time.Second, MaxWait: 10 * time.Second})) // real sleeps
 		emu.FailNext("GET /v1/health", emulator.Fail500Before)
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(100*time.Millisecond, cancel)

@@ -13,11 +13,23 @@ import (
 // calls are the committed seed corpus; failures found land in testdata/fuzz.
 
 // FuzzDecodeResponses feeds arbitrary bodies to every response shape the
-// client decodes and to the error path: no panic, and an error always
-// carries its status.
+// client decodes and to the error path. A body that decodes into a shape
+// re-encodes to JSON that decodes to the same value and encodes to the
+// same bytes (what the client reads, the provider can store and read back
+// unchanged); decoding the same body twice gives the same value. An error
+// always carries its status and request, a JSON error body's error, code
+// and field, and a bounded excerpt of any other body.
 func FuzzDecodeResponses(f *testing.F) {
 	f.Add([]byte(`{"item": {"entrupy_id": "X", "status": {"flag": null, "result": {"id": "authentic", "final": true}}, "images": [{"region_id": "a"}]}}`), 200)
+	f.Add([]byte(`{"item": {"entrupy_id": "Y", "owner": {"organization": {"name": "Acme"}, "user": {"username": "Acme-u"}},
+		"certificate": {"certificate_id": "C-Y", "site": "https://cert.entrupy.com/Y", "preview": "p"},
+		"properties": {"brand": {"id": "nike", "display": "Nike"}, "material": null, "item_type": null},
+		"text_fields": {"us_size": "10.5", "customer_item_id": "SKU-1"},
+		"timestamp": {"display": "2026-01-05T09:00:00Z", "epoch": 1767603600},
+		"activity": {"name": "authentication", "mode": null, "form_factor": "lightbox", "product_category": "sneakers"}}}`), 200)
 	f.Add([]byte(`{"items": [{"entrupy_id": "A"}], "item_count": 1, "next_cursor": null}`), 200)
+	f.Add([]byte(`{"items": [{"unique_user_id": "u", "metadata": {}}, {"id": "wh_1", "events": [], "username": null, "metadata": {"k": "v"}}], "next_cursor": "c"}`), 200)
+	f.Add([]byte(`{"signed_authorization_request": "s.t", "username": "Acme-u"}`), 200)
 	f.Add([]byte(`{"error": "not found", "code": "not_found", "field": "id"}`), 404)
 	f.Add([]byte(`<html>502 Bad Gateway</html>`), 502)
 	f.Add([]byte(``), 500)
@@ -25,17 +37,39 @@ func FuzzDecodeResponses(f *testing.F) {
 	f.Add([]byte(`{"item": {"certificate_id": "C-1", "photos": null, "transfer": {"status": "weird"}}}`), 200)
 	f.Add([]byte(strings.Repeat("[", 10000)), 200)
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
-		var (
-			item  ItemEnvelope[Item]
-			page  SearchPage
-			cert  ItemEnvelope[Certificate]
-			user  Page[User]
-			hooks Page[Webhook]
-			auth  AuthorizeResponse
-		)
-		for _, v := range []any{&item, &page, &cert, &user, &hooks, &auth} {
-			_ = json.Unmarshal(body, v)
+		shapes := []func() any{
+			func() any { return new(ItemEnvelope[Item]) },
+			func() any { return new(SearchPage) },
+			func() any { return new(ItemEnvelope[Certificate]) },
+			func() any { return new(Page[User]) },
+			func() any { return new(Page[Webhook]) },
+			func() any { return new(AuthorizeResponse) },
 		}
+		for _, shape := range shapes {
+			decoded := shape()
+			if json.Unmarshal(body, decoded) != nil {
+				continue
+			}
+			again := shape()
+			if err := json.Unmarshal(body, again); err != nil || !reflect.DeepEqual(decoded, again) {
+				t.Fatalf("%T: decoding twice differs (%v):\n%+v\n%+v", decoded, err, decoded, again)
+			}
+			encoded, err := json.Marshal(decoded)
+			if err != nil {
+				t.Fatalf("%T: a decoded value does not encode: %v", decoded, err)
+			}
+			back := shape()
+			if err := json.Unmarshal(encoded, back); err != nil {
+				t.Fatalf("%T: its own encoding %s does not decode: %v", decoded, encoded, err)
+			}
+			if !reflect.DeepEqual(decoded, back) {
+				t.Fatalf("%T: the round trip through %s changed the value:\nwant %+v\ngot  %+v", decoded, encoded, decoded, back)
+			}
+			if reencoded, _ := json.Marshal(back); string(reencoded) != string(encoded) {
+				t.Fatalf("%T: encodings differ:\n%s\n%s", decoded, encoded, reencoded)
+			}
+		}
+
 		if status < 100 || status > 999 {
 			status = 500
 		}
@@ -44,7 +78,12 @@ func FuzzDecodeResponses(f *testing.F) {
 		if e.StatusCode != status || !strings.Contains(e.Error(), "GET /v2/x") {
 			t.Fatalf("error lost its status or request: %+v", e)
 		}
-		if len(e.Message) > maxErrorExcerpt+len("…") && e.Code == "" {
+		var eb errorBody
+		if json.Unmarshal(body, &eb) == nil && (eb.Error != "" || eb.Code != "") {
+			if e.Message != eb.Error || e.Code != eb.Code || e.Field != eb.Field {
+				t.Fatalf("error body %s read as message %q code %q field %q", body, e.Message, e.Code, e.Field)
+			}
+		} else if len(e.Message) > maxErrorExcerpt+len("…") {
 			t.Fatalf("non-JSON excerpt not bounded: %d bytes", len(e.Message))
 		}
 	})
@@ -72,8 +111,8 @@ func FuzzRetryAfter(f *testing.F) {
 	})
 }
 
-// FuzzFilterRoundTrip: a filter survives JSON both ways (the client builds
-// it, the emulator reads it), whatever its key and values.
+// FuzzFilterRoundTrip: a filter survives JSON both ways (Filter's
+// MarshalJSON and UnmarshalJSON agree), whatever its key and values.
 func FuzzFilterRoundTrip(f *testing.F) {
 	f.Add("status.flag", "", "", int64(0), int64(0), uint8(3))
 	f.Add("properties.brand.id", "hermes", "nike", int64(0), int64(0), uint8(1))

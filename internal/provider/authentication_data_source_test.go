@@ -12,6 +12,7 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // seedItem returns the first built-in item that satisfies pred.
@@ -34,7 +35,7 @@ func category(it entrupy.Item) string {
 }
 
 func TestAccAuthenticationDataSource_byEntrupyID(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	lux := seedItem(t, func(it entrupy.Item) bool {
 		return category(it) == "luxury" && it.Status.Result.ID == "authentic" && it.TextFields.CustomerItemID != nil && it.Status.Flag == nil
 	})
@@ -48,7 +49,7 @@ func TestAccAuthenticationDataSource_byEntrupyID(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
+			Config: providerBlock(emu) + fmt.Sprintf(`
 data "entrupy_authentication" "lux" { entrupy_id = %q }
 data "entrupy_authentication" "sneaker" {
   entrupy_id     = %q
@@ -92,7 +93,7 @@ data "entrupy_authentication" "invalid" { entrupy_id = %q }
 }
 
 func TestAccAuthenticationDataSource_byCustomerItemID(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	// Find a customer_item_id carried by several items; the newest wins.
 	newest := map[string]entrupy.Item{}
 	count := map[string]int{}
@@ -114,7 +115,7 @@ func TestAccAuthenticationDataSource_byCustomerItemID(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
+			Config: providerBlock(emu) + fmt.Sprintf(`
 data "entrupy_authentication" "x" {
   customer_item_id = %q
   include_images   = true
@@ -129,20 +130,20 @@ data "entrupy_authentication" "x" {
 }
 
 func TestAccAuthenticationDataSource_missing(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      emu.providerBlock() + `data "entrupy_authentication" "x" { entrupy_id = "NOSUCHID" }`,
+				Config:      providerBlock(emu) + `data "entrupy_authentication" "x" { entrupy_id = "NOSUCHID" }`,
 				ExpectError: regexp.MustCompile(`(?s)Authentication not found.*entrupy_id\s+"NOSUCHID"`),
 			},
 			{
-				Config:      emu.providerBlock() + `data "entrupy_authentication" "x" { customer_item_id = "SKU-NONE" }`,
+				Config:      providerBlock(emu) + `data "entrupy_authentication" "x" { customer_item_id = "SKU-NONE" }`,
 				ExpectError: regexp.MustCompile(`(?s)Authentication not found.*customer_item_id\s+"SKU-NONE"`),
 			},
 			{
-				Config: emu.providerBlock() + `
+				Config: providerBlock(emu) + `
 data "entrupy_authentication" "x" {
   entrupy_id    = "NOSUCHID"
   allow_missing = true
@@ -158,14 +159,14 @@ data "entrupy_authentication" "x" {
 }
 
 func TestAccAuthenticationDataSource_japanese(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	it := seedItem(t, func(it entrupy.Item) bool {
 		return it.Properties.Brand.ID == "hermes" && it.Status.Result.ID == "authentic"
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: emu.providerBlock(`accept_language = "ja"`) + fmt.Sprintf(`data "entrupy_authentication" "x" { entrupy_id = %q }`, it.EntrupyID),
+			Config: providerBlock(emu, `accept_language = "ja"`) + fmt.Sprintf(`data "entrupy_authentication" "x" { entrupy_id = %q }`, it.EntrupyID),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.entrupy_authentication.x", tfjsonpath.New("properties").AtMapKey("brand").AtMapKey("display"), knownvalue.StringExact("エルメス")),
 				statecheck.ExpectKnownValue("data.entrupy_authentication.x", tfjsonpath.New("status").AtMapKey("result").AtMapKey("display"), knownvalue.StringExact("本物")),

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // matching returns the built-in items that satisfy pred, newest first.
@@ -36,13 +38,17 @@ func matching(pred func(entrupy.Item) bool) []entrupy.Item {
 }
 
 func TestAccAuthenticationsDataSource_filters(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	user := "Acme-" + emulator.SeedUsers[0]
 	authenticByUser := matching(func(it entrupy.Item) bool {
 		return it.Owner.User.Username == user && it.Status.Result.ID == "authentic"
 	})
-	luxNike := matching(func(it entrupy.Item) bool {
-		return (it.Properties.Brand.ID == "hermes" || it.Properties.Brand.ID == "nike") && category(it) == "sneakers"
+	// The "sneakers" data source asks for three brands' sneakers: Hermès
+	// makes none (the category must leave its items out), Nike and Adidas
+	// do (the brand list must keep both).
+	sneakerBrands := []string{"hermes", "nike", "adidas"}
+	hermesNikeAdidasSneakers := matching(func(it entrupy.Item) bool {
+		return slices.Contains(sneakerBrands, it.Properties.Brand.ID) && category(it) == "sneakers"
 	})
 	unflagged := matching(func(it entrupy.Item) bool { return it.Status.Flag == nil })
 	mid := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications[40].Timestamp.Epoch
@@ -55,6 +61,21 @@ func TestAccAuthenticationsDataSource_filters(t *testing.T) {
 		c := it.TextFields.CustomerItemID
 		return c != nil && (*c == "SKU-01000" || *c == "SKU-01002")
 	})
+	// Check the seed first: each filter must find items and leave others
+	// out, or its checks could not fail.
+	ofBrand := func(items []entrupy.Item, brand string) int {
+		return len(slices.DeleteFunc(slices.Clone(items), func(it entrupy.Item) bool { return it.Properties.Brand.ID != brand }))
+	}
+	seed := matching(func(entrupy.Item) bool { return true })
+	sneakers := matching(func(it entrupy.Item) bool { return category(it) == "sneakers" })
+	if len(authenticByUser) == 0 || len(window) == 0 || len(skus) < 2 {
+		t.Fatalf("the seed does not exercise the filters: %d authentic of %s, %d in the window, %d of the SKUs", len(authenticByUser), user, len(window), len(skus))
+	}
+	if ofBrand(hermesNikeAdidasSneakers, "nike") == 0 || ofBrand(hermesNikeAdidasSneakers, "adidas") == 0 || ofBrand(seed, "hermes") == 0 || len(sneakers) == len(hermesNikeAdidasSneakers) {
+		t.Fatalf("the seed needs Nike and Adidas sneakers (%d, %d), Hermès items (%d) and sneakers of other brands (%d of %d)",
+			ofBrand(hermesNikeAdidasSneakers, "nike"), ofBrand(hermesNikeAdidasSneakers, "adidas"), ofBrand(seed, "hermes"), len(sneakers)-len(hermesNikeAdidasSneakers), len(sneakers))
+	}
+	brandsHCL, _ := json.Marshal(sneakerBrands) // a JSON list of strings is an HCL list
 	p := tfjsonpath.New[string]
 	count := func(addr string, want []entrupy.Item) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(addr, p("total_count"), knownvalue.Int64Exact(int64(len(want))))
@@ -62,13 +83,13 @@ func TestAccAuthenticationsDataSource_filters(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
+			Config: providerBlock(emu) + fmt.Sprintf(`
 data "entrupy_authentications" "by_user" {
   usernames = [%q]
   results   = ["authentic"]
 }
 data "entrupy_authentications" "sneakers" {
-  brands             = ["hermes", "nike"]
+  brands             = %s
   product_categories = ["sneakers"]
 }
 data "entrupy_authentications" "unflagged" {
@@ -85,16 +106,16 @@ data "entrupy_authentications" "skus" {
 data "entrupy_authentications" "none" {
   usernames = ["Acme-nobody-at-all"]
 }
-`, user, after, before),
+`, user, brandsHCL, after, before),
 			ConfigStateChecks: []statecheck.StateCheck{
 				count("data.entrupy_authentications.by_user", authenticByUser),
 				statecheck.ExpectKnownValue("data.entrupy_authentications.by_user", p("ids").AtSliceIndex(0), knownvalue.StringExact(authenticByUser[0].EntrupyID)),
 				statecheck.ExpectKnownValue("data.entrupy_authentications.by_user", p("items").AtSliceIndex(0).AtMapKey("certificate").AtMapKey("certificate_id"), knownvalue.StringExact("C-"+authenticByUser[0].EntrupyID)),
 				statecheck.ExpectKnownValue("data.entrupy_authentications.by_user", p("items").AtSliceIndex(0).AtMapKey("owner").AtMapKey("username"), knownvalue.StringExact(user)),
 				statecheck.ExpectKnownValue("data.entrupy_authentications.by_user", p("items").AtSliceIndex(0).AtMapKey("images"), knownvalue.Null()),
-				count("data.entrupy_authentications.sneakers", luxNike),
+				count("data.entrupy_authentications.sneakers", hermesNikeAdidasSneakers),
 				statecheck.ExpectKnownValue("data.entrupy_authentications.sneakers", p("items").AtSliceIndex(0).AtMapKey("properties").AtMapKey("material"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.entrupy_authentications.sneakers", p("items").AtSliceIndex(0).AtMapKey("text_fields").AtMapKey("us_size"), knownvalue.StringExact(*luxNike[0].TextFields.USSize)),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.sneakers", p("items").AtSliceIndex(0).AtMapKey("text_fields").AtMapKey("us_size"), knownvalue.StringExact(*hermesNikeAdidasSneakers[0].TextFields.USSize)),
 				count("data.entrupy_authentications.unflagged", unflagged),
 				statecheck.ExpectKnownValue("data.entrupy_authentications.unflagged", p("items").AtSliceIndex(0).AtMapKey("status").AtMapKey("flag"), knownvalue.Null()),
 				count("data.entrupy_authentications.window", window),
@@ -105,21 +126,18 @@ data "entrupy_authentications" "none" {
 			},
 		}},
 	})
-	if len(authenticByUser) == 0 || len(luxNike) == 0 || len(window) == 0 || len(skus) < 2 {
-		t.Fatalf("the seed does not exercise the filters: %d %d %d %d", len(authenticByUser), len(luxNike), len(window), len(skus))
-	}
 }
 
 // TestAccAuthenticationsDataSource_unknownFilters: filters that are only
 // known after apply (a user's username) are validated and read correctly.
 func TestAccAuthenticationsDataSource_unknownFilters(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	uid := emulator.SeedUsers[1]
 	want := matching(func(it entrupy.Item) bool { return it.Owner.User.Username == "Acme-"+uid })
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
+			Config: providerBlock(emu) + fmt.Sprintf(`
 resource "entrupy_integration_user" "store" {
   unique_user_id = %q
   email          = "store@example.com"
@@ -151,7 +169,7 @@ data "entrupy_authentications" "element" {
 // TestAccAuthenticationsDataSource_paging: 130 matches are read in 6
 // requests; max_items = 40 reads 40 in 2 requests and warns.
 func TestAccAuthenticationsDataSource_paging(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{Seed: emulator.GenerateSeed(130, 11, emulator.DefaultOrganization)})
+	emu := testsupport.StartEmulator(t, emulator.Options{Seed: emulator.GenerateSeed(130, 11, emulator.DefaultOrganization)})
 	head := `
 terraform {
   required_providers {

@@ -10,16 +10,17 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 func TestAccCatalogDataSource(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	p := tfjsonpath.New[string]
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: emu.providerBlock() + `
+				Config: providerBlock(emu) + `
 data "entrupy_catalog" "all" {}
 data "entrupy_catalog" "sneakers" { product_category = "sneakers" }
 `,
@@ -49,7 +50,7 @@ data "entrupy_catalog" "sneakers" { product_category = "sneakers" }
 				},
 			},
 			{
-				Config: emu.providerBlock(`accept_language = "ja"`) + `data "entrupy_catalog" "all" {}`,
+				Config: providerBlock(emu, `accept_language = "ja"`) + `data "entrupy_catalog" "all" {}`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.entrupy_catalog.all", p("brands").AtSliceIndex(0).AtMapKey("display"), knownvalue.StringExact("エルメス")),
 					statecheck.ExpectKnownValue("data.entrupy_catalog.all", p("results").AtSliceIndex(0).AtMapKey("display"), knownvalue.StringExact("本物")),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // seedCertificate returns the first built-in certificate record that
@@ -32,7 +33,7 @@ func seedCertificate(t *testing.T, pred func(emulator.CertificateRecord, entrupy
 }
 
 func TestAccCertificateDataSource(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	hidden, hiddenItem := seedCertificate(t, func(c emulator.CertificateRecord, it entrupy.Item) bool {
 		return c.HideCustomerItemID && len(c.Transfers) == 0 && category(it) == "luxury" && it.TextFields.CustomerItemID != nil
 	})
@@ -50,7 +51,7 @@ func TestAccCertificateDataSource(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: emu.providerBlock() + fmt.Sprintf(`
+			Config: providerBlock(emu) + fmt.Sprintf(`
 data "entrupy_certificate" "hidden" { certificate_id = %q }
 data "entrupy_certificate" "shown" { entrupy_id = %q }
 data "entrupy_certificate" "moved" { certificate_id = %q }
@@ -87,7 +88,7 @@ data "entrupy_certificate" "pending" { certificate_id = %q }
 }
 
 func TestAccCertificateDataSource_errors(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	invalid := seedItem(t, func(it entrupy.Item) bool { return it.Status.Result.ID == "invalid" })
 	for _, tc := range []struct{ name, body, want string }{
 		{"not authentic", fmt.Sprintf(`entrupy_id = %q`, invalid.EntrupyID), fmt.Sprintf(`Authentication has no certificate.*%q has result "invalid" \(Invalid, final: true\).*only for authentic items`, invalid.EntrupyID)},
@@ -98,7 +99,7 @@ func TestAccCertificateDataSource_errors(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      emu.providerBlock() + "data \"entrupy_certificate\" \"x\" {\n  " + tc.body + "\n}\n",
+					Config:      providerBlock(emu) + "data \"entrupy_certificate\" \"x\" {\n  " + tc.body + "\n}\n",
 					ExpectError: expectError(tc.want),
 				}},
 			})

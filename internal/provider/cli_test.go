@@ -2,15 +2,14 @@ package provider
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // cliRun drives the real Terraform CLI against a freshly built provider
@@ -22,20 +21,18 @@ type cliRun struct {
 	env []string
 }
 
-func newCLIRun(t *testing.T, emu *testEmulator, config string) *cliRun {
+func newCLIRun(t *testing.T, emu *testsupport.Emulator, config string) *cliRun {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-entrupy"), ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	if _, err := testsupport.BuildProvider(context.Background(), filepath.Join("..", ".."), bin); err != nil {
+		t.Fatal(err)
 	}
 	rc := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/entrupy/entrupy\" = %q\n  }\n  direct {}\n}\n", bin), 0o600); err != nil {
+	if err := testsupport.WriteCLIConfig(rc, bin); err != nil {
 		t.Fatal(err)
 	}
 	work := filepath.Join(dir, "work")
@@ -45,10 +42,7 @@ func newCLIRun(t *testing.T, emu *testEmulator, config string) *cliRun {
 	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		EnvBaseURL+"="+emu.URL, EnvAPIToken+"="+testToken,
-	)
+	env := testsupport.TerraformEnv(rc, EnvBaseURL+"="+emu.URL, EnvAPIToken+"="+emu.Token)
 	return &cliRun{t: t, dir: work, env: env}
 }
 
@@ -71,40 +65,13 @@ func (c *cliRun) terraform(extraEnv []string, args ...string) string {
 	return out.String()
 }
 
-// stateIDs returns the ids of the instances of a resource type in the
-// working directory's state file.
-func (c *cliRun) stateIDs(resourceType string) []string {
+// idsInState returns the ids of the instances of a resource type in the
+// working directory's state file, sorted.
+func (c *cliRun) idsInState(resourceType string) []string {
 	c.t.Helper()
-	b, err := os.ReadFile(filepath.Join(c.dir, "terraform.tfstate"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
+	ids, err := testsupport.IDsInStateFile(filepath.Join(c.dir, "terraform.tfstate"), resourceType)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	if len(b) == 0 { // created at lock time, before the first resource is recorded
-		return nil
-	}
-	var st struct {
-		Resources []struct {
-			Mode, Type string
-			Instances  []struct {
-				Attributes map[string]any `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		c.t.Fatalf("state file: %v", err)
-	}
-	var ids []string
-	for _, r := range st.Resources {
-		if r.Mode != "managed" || r.Type != resourceType {
-			continue
-		}
-		for _, in := range r.Instances {
-			ids = append(ids, fmt.Sprint(in.Attributes["id"]))
-		}
-	}
-	slices.Sort(ids)
 	return ids
 }

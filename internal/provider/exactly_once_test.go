@@ -19,32 +19,11 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // Exactly-once creates: whatever interrupts a create, the next apply ends
 // with one Entrupy object per resource, inventory equal to state.
-
-// inventoryMatchesState checks that Entrupy holds exactly the webhooks and
-// active users that state records, want of each.
-func inventoryMatchesState(emu *testEmulator, hooks, users []string, want int) error {
-	inv := emu.Inventory()
-	var atHooks, atUsers []string
-	for _, w := range inv.Webhooks {
-		atHooks = append(atHooks, w.ID)
-	}
-	for _, u := range inv.Users {
-		atUsers = append(atUsers, u.UniqueUserID)
-	}
-	slices.Sort(atHooks)
-	slices.Sort(atUsers)
-	if len(hooks) != want || !slices.Equal(atHooks, hooks) {
-		return fmt.Errorf("webhooks: state has %d %v, Entrupy %d %v (want %d each)", len(hooks), hooks, len(atHooks), atHooks, want)
-	}
-	if len(users) != want || !slices.Equal(atUsers, users) {
-		return fmt.Errorf("users: state has %d, Entrupy %d (want %d each)", len(users), len(atUsers), want)
-	}
-	return nil
-}
 
 // onceResources is n users and n webhooks.
 func onceResources(n int) string {
@@ -71,7 +50,7 @@ resource "entrupy_webhook" "w" {
 func TestAccExactlyOnce_lostAnswers(t *testing.T) {
 	for name, fault := range map[string]emulator.Fault{"500 after commit": emulator.Fail500After, "reset after commit": emulator.ResetAfter} {
 		t.Run(name, func(t *testing.T) {
-			emu := newTestEmulator(t, emulator.Options{})
+			emu := testsupport.StartEmulator(t, emulator.Options{})
 			lose := func() {
 				// More faults than one create's attempts (max_retries = 1, and
 				// Go's transport retries a reset keyed request once itself).
@@ -80,7 +59,7 @@ func TestAccExactlyOnce_lostAnswers(t *testing.T) {
 					emu.FailNext("POST /v2/integrations/users", fault)
 				}
 			}
-			config := emu.providerBlock("max_retries = 1") + onceResources(3)
+			config := providerBlock(emu, "max_retries = 1") + onceResources(3)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -93,7 +72,7 @@ func TestAccExactlyOnce_lostAnswers(t *testing.T) {
 						PreConfig: emu.ClearFaults,
 						Config:    config,
 						Check: func(s *terraform.State) error {
-							return inventoryMatchesState(emu, stateIDsOf(s, "entrupy_webhook"), stateIDsOf(s, "entrupy_integration_user"), 3)
+							return emu.InventoryMatchesState(testsupport.IDsInState(s, "entrupy_webhook"), testsupport.IDsInState(s, "entrupy_integration_user"), 3)
 						},
 						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 					},
@@ -107,9 +86,9 @@ func TestAccExactlyOnce_lostAnswers(t *testing.T) {
 // objects, in one apply and when one more is added later; a destroy followed
 // by an apply of the same configuration creates fresh objects.
 func TestAccExactlyOnce_identicalAndRecreate(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	identical := func(n int) string {
-		return emu.providerBlock() + fmt.Sprintf(`
+		return providerBlock(emu) + fmt.Sprintf(`
 resource "entrupy_webhook" "same" {
   count     = %d
   url       = "https://hooks.example.com/same"
@@ -121,7 +100,7 @@ resource "entrupy_webhook" "same" {
 	var first []string
 	distinct := func(n int) resource.TestCheckFunc {
 		return func(s *terraform.State) error {
-			ids := stateIDsOf(s, "entrupy_webhook")
+			ids := testsupport.IDsInState(s, "entrupy_webhook")
 			if len(slices.Compact(slices.Clone(ids))) != n {
 				return fmt.Errorf("want %d distinct webhooks in state, got %v", n, ids)
 			}
@@ -136,12 +115,12 @@ resource "entrupy_webhook" "same" {
 		Steps: []resource.TestStep{
 			{Config: identical(2), Check: distinct(2)},
 			{Config: identical(3), Check: resource.ComposeTestCheckFunc(distinct(3), func(s *terraform.State) error {
-				first = stateIDsOf(s, "entrupy_webhook")
+				first = testsupport.IDsInState(s, "entrupy_webhook")
 				return nil
 			})},
 			{Config: identical(3), Destroy: true},
 			{Config: identical(3), Check: resource.ComposeTestCheckFunc(distinct(3), func(s *terraform.State) error {
-				for _, id := range stateIDsOf(s, "entrupy_webhook") {
+				for _, id := range testsupport.IDsInState(s, "entrupy_webhook") {
 					if slices.Contains(first, id) {
 						return fmt.Errorf("webhook %s came back after destroy; a new apply must create fresh ones", id)
 					}
@@ -156,8 +135,8 @@ resource "entrupy_webhook" "same" {
 // same url, or a user made outside Terraform, is never taken over: the apply
 // stops naming it, with the import command.
 func TestAccExactlyOnce_neverTakesOverForeign(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	c := emu.client(t)
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	c := emu.Client(t)
 	byHand, err := c.Webhooks.Create(context.Background(), entrupy.CreateWebhookRequest{URL: "https://hooks.example.com/taken", SecretKey: "x", Events: []string{"session.completed"}})
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +148,7 @@ func TestAccExactlyOnce_neverTakesOverForeign(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: emu.providerBlock() + `
+				Config: providerBlock(emu) + `
 resource "entrupy_webhook" "w" {
   url       = "https://hooks.example.com/taken"
   events    = ["session.completed"]
@@ -178,7 +157,7 @@ resource "entrupy_webhook" "w" {
 				ExpectError: regexp.MustCompile(`(?s)A webhook for this URL already exists.*` + byHand.ID + `.*terraform import <resource address> ` + byHand.ID),
 			},
 			{
-				Config: emu.providerBlock() + `
+				Config: providerBlock(emu) + `
 resource "entrupy_integration_user" "u" {
   unique_user_id = "by-hand-user"
   email          = "h@example.com"
@@ -200,7 +179,7 @@ func TestAccExactlyOnce_killed(t *testing.T) {
 	const n = 12
 	// Each answer comes 400 ms after its commit: a kill lands between the
 	// commit and the answer for every create in flight.
-	emu := newTestEmulator(t, emulator.Options{ResponseDelay: 400 * time.Millisecond})
+	emu := testsupport.StartEmulator(t, emulator.Options{ResponseDelay: 400 * time.Millisecond})
 	run := newCLIRun(t, emu, `
 terraform {
   required_providers {
@@ -237,7 +216,7 @@ provider "entrupy" {}
 		}
 		err := apply.Wait()
 		_ = syscall.Kill(-apply.Process.Pid, syscall.SIGKILL) // anything left of the group
-		recorded := len(run.stateIDs("entrupy_webhook")) + len(run.stateIDs("entrupy_integration_user"))
+		recorded := len(run.idsInState("entrupy_webhook")) + len(run.idsInState("entrupy_integration_user"))
 		t.Logf("kill %d (%s at %d committed): apply ended with %v; Entrupy holds %d objects, state %d",
 			i+1, moment.victim, moment.atLeast, err, committed(), recorded)
 		if committed() > recorded {
@@ -251,7 +230,7 @@ provider "entrupy" {}
 		t.Fatal("no kill left an object that state does not record: nothing was tested")
 	}
 	run.terraform(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=4")
-	if err := inventoryMatchesState(emu, run.stateIDs("entrupy_webhook"), run.stateIDs("entrupy_integration_user"), n); err != nil {
+	if err := emu.InventoryMatchesState(run.idsInState("entrupy_webhook"), run.idsInState("entrupy_integration_user"), n); err != nil {
 		t.Fatal(err)
 	}
 	// And the configuration is settled: a plan shows no change.

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // TestAccExamplesValidate runs `terraform validate` on every directory of
 // examples/ (what the docs show), against the provider built from this
 // repository, so that a renamed attribute cannot leave a broken example.
 func TestAccExamplesValidate(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	run := newCLIRun(t, emu, "")
 	root := filepath.Join("..", "..", "examples")
 	copyRoot := filepath.Join(run.dir, "examples")

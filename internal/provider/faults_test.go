@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,19 +15,8 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
-
-// stateIDsOf lists the ids of one resource type in a plugin-testing state.
-func stateIDsOf(s *terraform.State, resourceType string) []string {
-	var ids []string
-	for _, r := range s.RootModule().Resources {
-		if r.Type == resourceType {
-			ids = append(ids, r.Primary.ID)
-		}
-	}
-	slices.Sort(ids)
-	return ids
-}
 
 // TestAccFaultInjection: 60 webhooks, 60 users and the three read data
 // sources, applied and destroyed while the emulator answers 15% of requests
@@ -37,13 +25,13 @@ func stateIDsOf(s *terraform.State, resourceType string) []string {
 // spikes. The provider's own retries must converge: an empty plan after
 // apply, Entrupy's inventory equal to state, nothing left after destroy.
 func TestAccFaultInjection(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{
+	emu := testsupport.StartEmulator(t, emulator.Options{
 		FaultRate5xx: 0.15, FaultRateReset: 0.05, AfterCommitShare: 0.5, FaultSeed: 2026,
 		RateLimit: 25, RateBurst: 5,
 		Latency: 2 * time.Millisecond, LatencySpikeRate: 0.05, LatencySpike: 200 * time.Millisecond,
 	})
 	item := seedItem(t, func(it entrupy.Item) bool { return it.Status.Result.ID == "authentic" && category(it) == "luxury" })
-	config := strings.Replace(emu.providerBlock(`max_retries = 10`), "requests_per_second = 0", "requests_per_second = 0 # the emulator's own limit makes the 429s", 1) + fmt.Sprintf(`
+	config := strings.Replace(providerBlock(emu, `max_retries = 10`), "requests_per_second = 0", "requests_per_second = 0 # the emulator's own limit makes the 429s", 1) + fmt.Sprintf(`
 resource "entrupy_integration_user" "u" {
   count          = 60
   unique_user_id = format("fault-user-%%03d", count.index)
@@ -91,7 +79,7 @@ data "entrupy_certificate" "one" {
 				statecheck.ExpectKnownValue("data.entrupy_certificate.one", tfjsonpath.New("certificate_id"), knownvalue.StringExact("C-"+item.EntrupyID)),
 			},
 			Check: func(s *terraform.State) error {
-				return inventoryMatchesState(emu, stateIDsOf(s, "entrupy_webhook"), stateIDsOf(s, "entrupy_integration_user"), 60)
+				return emu.InventoryMatchesState(testsupport.IDsInState(s, "entrupy_webhook"), testsupport.IDsInState(s, "entrupy_integration_user"), 60)
 			},
 		}},
 	})

@@ -17,16 +17,17 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 const userAddr = "entrupy_integration_user.test"
 
-func userConfig(e *testEmulator, body string) string {
-	return e.providerBlock() + "resource \"entrupy_integration_user\" \"test\" {\n" + body + "\n}\n"
+func userConfig(e *testsupport.Emulator, body string) string {
+	return providerBlock(e) + "resource \"entrupy_integration_user\" \"test\" {\n" + body + "\n}\n"
 }
 
 func TestAccIntegrationUser_lifecycle(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	base := `
   unique_user_id = "store-berlin-07"
   first_name     = "Ada"
@@ -74,8 +75,8 @@ func TestAccIntegrationUser_lifecycle(t *testing.T) {
 }
 
 func TestAccIntegrationUser_drift(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	c := emu.client(t)
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	c := emu.Client(t)
 	cfg := userConfig(emu, `
   unique_user_id = "drifting-user"
   email          = "d@example.com"`)
@@ -122,14 +123,14 @@ func TestAccIntegrationUser_drift(t *testing.T) {
 				Config:      cfg,
 				ExpectError: expectError(`Integration user was deactivated.*"drifting-user".*choose a new unique_user_id`),
 			},
-			{Config: emu.providerBlock()},
+			{Config: providerBlock(emu)},
 		},
 	})
 }
 
 func TestAccIntegrationUser_existsAlready(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	if _, err := emu.client(t).Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "sdk-made-user", Email: "s@example.com"}); err != nil {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	if _, err := emu.Client(t).Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "sdk-made-user", Email: "s@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -142,12 +143,12 @@ func TestAccIntegrationUser_existsAlready(t *testing.T) {
 }
 
 func TestAccIntegrationUser_dataSources(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: emu.providerBlock() + `
+				Config: providerBlock(emu) + `
 resource "entrupy_integration_user" "a" {
   unique_user_id = "store-aaa-01"
   email          = "a@shop.example.com"
@@ -188,7 +189,7 @@ data "entrupy_integration_users" "all" {
 				},
 			},
 			{
-				Config:      emu.providerBlock() + `data "entrupy_integration_user" "x" { unique_user_id = "never-existed" }`,
+				Config:      providerBlock(emu) + `data "entrupy_integration_user" "x" { unique_user_id = "never-existed" }`,
 				ExpectError: regexp.MustCompile(`(?s)Integration user not found.*"never-existed"`),
 			},
 		},
@@ -199,7 +200,7 @@ data "entrupy_integration_users" "all" {
 // -parallelism=10 against the emulator's 10 requests/second limit: no
 // error, no 429, and at most one create and one read per user.
 func TestAccIntegrationUser_fiftyUnderRateLimit(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{RateLimit: 10})
+	emu := testsupport.StartEmulator(t, emulator.Options{RateLimit: 10})
 	run := newCLIRun(t, emu, `
 terraform {
   required_providers {

@@ -8,16 +8,8 @@ import (
 	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
-
-func webhookIDs(emu *testEmulator) []string {
-	var ids []string
-	for _, wh := range emu.Inventory().Webhooks {
-		ids = append(ids, wh.ID)
-	}
-	slices.Sort(ids)
-	return ids
-}
 
 // TestAccInterruptedApply: Ctrl-C in the middle of an apply (Terraform then
 // cancels every in-flight request) leaves state and Entrupy consistent, and
@@ -25,7 +17,7 @@ func webhookIDs(emu *testEmulator) []string {
 func TestAccInterruptedApply(t *testing.T) {
 	// Answers come 300 ms after the commit: an interrupt lands in that
 	// window for every create in flight.
-	emu := newTestEmulator(t, emulator.Options{ResponseDelay: 300 * time.Millisecond})
+	emu := testsupport.StartEmulator(t, emulator.Options{ResponseDelay: 300 * time.Millisecond})
 	run := newCLIRun(t, emu, `
 terraform {
   required_providers {
@@ -56,7 +48,7 @@ resource "entrupy_webhook" "many" {
 	if err := apply.Wait(); err == nil {
 		t.Logf("apply finished before the interrupt took effect:\n%s", out.String())
 	}
-	created, recorded := webhookIDs(emu), run.stateIDs("entrupy_webhook")
+	created, recorded := emu.WebhookIDs(), run.idsInState("entrupy_webhook")
 	t.Logf("interrupted: %d webhooks at Entrupy, %d in state", len(created), len(recorded))
 	if len(created) == 40 {
 		t.Fatal("the interrupt came too late to test anything")
@@ -66,12 +58,12 @@ resource "entrupy_webhook" "many" {
 	}
 
 	run.terraform(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
-	created, recorded = webhookIDs(emu), run.stateIDs("entrupy_webhook")
+	created, recorded = emu.WebhookIDs(), run.idsInState("entrupy_webhook")
 	if len(created) != 40 || !slices.Equal(created, recorded) {
 		t.Fatalf("after the second apply: %d at Entrupy, %d in state", len(created), len(recorded))
 	}
 	run.terraform(nil, "destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
-	if n := len(webhookIDs(emu)); n != 0 {
+	if n := len(emu.WebhookIDs()); n != 0 {
 		t.Fatalf("%d webhooks left after destroy", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // TestAccPlanMakesNoWrites: `terraform plan` of a configuration that uses
@@ -15,11 +16,11 @@ import (
 // changes and deletes nothing in Entrupy, before the first apply and after
 // it (refresh included); the emulator's write counter proves it.
 func TestAccPlanMakesNoWrites(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	item := seedItem(t, func(it entrupy.Item) bool {
 		return it.Status.Result.ID == "authentic" && it.TextFields.CustomerItemID != nil
 	})
-	c := emu.client(t)
+	c := emu.Client(t)
 	// Objects that exist before this configuration: a user for the ephemeral
 	// resource to sign for, and a webhook for the webhook data source.
 	if _, err := c.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "device-user-01", Email: "device@example.com"}); err != nil {

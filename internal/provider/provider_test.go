@@ -1,17 +1,12 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -22,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
-	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the
@@ -30,8 +25,6 @@ import (
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"entrupy": providerserver.NewProtocol6WithError(New("test")()),
 }
-
-const testToken = "acc-test-token-7c1e2b"
 
 // TestMain makes acceptance tests use a local Terraform binary: never let
 // terraform-plugin-testing download one.
@@ -57,69 +50,8 @@ func mustSetenv(name, value string) {
 	}
 }
 
-// testEmulator is one in-process emulator on 127.0.0.1 for one test. It
-// records the body of every request that changes something.
-type testEmulator struct {
-	*emulator.Server
-	URL string
-
-	mu      sync.Mutex
-	changes []string // "METHOD /path body"
-}
-
-func (e *testEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		b, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		e.mu.Lock()
-		e.changes = append(e.changes, r.Method+" "+r.URL.Path+" "+string(b))
-		e.mu.Unlock()
-	}
-	e.Server.ServeHTTP(w, r)
-}
-
-// requests returns the recorded changing requests that start with prefix
-// (e.g. "PATCH /v2/webhooks/").
-func (e *testEmulator) requests(prefix string) []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []string
-	for _, c := range e.changes {
-		if strings.HasPrefix(c, prefix) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// client is an API client for arranging and inspecting emulator data.
-func (e *testEmulator) client(t *testing.T) *entrupy.Client {
-	t.Helper()
-	c, err := entrupy.New(entrupy.WithBaseURL(e.URL), entrupy.WithToken(testToken), entrupy.WithRateLimit(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
-	t.Helper()
-	if opts.Token == "" {
-		opts.Token = testToken
-	}
-	emu, err := emulator.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	te := &testEmulator{Server: emu}
-	srv := httptest.NewServer(te) // httptest listens on 127.0.0.1
-	t.Cleanup(func() { srv.Close(); emu.Close() })
-	te.URL = srv.URL
-	return te
-}
-
 // providerBlock points the provider at the emulator; extra lines go inside.
-func (e *testEmulator) providerBlock(extra ...string) string {
+func providerBlock(e *testsupport.Emulator, extra ...string) string {
 	return fmt.Sprintf(`
 provider "entrupy" {
   base_url            = %q
@@ -127,7 +59,7 @@ provider "entrupy" {
   requests_per_second = 0
   %s
 }
-`, e.URL, testToken, strings.Join(extra, "\n  "))
+`, e.URL, e.Token, strings.Join(extra, "\n  "))
 }
 
 // configure runs the provider's Configure with the given attributes (the
@@ -170,7 +102,7 @@ func str(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
 
 // These tests change environment variables, so they do not run in parallel.
 func TestConfigure(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	t.Setenv(EnvAPIToken, "")
 	t.Setenv(EnvBaseURL, "")
 
@@ -180,14 +112,14 @@ func TestConfigure(t *testing.T) {
 		attrs map[string]tftypes.Value
 		want  string // "" = no error
 	}{
-		{"token from attribute", nil, map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str(testToken)}, ""},
-		{"token and url from env", map[string]string{EnvAPIToken: testToken, EnvBaseURL: emu.URL}, nil, ""},
+		{"token from attribute", nil, map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str(testsupport.Token)}, ""},
+		{"token and url from env", map[string]string{EnvAPIToken: testsupport.Token, EnvBaseURL: emu.URL}, nil, ""},
 		{"missing token", nil, map[string]tftypes.Value{"base_url": str(emu.URL)}, "Missing Entrupy API token: .*api_token.*" + EnvAPIToken},
 		{"wrong token", nil, map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str("wrong-secret-token")}, `rejected the API token \(401 Unauthorized\).*api_token attribute`},
 		{"wrong token from env", map[string]string{EnvAPIToken: "wrong-secret-token", EnvBaseURL: emu.URL}, nil, `rejected the API token \(401.*` + EnvAPIToken},
-		{"plain http from env", map[string]string{EnvAPIToken: testToken, EnvBaseURL: "http://api.example.com"}, nil, "Invalid Entrupy base URL: " + EnvBaseURL + ".*plain http"},
+		{"plain http from env", map[string]string{EnvAPIToken: testsupport.Token, EnvBaseURL: "http://api.example.com"}, nil, "Invalid Entrupy base URL: " + EnvBaseURL + ".*plain http"},
 		{"unknown token", nil, map[string]tftypes.Value{"api_token": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, "Unknown Entrupy provider api_token.*" + EnvAPIToken},
-		{"unreachable", nil, map[string]tftypes.Value{"base_url": str("http://127.0.0.1:1"), "api_token": str(testToken), "max_retries": tftypes.NewValue(tftypes.Number, 0)}, "Cannot reach the Entrupy API.*127.0.0.1:1"},
+		{"unreachable", nil, map[string]tftypes.Value{"base_url": str("http://127.0.0.1:1"), "api_token": str(testsupport.Token), "max_retries": tftypes.NewValue(tftypes.Number, 0)}, "Cannot reach the Entrupy API.*127.0.0.1:1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -204,7 +136,7 @@ func TestConfigure(t *testing.T) {
 			if !failed || !regexp.MustCompile("(?s)"+tc.want).MatchString(diags) {
 				t.Fatalf("diagnostics %q do not match %q", diags, tc.want)
 			}
-			if strings.Contains(diags, "wrong-secret-token") || strings.Contains(diags, testToken) {
+			if strings.Contains(diags, "wrong-secret-token") || strings.Contains(diags, testsupport.Token) {
 				t.Fatalf("diagnostics leak the token: %s", diags)
 			}
 		})
@@ -214,11 +146,11 @@ func TestConfigure(t *testing.T) {
 // TestAccProvider_wrongToken: a rejected token fails with a diagnostic
 // about the 401 (TestConfigure checks the token is not printed).
 func TestAccProvider_wrongToken(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      strings.Replace(emu.providerBlock(), testToken, "not-the-token", 1) + `data "entrupy_authentication" "x" { entrupy_id = "X" }`,
+			Config:      strings.Replace(providerBlock(emu), testsupport.Token, "not-the-token", 1) + `data "entrupy_authentication" "x" { entrupy_id = "X" }`,
 			ExpectError: regexp.MustCompile(`Entrupy rejected the API token \(401 Unauthorized\)`),
 		}},
 	})
@@ -231,8 +163,8 @@ func TestAccProvider_wrongToken(t *testing.T) {
 func TestConfigureRateLimited(t *testing.T) {
 	t.Setenv(EnvAPIToken, "")
 	t.Setenv(EnvBaseURL, "")
-	emu := newTestEmulator(t, emulator.Options{})
-	attrs := map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str(testToken)}
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	attrs := map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str(testsupport.Token)}
 
 	// Defaults: five 429s in a row (more than the default four retries) still configure.
 	emu.FailNext("GET /v1/health", emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429)

@@ -18,12 +18,13 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // TestAccSDKAuthorization_echo reads the ephemeral result through the echo
 // provider, which exists to make ephemeral values observable in tests.
 func TestAccSDKAuthorization_echo(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
@@ -32,7 +33,7 @@ func TestAccSDKAuthorization_echo(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: emu.providerBlock() + `
+				Config: providerBlock(emu) + `
 resource "entrupy_integration_user" "device" {
   unique_user_id = "echo-user-01"
   email          = "echo@example.com"
@@ -61,7 +62,7 @@ resource "echo" "result" {}
 // TestAccSDKAuthorization_neverInState: the signed request, used as a
 // write-only webhook secret, reaches Entrupy but not the state file.
 func TestAccSDKAuthorization_neverInState(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	run := newCLIRun(t, emu, `
 terraform {
   required_providers {
@@ -112,13 +113,13 @@ resource "entrupy_webhook" "uses_it" {
 // exist fails at plan with a pointer to entrupy_integration_user, and creates
 // nothing; values that differ from the user's are refused by attribute.
 func TestAccSDKAuthorization_neverCreatesUsers(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	if _, err := emu.client(t).Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "known-user-01", Email: "known@example.com", FirstName: "Kim"}); err != nil {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	if _, err := emu.Client(t).Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "known-user-01", Email: "known@example.com", FirstName: "Kim"}); err != nil {
 		t.Fatal(err)
 	}
 	emu.ResetCounts()
 	sign := func(attrs string) string {
-		return emu.providerBlock() + `
+		return providerBlock(emu) + `
 ephemeral "entrupy_sdk_authorization" "device" {
   sdk_authorization_request = "device-request-xyz"
   ` + attrs + `

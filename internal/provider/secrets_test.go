@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // TestAccWebhook_secretsNeverLeak: with TF_LOG=TRACE, neither the API token
@@ -19,7 +20,7 @@ func TestAccWebhook_secretsNeverLeak(t *testing.T) {
 		woRotated   = "wo-secret-rotated-9d2e"
 		plainSecret = "plain-secret-7a3d55e1"
 	)
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	// The write-only secret comes from an ephemeral variable, as the docs
 	// recommend: a literal in main.tf would be bundled (by Terraform) into a
 	// saved plan's configuration snapshot.
@@ -95,7 +96,7 @@ resource "entrupy_webhook" "copy" {
 			t.Fatalf("TRACE output lacks %q; the test would not see a leak", want)
 		}
 	}
-	for name, secret := range map[string]string{"API token": testToken, "write-only secret": woSecret, "rotated write-only secret": woRotated, "plain secret": plainSecret} {
+	for name, secret := range map[string]string{"API token": testsupport.Token, "write-only secret": woSecret, "rotated write-only secret": woRotated, "plain secret": plainSecret} {
 		if n := strings.Count(out, secret); n > 0 {
 			i := strings.Index(out, secret)
 			t.Errorf("the %s appears %d times in TF_LOG=TRACE output, e.g. …%s…", name, n, out[max(0, i-200):min(len(out), i+50)])
@@ -104,7 +105,7 @@ resource "entrupy_webhook" "copy" {
 			t.Errorf("the %s appears in the plan JSON", name)
 		}
 	}
-	for name, secret := range map[string]string{"API token": testToken, "write-only secret": woSecret, "rotated write-only secret": woRotated} {
+	for name, secret := range map[string]string{"API token": testsupport.Token, "write-only secret": woSecret, "rotated write-only secret": woRotated} {
 		if strings.Contains(string(state), secret) {
 			t.Errorf("the %s appears in the state file", name)
 		}
@@ -112,7 +113,7 @@ resource "entrupy_webhook" "copy" {
 	if n := len(emu.Inventory().Webhooks); n != 0 {
 		t.Errorf("%d webhooks left after destroy", n)
 	}
-	if s := emu.requests("PATCH /v2/webhooks/"); len(s) != 1 || !strings.Contains(s[0], woRotated) {
+	if s := emu.Changes("PATCH /v2/webhooks/"); len(s) != 1 || !strings.Contains(s[0].Body, woRotated) {
 		t.Errorf("the rotation should be one PATCH carrying the new secret, got %d", len(s))
 	}
 }

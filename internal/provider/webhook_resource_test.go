@@ -2,12 +2,12 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +22,7 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 // hookReceiver is a webhook endpoint on 127.0.0.1 that keeps what it gets.
@@ -71,8 +72,8 @@ func (r *hookReceiver) next() (delivery, error) {
 
 const whAddr = "entrupy_webhook.test"
 
-func webhookConfig(e *testEmulator, body string) string {
-	return e.providerBlock() + "resource \"entrupy_webhook\" \"test\" {\n" + body + "\n}\n"
+func webhookConfig(e *testsupport.Emulator, body string) string {
+	return providerBlock(e) + "resource \"entrupy_webhook\" \"test\" {\n" + body + "\n}\n"
 }
 
 func emptyPlanAfterApply() resource.ConfigPlanChecks {
@@ -91,9 +92,9 @@ func plansAction(addr string, action plancheck.ResourceActionType) resource.Conf
 // write-only secret → change username (replace) → destroy, with an empty
 // plan after every apply.
 func TestAccWebhook_lifecycle(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{DeliveryBackoff: 10 * time.Millisecond})
+	emu := testsupport.StartEmulator(t, emulator.Options{DeliveryBackoff: 10 * time.Millisecond})
 	rcv := newHookReceiver(t)
-	c := emu.client(t)
+	c := emu.Client(t)
 	if _, err := c.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "shop-user-01", Email: "u@example.com"}); err != nil {
 		t.Fatal(err)
 	}
@@ -202,10 +203,17 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 						return fmt.Errorf("delivery after rotation: %w", err)
 					}
 					// The rotation PATCH carried the secret and the re-enable only.
-					patches := emu.requests("PATCH /v2/webhooks/")
+					patches := emu.Changes("PATCH /v2/webhooks/")
+					if len(patches) == 0 {
+						return fmt.Errorf("no PATCH recorded for the rotation")
+					}
 					last := patches[len(patches)-1]
-					if !strings.Contains(last, `"secret_key":"second-secret"`) || strings.Contains(last, `"url"`) || strings.Contains(last, `"events"`) {
-						return fmt.Errorf("rotation PATCH %s", last)
+					var sent map[string]any
+					if err := json.Unmarshal([]byte(last.Body), &sent); err != nil {
+						return fmt.Errorf("rotation PATCH %s: %w", last, err)
+					}
+					if len(sent) != 2 || sent["secret_key"] != "second-secret" || sent["enabled"] != true {
+						return fmt.Errorf("rotation PATCH %s, want only secret_key and enabled = true", last)
 					}
 					return nil
 				}),
@@ -232,9 +240,9 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 // place with a PATCH of only secret_key; api_version follows the provider
 // and a change of it replaces the webhook.
 func TestAccWebhook_plainSecretAndAPIVersion(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	emu := testsupport.StartEmulator(t, emulator.Options{})
 	cfg := func(providerVersion, secret string) string {
-		return emu.providerBlock(`api_version = "`+providerVersion+`"`) + fmt.Sprintf(`
+		return providerBlock(emu, `api_version = "`+providerVersion+`"`) + fmt.Sprintf(`
 resource "entrupy_webhook" "test" {
   url    = "https://hooks.example.com/entrupy"
   events = ["certificate.transfer"]
@@ -256,8 +264,8 @@ resource "entrupy_webhook" "test" {
 				Config:           cfg("1.4", "plain-two"),
 				ConfigPlanChecks: plansAction(whAddr, plancheck.ResourceActionUpdate),
 				Check: func(s *terraform.State) error {
-					patches := emu.requests("PATCH /v2/webhooks/")
-					if len(patches) != 1 || !strings.HasSuffix(patches[0], ` {"secret_key":"plain-two"}`) {
+					patches := emu.Changes("PATCH /v2/webhooks/")
+					if len(patches) != 1 || patches[0].Body != `{"secret_key":"plain-two"}` {
 						return fmt.Errorf("want one PATCH with only secret_key, got %q", patches)
 					}
 					return nil
@@ -277,8 +285,8 @@ resource "entrupy_webhook" "test" {
 // TestAccWebhook_driftAndDataSources: a webhook deleted behind Terraform's
 // back is recreated; the data sources read what the resources made.
 func TestAccWebhook_driftAndDataSources(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	config := emu.providerBlock() + `
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	config := providerBlock(emu) + `
 resource "entrupy_webhook" "test" {
   url         = "https://hooks.example.com/a"
   events      = ["session.completed", "support.message"]
@@ -324,7 +332,7 @@ data "entrupy_webhooks" "all" {
 				PreConfig: func() {
 					for _, wh := range emu.Inventory().Webhooks {
 						if wh.Description == "staging" {
-							if err := emu.client(t).Webhooks.Delete(context.Background(), wh.ID); err != nil {
+							if err := emu.Client(t).Webhooks.Delete(context.Background(), wh.ID); err != nil {
 								t.Fatal(err)
 							}
 						}
