@@ -227,7 +227,7 @@ func New(opts ...Option) (*Client, error) {
 // fails) a private one.
 func (c *Client) openTimeline() timeline {
 	if c.sharedRateDir != "" {
-		removeStaleTimelines(c.sharedRateDir, time.Now())
+		RemoveStaleFiles(c.sharedRateDir, "rate-", staleTimelineAge, time.Now())
 		if tl, err := openSharedTimeline(c.sharedRateDir, sharedTimelineName(c.baseURL.String(), c.token)); err == nil {
 			c.sharedTimeline = true
 			return tl

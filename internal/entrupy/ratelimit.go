@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -229,18 +230,19 @@ func DefaultSharedRateDir() string {
 // staleTimelineAge is when an unused timeline file is removed.
 const staleTimelineAge = 24 * time.Hour
 
-// removeStaleTimelines deletes timeline files nobody used for a day (test
-// runs against emulators on random ports leave one each).
-func removeStaleTimelines(dir string, now time.Time) {
+// RemoveStaleFiles deletes the files in dir whose names start with prefix
+// and that nobody wrote for longer than maxAge (test runs against emulators
+// on random ports leave one each of the files kept there).
+func RemoveStaleFiles(dir, prefix string, maxAge time.Duration, now time.Time) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if e.IsDir() || len(e.Name()) < 5 || e.Name()[:5] != "rate-" {
+		if e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
 			continue
 		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > staleTimelineAge {
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > maxAge {
 			_ = os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}

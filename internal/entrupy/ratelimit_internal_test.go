@@ -3,7 +3,10 @@ package entrupy
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -210,5 +213,32 @@ func TestSharedTimelineIgnoresFarFuture(t *testing.T) {
 	_ = tl.pushBack(now.Add(48 * time.Hour))
 	if slot, _ := tl.reserve(now, time.Millisecond); !slot.Equal(now) {
 		t.Fatalf("slot %v ahead", slot.Sub(now))
+	}
+}
+
+// TestRemoveStaleFiles: only files with the prefix that nobody wrote for
+// longer than the age go.
+func TestRemoveStaleFiles(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-48 * time.Hour)
+	for _, name := range []string{"rate-old", "rate-new", "other-old"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(name, "-old") {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	RemoveStaleFiles(dir, "rate-", staleTimelineAge, time.Now())
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if !slices.Equal(left, []string{"other-old", "rate-new"}) {
+		t.Fatalf("left %v, want [other-old rate-new]", left)
 	}
 }

@@ -89,23 +89,8 @@ const recordBookMaxAge = 30 * 24 * time.Hour
 func newRecordBook(fingerprint, baseURL, token string) *recordBook {
 	dir := entrupy.DefaultSharedRateDir()
 	sum := sha256.Sum256([]byte("entrupy record book\x00" + fingerprint + "\x00" + baseURL + "\x00" + token))
-	removeStaleBooks(dir, time.Now())
+	entrupy.RemoveStaleFiles(dir, "recorded-", recordBookMaxAge, time.Now())
 	return &recordBook{path: filepath.Join(dir, "recorded-"+hex.EncodeToString(sum[:12]))}
-}
-
-func removeStaleBooks(dir string, now time.Time) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "recorded-") {
-			continue
-		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > recordBookMaxAge {
-			_ = os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
 }
 
 // loadLocked reads the book once.
