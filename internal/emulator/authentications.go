@@ -16,7 +16,8 @@ import (
 )
 
 // render copies an item for an answer: display strings in the caller's
-// language, images only when asked for.
+// language, images only when asked for, catalog null (getAuthentication
+// adds it when asked for).
 func render(it *item, lang string, withImages bool) item {
 	out := *it
 	if b := it.Properties.Brand; b != nil {
@@ -37,6 +38,7 @@ func render(it *item, lang string, withImages bool) item {
 	} else {
 		out.Images = nil
 	}
+	out.Catalog = nil
 	return out
 }
 
@@ -47,7 +49,11 @@ func (s *Server) getAuthentication(c *call) response {
 		return notFound("authentication", id)
 	}
 	withImages, _ := strconv.ParseBool(c.r.URL.Query().Get(entrupy.QueryIncludeImages))
-	return itemResponse(http.StatusOK, render(it, c.lang, withImages))
+	out := render(it, c.lang, withImages)
+	if withCatalog, _ := strconv.ParseBool(c.r.URL.Query().Get(entrupy.QueryIncludeCatalog)); withCatalog {
+		out.Catalog = renderCatalog(it.Catalog, c.lang) // null without a match [doc]
+	}
+	return itemResponse(http.StatusOK, out)
 }
 
 // lookupAuthentication answers the latest item with the customer_item_id.

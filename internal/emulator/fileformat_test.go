@@ -146,7 +146,12 @@ func TestLoadsFormat0StateFile(t *testing.T) {
 		if a.status != 200 {
 			t.Fatalf("item %s: %d %s", id, a.status, a.raw)
 		}
-		sameJSON(t, "item "+id, a.item(), v)
+		// The file predates catalog data: the answer adds "catalog", null
+		// unless asked for (TestCatalogOfOlderFiles asks).
+		if c, ok := a.item()["catalog"]; !ok || c != nil {
+			t.Errorf("item %s: catalog %v (present %v), want null", id, c, ok)
+		}
+		sameJSON(t, "item "+id, without(a.item(), "catalog"), v)
 	}
 
 	// Certificates: built from the record and its item; the transfer is the
@@ -271,7 +276,7 @@ func TestLoadsFormat0SeedFile(t *testing.T) {
 		want := as[map[string]any](t, v)
 		id := as[string](t, want["entrupy_id"])
 		a := h.do("GET", "/v2/authentications/"+id+"?include_images=true", nil)
-		sameJSON(t, "item "+id, a.item(), want)
+		sameJSON(t, "item "+id, without(a.item(), "catalog"), want)
 	}
 	if err := h.emu.AcceptTransfer("C-BN3K2V8G", "tr_seed010"); err != nil {
 		t.Fatal(err)

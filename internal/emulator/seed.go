@@ -144,6 +144,7 @@ func GenerateSeed(n int, seed uint64, org string) *Seed {
 		if r == "authentic" {
 			it.Certificate = certificateRef(id)
 		}
+		it.Catalog = catalogFor(&it) // from the item alone: the rng is not drawn
 		items = append(items, it)
 		if it.Certificate != nil {
 			out.Certificates = append(out.Certificates, seedCertificate(rng, &it, org, i))

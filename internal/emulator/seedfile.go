@@ -53,6 +53,9 @@ func (s *Seed) UnmarshalJSON(b []byte) error {
 	if err := checkFormat("seed", "", f.Format); err != nil {
 		return err
 	}
+	if err := checkCatalogs(f.Authentications); err != nil {
+		return fmt.Errorf("emulator: seed file: %w", err)
+	}
 	*s = Seed{Certificates: f.Certificates}
 	for _, it := range f.Authentications {
 		s.Authentications = append(s.Authentications, toClientItem(it))
@@ -72,6 +75,9 @@ func LoadSeedFile(path string) (*Seed, error) {
 	}
 	if err := checkFormat("seed", path, f.Format); err != nil {
 		return nil, err
+	}
+	if err := checkCatalogs(f.Authentications); err != nil {
+		return nil, fmt.Errorf("emulator: seed file %s: %w", path, err)
 	}
 	s := &Seed{Certificates: f.Certificates}
 	for _, it := range f.Authentications {
@@ -112,6 +118,25 @@ func fromClientItem(c entrupy.Item) item {
 			it.Images[i] = itemImage{RegionID: img.RegionID, DeviceType: img.DeviceType, URL: img.URL}
 		}
 	}
+	if cc := c.Catalog; cc != nil {
+		it.Catalog = &itemCatalog{
+			Brand:       idDisplay{ID: cc.Brand.ID, Display: cc.Brand.Display},
+			Category:    idDisplay{ID: cc.Category.ID, Display: cc.Category.Display},
+			Style:       catalogStyle{Name: cc.Style.Name, Code: cc.Style.Code},
+			Material:    fromClientIDDisplay(cc.Material),
+			Colorway:    clonePtr(cc.Colorway),
+			Description: clonePtr(cc.Description), SerialNumber: clonePtr(cc.SerialNumber),
+		}
+		if cd := cc.Condition; cd != nil {
+			it.Catalog.Condition = &catalogCondition{Grade: cd.Grade, Notes: clonePtr(cd.Notes)}
+		}
+		if m := cc.Market; m != nil {
+			it.Catalog.Market = &catalogMarket{
+				Region: m.Region, Currency: m.Currency,
+				RetailPrice: clonePtr(m.RetailPrice), ResaleLow: clonePtr(m.ResaleLow), ResaleHigh: clonePtr(m.ResaleHigh),
+			}
+		}
+	}
 	return it
 }
 
@@ -145,6 +170,25 @@ func toClientItem(it item) entrupy.Item {
 		c.Images = make([]entrupy.Image, len(it.Images))
 		for i, img := range it.Images {
 			c.Images[i] = entrupy.Image{RegionID: img.RegionID, DeviceType: img.DeviceType, URL: img.URL}
+		}
+	}
+	if ic := it.Catalog; ic != nil {
+		c.Catalog = &entrupy.Catalog{
+			Brand:       entrupy.IDDisplay{ID: ic.Brand.ID, Display: ic.Brand.Display},
+			Category:    entrupy.IDDisplay{ID: ic.Category.ID, Display: ic.Category.Display},
+			Style:       entrupy.CatalogStyle{Name: ic.Style.Name, Code: ic.Style.Code},
+			Material:    toClientIDDisplay(ic.Material),
+			Colorway:    clonePtr(ic.Colorway),
+			Description: clonePtr(ic.Description), SerialNumber: clonePtr(ic.SerialNumber),
+		}
+		if cd := ic.Condition; cd != nil {
+			c.Catalog.Condition = &entrupy.CatalogCondition{Grade: cd.Grade, Notes: clonePtr(cd.Notes)}
+		}
+		if m := ic.Market; m != nil {
+			c.Catalog.Market = &entrupy.CatalogMarket{
+				Region: m.Region, Currency: m.Currency,
+				RetailPrice: clonePtr(m.RetailPrice), ResaleLow: clonePtr(m.ResaleLow), ResaleHigh: clonePtr(m.ResaleHigh),
+			}
 		}
 	}
 	return c

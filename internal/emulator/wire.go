@@ -55,6 +55,10 @@ type item struct {
 	Timestamp   itemTime     `json:"timestamp"`
 	Activity    itemActivity `json:"activity"`
 	Images      []itemImage  `json:"images"` // null unless include_images=true [doc]
+	// Catalog is null unless include_catalog=true, and for items Entrupy
+	// has no catalog match for [doc]. Files that predate it have no
+	// "catalog" key; see item.UnmarshalJSON (catalogdata.go).
+	Catalog *itemCatalog `json:"catalog"`
 }
 
 // itemOwner is {"organization": {"name"}, "user": {"username"}}.
@@ -132,6 +136,43 @@ type itemImage struct {
 	RegionID   string `json:"region_id"`
 	DeviceType string `json:"device_type"`
 	URL        string `json:"url"`
+}
+
+// itemCatalog is an item's "catalog" [doc], its shape [chosen]: brand,
+// category, style, material, colorway, description, serial_number,
+// condition and market; the last six may be null.
+type itemCatalog struct {
+	Brand        idDisplay         `json:"brand"`
+	Category     idDisplay         `json:"category"`
+	Style        catalogStyle      `json:"style"`
+	Material     *idDisplay        `json:"material"`
+	Colorway     *string           `json:"colorway"`
+	Description  *string           `json:"description"`
+	SerialNumber *string           `json:"serial_number"`
+	Condition    *catalogCondition `json:"condition"`
+	Market       *catalogMarket    `json:"market"`
+}
+
+// catalogStyle is "catalog.style": {"name", "code"}.
+type catalogStyle struct {
+	Name string `json:"name"`
+	Code string `json:"code"`
+}
+
+// catalogCondition is "catalog.condition": {"grade": A|B|C|D, "notes"}.
+type catalogCondition struct {
+	Grade string  `json:"grade"`
+	Notes *string `json:"notes"`
+}
+
+// catalogMarket is "catalog.market": a region, an ISO 4217 currency and
+// prices in it, each a number or null.
+type catalogMarket struct {
+	Region      string   `json:"region"`
+	Currency    string   `json:"currency"`
+	RetailPrice *float64 `json:"retail_price"`
+	ResaleLow   *float64 `json:"resale_low"`
+	ResaleHigh  *float64 `json:"resale_high"`
 }
 
 // searchRequest is POST /v2/search/authentications:

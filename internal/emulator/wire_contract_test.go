@@ -38,7 +38,14 @@ var wireItemNullable = []string{
 	"status.flag", "status.result.reason",
 	"text_fields.identifier", "text_fields.customer_item_id", "text_fields.style_code", "text_fields.us_size",
 	"activity.mode", "activity.product_category",
-	"images", // null unless include_images
+	"images",  // null unless include_images
+	"catalog", // null unless include_catalog, and without a catalog match
+}
+
+// wireCatalogNullable lists the catalog fields that may be null.
+var wireCatalogNullable = []string{
+	"material", "colorway", "description", "serial_number", "condition", "condition.notes",
+	"market", "market.retail_price", "market.resale_low", "market.resale_high",
 }
 
 // wireCertificateNullable lists the certificate fields that may be null.
@@ -480,8 +487,15 @@ func TestWireContract(t *testing.T) {
 		t.Fatalf("the seed gave %d items in %d pages; the test needs several pages", len(all), pages)
 	}
 
-	// Each item, without and with images.
+	// Each item, without and with images, with catalog data.
 	ids := wireIDs(all, "entrupy_id")
+	catalogNullable := wireNullable("", wireCatalogNullable)
+	matched, unmatched := 0, 0
+	for _, it := range all {
+		if c, ok := it["catalog"]; !ok || c != nil {
+			t.Errorf("search: item %v has catalog %s, want null (search has no include_catalog)", it["entrupy_id"], wireText(c))
+		}
+	}
 	for _, id := range ids {
 		path := "/v2/authentications/" + url.PathEscape(id)
 		a := e.must(e.do("GET", path, nil), 200, "GET "+path)
@@ -494,6 +508,23 @@ func TestWireContract(t *testing.T) {
 		if img := wireAt(a.body, "item.images"); wireKind(img) != "array" {
 			t.Errorf("GET %s?include_images=true: images = %s, want a list", path, wireText(img))
 		}
+		if c, ok := wireAt(a.body, "item").(map[string]any)["catalog"]; !ok || c != nil {
+			t.Errorf("GET %s?include_images=true: catalog = %s, want null without include_catalog", path, wireText(c))
+		}
+		a = e.must(e.do("GET", path+"?include_catalog=true", nil), 200, "GET "+path+"?include_catalog=true")
+		shapes.check("GET "+path+"?include_catalog=true", "item_envelope.json", wireFixture(t, "item_envelope.json"), a.body, itemEnvNullable)
+		if img := wireAt(a.body, "item.images"); img != nil {
+			t.Errorf("GET %s?include_catalog=true: images = %s, want null without include_images", path, wireText(img))
+		}
+		if c := wireAt(a.body, "item.catalog"); c == nil {
+			unmatched++
+		} else {
+			matched++
+			shapes.check("GET "+path+"?include_catalog=true: catalog", "catalog.json", wireFixture(t, "catalog.json"), c, catalogNullable)
+		}
+	}
+	if matched == 0 || unmatched == 0 {
+		t.Errorf("include_catalog: %d items with catalog data, %d without; the seed should have both", matched, unmatched)
 	}
 
 	// Lookup by customer_item_id.
@@ -510,6 +541,9 @@ func TestWireContract(t *testing.T) {
 		wireSame(t, "lookup "+cid+": customer_item_id", wireAt(a.body, "item.text_fields.customer_item_id"), cid)
 		if img := wireAt(a.body, "item.images"); img != nil {
 			t.Errorf("GET %s: images = %s, want null", path, wireText(img))
+		}
+		if c := wireAt(a.body, "item.catalog"); c != nil {
+			t.Errorf("GET %s: catalog = %s, want null (the lookup has no include_catalog)", path, wireText(c))
 		}
 	}
 	if looked == 0 {
@@ -747,6 +781,11 @@ func TestWireContract(t *testing.T) {
 			// include_images is a query of the GET route: search answers
 			// carry images null, so their elements are checked on GET only.
 			if name == "search_page.json" && strings.HasPrefix(p, "items[].images") {
+				continue
+			}
+			// catalog is null in the item fixtures but item.json; answers'
+			// catalogs are checked against catalog.json.
+			if p == "items[].catalog" || p == "item.catalog" {
 				continue
 			}
 			if !shapes.seen[name][p] {

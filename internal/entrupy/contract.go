@@ -53,6 +53,13 @@ const (
 // SearchMaxLimit is the largest "limit" a search accepts; 1..25 [doc].
 const SearchMaxLimit = 25
 
+// ListPageSize is how many objects a page of the list routes
+// (GET /v2/webhooks, GET /v2/integrations/users) holds, but the last
+// [chosen]. A listed object is what its GET would return at that moment;
+// the users route lists active users only (a deactivated user's GET is a
+// 404) [chosen].
+const ListPageSize = 25
+
 // Length limits of free-text fields [chosen]: a longer value is a 400
 // naming the field. The provider validates the same bounds at plan.
 const (
@@ -104,6 +111,7 @@ const (
 	pathCertificate           = "/v2/certificates/"               // [chosen] + {certificate_id}
 	pathTransfersSuffix       = "/transfers"                      // [chosen]
 	QueryIncludeImages        = "include_images"                  // [doc]
+	QueryIncludeCatalog       = "include_catalog"                 // [doc]
 	QueryCursor               = "cursor"                          // [chosen]
 	webhookIDPrefix           = "wh_"                             // [chosen]
 	defaultBaseURL            = "https://api.entrupy.com"         // [doc]
@@ -218,6 +226,9 @@ type Item struct {
 	Timestamp   Timestamp        `json:"timestamp"`
 	Activity    Activity         `json:"activity"`
 	Images      []Image          `json:"images"` // null unless include_images [doc]
+	// Catalog is null unless include_catalog, and when Entrupy has no
+	// catalog match [doc]; its shape is [chosen] (see Catalog).
+	Catalog *Catalog `json:"catalog"`
 }
 
 // Owner says who performed the authentication.
@@ -292,6 +303,47 @@ type Image struct {
 	DeviceType string `json:"device_type"`
 	URL        string `json:"url"` // [chosen]
 }
+
+// Catalog is an item's catalog data (GET /v2/authentications/{id} with
+// include_catalog=true) [doc]; its shape is [chosen], after what the SDKs
+// show of it. Prices are numbers in the market's currency; new keys may
+// appear and are ignored.
+type Catalog struct {
+	Brand        IDDisplay         `json:"brand"`
+	Category     IDDisplay         `json:"category"` // e.g. handbag, sneakers, tops
+	Style        CatalogStyle      `json:"style"`
+	Material     *IDDisplay        `json:"material"`
+	Colorway     *string           `json:"colorway"`
+	Description  *string           `json:"description"`
+	SerialNumber *string           `json:"serial_number"`
+	Condition    *CatalogCondition `json:"condition"`
+	Market       *CatalogMarket    `json:"market"`
+}
+
+// CatalogStyle is the catalog's style: {"name", "code"}.
+type CatalogStyle struct {
+	Name string `json:"name"`
+	Code string `json:"code"`
+}
+
+// CatalogCondition is the item's condition: a grade (CatalogGrades) and notes.
+type CatalogCondition struct {
+	Grade string  `json:"grade"`
+	Notes *string `json:"notes"`
+}
+
+// CatalogMarket is regional price data: a region ("US", "EU", "JP", ...),
+// an ISO 4217 currency and prices in it, each null when unknown.
+type CatalogMarket struct {
+	Region      string   `json:"region"`
+	Currency    string   `json:"currency"`
+	RetailPrice *float64 `json:"retail_price"`
+	ResaleLow   *float64 `json:"resale_low"`
+	ResaleHigh  *float64 `json:"resale_high"`
+}
+
+// CatalogGrades lists catalog.condition.grade values, best first [chosen].
+var CatalogGrades = []string{"A", "B", "C", "D"}
 
 // Filter is one search condition [chosen, after the SDK's {key, value} maps]:
 // {"key", "value"} for equality (a JSON null value matches null fields),

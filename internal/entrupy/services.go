@@ -30,6 +30,9 @@ type AuthenticationsService struct{ c *Client }
 type GetOptions struct {
 	// IncludeImages adds the item's camera images.
 	IncludeImages bool
+	// IncludeCatalog adds the item's catalog data (Item.Catalog stays nil
+	// when Entrupy has no catalog match).
+	IncludeCatalog bool
 }
 
 // Get returns the item with this Entrupy ID.
@@ -37,6 +40,12 @@ func (s *AuthenticationsService) Get(ctx context.Context, entrupyID string, opts
 	var q url.Values
 	if opts != nil && opts.IncludeImages {
 		q = url.Values{QueryIncludeImages: {"true"}}
+	}
+	if opts != nil && opts.IncludeCatalog {
+		if q == nil {
+			q = url.Values{}
+		}
+		q.Set(QueryIncludeCatalog, "true")
 	}
 	return item[Item](ctx, s.c, request{method: http.MethodGet, path: PathAuthentication(entrupyID), query: q})
 }

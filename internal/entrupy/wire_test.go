@@ -146,6 +146,8 @@ var wireResponseTypes = []struct {
 }{
 	{"item.json", wireAs[entrupy.Item]},
 	{"item_envelope.json", wireAs[entrupy.ItemEnvelope[entrupy.Item]]},
+	{"item_with_catalog.json", wireAs[entrupy.ItemEnvelope[entrupy.Item]]},
+	{"catalog.json", wireAs[entrupy.Catalog]},
 	{"search_page.json", wireAs[entrupy.SearchPage]},
 	{"certificate.json", wireAs[entrupy.Certificate]},
 	{"transfer.json", wireAs[entrupy.Transfer]},
@@ -211,10 +213,43 @@ func wireWantItem() entrupy.Item {
 			{RegionID: "box_label", DeviceType: "camera", URL: "https://images.entrupy.com/1SALEFYH/box_label.jpg"},
 			{RegionID: "size_tag", DeviceType: "microscope", URL: "https://images.entrupy.com/1SALEFYH/size_tag.jpg"},
 		},
+		Catalog: wireWantCatalog(),
 	}
 	it.Owner.Organization.Name = "Acme"
 	it.Owner.User.Username = "Acme-user_0001"
 	return it
+}
+
+func wireFloat(f float64) *float64 { return &f }
+
+// wireWantCatalog is catalog.json (and item.json's catalog) as the client
+// must see it.
+func wireWantCatalog() *entrupy.Catalog {
+	return &entrupy.Catalog{
+		Brand:        entrupy.IDDisplay{ID: "louis_vuitton", Display: "Louis Vuitton"},
+		Category:     entrupy.IDDisplay{ID: "handbag", Display: "Handbag"},
+		Style:        entrupy.CatalogStyle{Name: "Neverfull MM", Code: "N41605"},
+		Material:     &entrupy.IDDisplay{ID: "damier_azur_canvas", Display: "Damier Azur Canvas"},
+		Colorway:     wireStr("Azur"),
+		Description:  wireStr("Louis Vuitton Neverfull MM tote in Damier Azur canvas with natural cowhide trim and a removable pouch."),
+		SerialNumber: wireStr("SD4128"),
+		Condition:    &entrupy.CatalogCondition{Grade: "B", Notes: wireStr("Light patina on the handles; corners clean.")},
+		Market: &entrupy.CatalogMarket{
+			Region: "US", Currency: "USD", RetailPrice: wireFloat(2030), ResaleLow: wireFloat(1150.5), ResaleHigh: wireFloat(1675),
+		},
+	}
+}
+
+// wireWantSneakerCatalog is item_with_catalog.json's catalog: the null forms.
+func wireWantSneakerCatalog() *entrupy.Catalog {
+	return &entrupy.Catalog{
+		Brand:     entrupy.IDDisplay{ID: "jordan", Display: "Jordan"},
+		Category:  entrupy.IDDisplay{ID: "sneakers", Display: "Sneakers"},
+		Style:     entrupy.CatalogStyle{Name: "Air Jordan 1 Retro High OG", Code: "DZ5485-612"},
+		Colorway:  wireStr("Varsity Red/Black/Sail"),
+		Condition: &entrupy.CatalogCondition{Grade: "A"},
+		Market:    &entrupy.CatalogMarket{Region: "JP", Currency: "JPY", RetailPrice: wireFloat(24200)},
+	}
 }
 
 func wireWantTransfer() entrupy.Transfer {
@@ -299,8 +334,19 @@ func TestWireDecodedValues(t *testing.T) {
 	decode("item_envelope.json", &env)
 	if env.Item.EntrupyID != "1SALEFYH" || wireDeref(env.Item.Status.Flag) != "resolved" ||
 		wireDeref(env.Item.Activity.Mode) != "compare" || len(env.Item.Images) != 1 ||
-		env.Item.Images[0].RegionID != "exterior_front" {
+		env.Item.Images[0].RegionID != "exterior_front" || env.Item.Catalog != nil {
 		t.Errorf("item_envelope.json decoded as %s", wireJSONText(env.Item))
+	}
+
+	var cat entrupy.Catalog
+	decode("catalog.json", &cat)
+	wireCheck(t, "catalog.json", &cat, wireWantCatalog())
+
+	var withCatalog entrupy.ItemEnvelope[entrupy.Item]
+	decode("item_with_catalog.json", &withCatalog)
+	wireCheck(t, "item_with_catalog.json catalog", withCatalog.Item.Catalog, wireWantSneakerCatalog())
+	if withCatalog.Item.EntrupyID != "7QK2WB9D" || withCatalog.Item.Images != nil || wireDeref(withCatalog.Item.TextFields.StyleCode) != "DZ5485-612" {
+		t.Errorf("item_with_catalog.json decoded as %s", wireJSONText(withCatalog.Item))
 	}
 
 	var page entrupy.SearchPage
@@ -315,7 +361,8 @@ func TestWireDecodedValues(t *testing.T) {
 		t.Errorf("search_page.json items[0] decoded as %s", wireJSONText(first))
 	}
 	if second.Certificate != nil || second.Status.Flag != nil || second.Properties.ItemType != nil || second.Images != nil ||
-		second.TextFields.USSize != nil || second.Activity.ProductCategory != nil || second.Properties.Material == nil || second.Properties.Material.ID != "togo_leather" {
+		second.TextFields.USSize != nil || second.Activity.ProductCategory != nil || second.Properties.Material == nil || second.Properties.Material.ID != "togo_leather" ||
+		first.Catalog != nil || second.Catalog != nil {
 		t.Errorf("search_page.json items[1] (the null forms) decoded as %s", wireJSONText(second))
 	}
 
@@ -467,6 +514,28 @@ func TestWireRequests(t *testing.T) {
 				return err
 			},
 			method: "GET", path: "/v2/authentications/1SALEFYH", query: url.Values{"include_images": {"true"}},
+		},
+		{
+			name: "Authentications.Get with catalog", status: 200, answer: fixture("item_with_catalog.json"),
+			call: func(t *testing.T) error {
+				it, err := c.Authentications.Get(ctx, "7QK2WB9D", &entrupy.GetOptions{IncludeCatalog: true})
+				if err == nil {
+					wireCheck(t, "catalog", it.Catalog, wireWantSneakerCatalog())
+				}
+				return err
+			},
+			method: "GET", path: "/v2/authentications/7QK2WB9D", query: url.Values{"include_catalog": {"true"}},
+		},
+		{
+			name: "Authentications.Get with images and catalog", status: 200, answer: envelope("item.json"),
+			call: func(t *testing.T) error {
+				it, err := c.Authentications.Get(ctx, "1SALEFYH", &entrupy.GetOptions{IncludeImages: true, IncludeCatalog: true})
+				if err == nil {
+					wireCheck(t, "item", *it, wireWantItem())
+				}
+				return err
+			},
+			method: "GET", path: "/v2/authentications/1SALEFYH", query: url.Values{"include_images": {"true"}, "include_catalog": {"true"}},
 		},
 		{
 			name: "Authentications.Get", status: 200, answer: envelope("item.json"),

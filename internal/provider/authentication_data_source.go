@@ -26,11 +26,13 @@ func NewAuthenticationDataSource() datasource.DataSource { return &authenticatio
 type authenticationDataSource struct{ data *providerData }
 
 type authenticationDataSourceModel struct {
-	EntrupyID      types.String `tfsdk:"entrupy_id"`
-	CustomerItemID types.String `tfsdk:"customer_item_id"`
-	IncludeImages  types.Bool   `tfsdk:"include_images"`
-	AllowMissing   types.Bool   `tfsdk:"allow_missing"`
-	Found          types.Bool   `tfsdk:"found"`
+	EntrupyID      types.String  `tfsdk:"entrupy_id"`
+	CustomerItemID types.String  `tfsdk:"customer_item_id"`
+	IncludeImages  types.Bool    `tfsdk:"include_images"`
+	IncludeCatalog types.Bool    `tfsdk:"include_catalog"`
+	AllowMissing   types.Bool    `tfsdk:"allow_missing"`
+	Found          types.Bool    `tfsdk:"found"`
+	Catalog        *catalogModel `tfsdk:"catalog"`
 	ItemModel
 }
 
@@ -59,6 +61,12 @@ func (d *authenticationDataSource) Schema(_ context.Context, _ datasource.Schema
 			MarkdownDescription: "Also read the item's camera images into `images`. Defaults to false.",
 			Optional:            true,
 		},
+		"include_catalog": schema.BoolAttribute{
+			MarkdownDescription: "Also read the item's catalog data (style, colorway, condition, regional prices) into `catalog`. Defaults to false. " +
+				"With `customer_item_id` this costs a second request (the lookup, then a read by Entrupy ID), as `include_images` does. " +
+				"The `entrupy_authentications` search cannot read catalog data: use `for_each` over its `ids` into this data source instead.",
+			Optional: true,
+		},
 		"allow_missing": schema.BoolAttribute{
 			MarkdownDescription: "When true, an authentication that does not exist sets `found = false` and leaves the item attributes null instead of failing. Defaults to false: a missing item is an error.",
 			Optional:            true,
@@ -69,8 +77,9 @@ func (d *authenticationDataSource) Schema(_ context.Context, _ datasource.Schema
 		},
 	}
 	maps.Copy(attrs, itemAttributes())
+	attrs["catalog"] = catalogAttribute()
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one Entrupy authentication, by Entrupy ID or by the newest item with a `customer_item_id`, with its result, certificate, properties and (optionally) images.",
+		MarkdownDescription: "Reads one Entrupy authentication, by Entrupy ID or by the newest item with a `customer_item_id`, with its result, certificate, properties and (optionally) images and catalog data.",
 		Attributes:          attrs,
 	}
 }
@@ -87,6 +96,8 @@ func (d *authenticationDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	c := d.data.client
 	withImages := cfg.IncludeImages.ValueBool()
+	withCatalog := cfg.IncludeCatalog.ValueBool()
+	opts := &entrupy.GetOptions{IncludeImages: withImages, IncludeCatalog: withCatalog}
 
 	var (
 		item   *entrupy.Item
@@ -96,20 +107,22 @@ func (d *authenticationDataSource) Read(ctx context.Context, req datasource.Read
 	)
 	if id := cfg.EntrupyID.ValueString(); id != "" {
 		lookup, attr = fmt.Sprintf("entrupy_id %q", id), path.Root("entrupy_id")
-		item, err = c.Authentications.Get(ctx, id, &entrupy.GetOptions{IncludeImages: withImages})
+		item, err = c.Authentications.Get(ctx, id, opts)
 	} else {
 		cid := cfg.CustomerItemID.ValueString()
 		lookup, attr = fmt.Sprintf("customer_item_id %q", cid), path.Root("customer_item_id")
 		item, err = c.Authentications.Lookup(ctx, cid)
-		// The lookup route has no include_images; read the found item again.
-		if err == nil && withImages {
-			item, err = c.Authentications.Get(ctx, item.EntrupyID, &entrupy.GetOptions{IncludeImages: true})
+		// The lookup route has neither include_images nor include_catalog:
+		// read the found item again.
+		if err == nil && (withImages || withCatalog) {
+			item, err = c.Authentications.Get(ctx, item.EntrupyID, opts)
 		}
 	}
 	switch {
 	case entrupy.IsNotFound(err) && cfg.AllowMissing.ValueBool():
 		cfg.Found = types.BoolValue(false)
 		cfg.ItemModel = ItemModel{}
+		cfg.Catalog = nil
 		if cfg.EntrupyID.IsNull() {
 			cfg.EntrupyID = types.StringNull()
 		}
@@ -126,6 +139,7 @@ func (d *authenticationDataSource) Read(ctx context.Context, req datasource.Read
 	default:
 		cfg.Found = types.BoolValue(true)
 		cfg.ItemModel = flattenItem(item)
+		cfg.Catalog = flattenCatalog(item.Catalog)
 		cfg.EntrupyID = types.StringValue(item.EntrupyID)
 		cfg.CustomerItemID = types.StringPointerValue(item.TextFields.CustomerItemID)
 	}

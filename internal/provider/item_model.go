@@ -253,3 +253,125 @@ func itemAttributes() map[string]schema.Attribute {
 		},
 	}
 }
+
+// The catalog data of one authentication (include_catalog on the
+// entrupy_authentication data source).
+
+type catalogStyleModel struct {
+	Name types.String `tfsdk:"name"`
+	Code types.String `tfsdk:"code"`
+}
+
+type catalogConditionModel struct {
+	Grade types.String `tfsdk:"grade"`
+	Notes types.String `tfsdk:"notes"`
+}
+
+type catalogMarketModel struct {
+	Region      types.String  `tfsdk:"region"`
+	Currency    types.String  `tfsdk:"currency"`
+	RetailPrice types.Float64 `tfsdk:"retail_price"`
+	ResaleLow   types.Float64 `tfsdk:"resale_low"`
+	ResaleHigh  types.Float64 `tfsdk:"resale_high"`
+}
+
+type catalogModel struct {
+	Brand        *idDisplayModel        `tfsdk:"brand"`
+	Category     *idDisplayModel        `tfsdk:"category"`
+	Style        *catalogStyleModel     `tfsdk:"style"`
+	Material     *idDisplayModel        `tfsdk:"material"`
+	Colorway     types.String           `tfsdk:"colorway"`
+	Description  types.String           `tfsdk:"description"`
+	SerialNumber types.String           `tfsdk:"serial_number"`
+	Condition    *catalogConditionModel `tfsdk:"condition"`
+	Market       *catalogMarketModel    `tfsdk:"market"`
+}
+
+// flattenCatalog maps an item's catalog data onto the model; nil (not
+// asked for, or no catalog match) stays null.
+func flattenCatalog(c *entrupy.Catalog) *catalogModel {
+	if c == nil {
+		return nil
+	}
+	m := &catalogModel{
+		Brand:        idDisplay(&c.Brand),
+		Category:     idDisplay(&c.Category),
+		Style:        &catalogStyleModel{Name: types.StringValue(c.Style.Name), Code: types.StringValue(c.Style.Code)},
+		Material:     idDisplay(c.Material),
+		Colorway:     types.StringPointerValue(c.Colorway),
+		Description:  types.StringPointerValue(c.Description),
+		SerialNumber: types.StringPointerValue(c.SerialNumber),
+	}
+	if cd := c.Condition; cd != nil {
+		m.Condition = &catalogConditionModel{Grade: types.StringValue(cd.Grade), Notes: types.StringPointerValue(cd.Notes)}
+	}
+	if mk := c.Market; mk != nil {
+		m.Market = &catalogMarketModel{
+			Region:      types.StringValue(mk.Region),
+			Currency:    types.StringValue(mk.Currency),
+			RetailPrice: types.Float64PointerValue(mk.RetailPrice),
+			ResaleLow:   types.Float64PointerValue(mk.ResaleLow),
+			ResaleHigh:  types.Float64PointerValue(mk.ResaleHigh),
+		}
+	}
+	return m
+}
+
+func computedPrice(desc string) schema.Float64Attribute {
+	return schema.Float64Attribute{
+		Computed:            true,
+		MarkdownDescription: desc + " A Float64 number in `currency`'s major unit (dollars, euros, yen; not cents), e.g. `2030` or `1150.5`; null when Entrupy has no figure.",
+	}
+}
+
+// catalogAttribute is the catalog data of one authentication.
+func catalogAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Computed: true,
+		MarkdownDescription: "The item's catalog data: the catalog entry Entrupy matched the item to, its condition and regional prices. " +
+			"Read only when `include_catalog` is true; null otherwise, and null when Entrupy has no catalog match for the item. " +
+			"Values Entrupy adds to the catalog later are ignored until the provider maps them.",
+		Attributes: map[string]schema.Attribute{
+			"brand": idDisplayAttribute("The catalog entry's brand.", "brand"),
+			"category": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The catalog entry's category.",
+				Attributes: map[string]schema.Attribute{
+					"id":      computedString("Category identifier, e.g. `handbag`, `wallet`, `sneakers`, `tops`, `outerwear` (more may come); it does not depend on the language."),
+					"display": computedString("Display name of the category in the provider's `accept_language`."),
+				},
+			},
+			"style": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The style (model) the item was matched to.",
+				Attributes: map[string]schema.Attribute{
+					"name": computedString("Style name, e.g. `Neverfull MM` or `Air Jordan 1 Retro High OG`."),
+					"code": computedString("The brand's style code, e.g. `N41605` or `DZ5485-612`."),
+				},
+			},
+			"material":      idDisplayAttribute("The catalog entry's material; null when the catalog names none (sneakers, apparel).", "material"),
+			"colorway":      computedString("Colour name of the style, e.g. `Varsity Red/Black/Sail`; null when unknown."),
+			"description":   computedString("Entrupy's description of the catalog entry; null when there is none."),
+			"serial_number": computedString("Serial number or date code Entrupy read from the item; null when there is none."),
+			"condition": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The item's condition; null when it was not graded (fingerprints, for instance).",
+				Attributes: map[string]schema.Attribute{
+					"grade": computedString("Condition grade, `A` (best) to `D`."),
+					"notes": computedString("What the grade is based on; null when there are no notes."),
+				},
+			},
+			"market": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Prices of the style in one market (regional: the region of the account or store); null when Entrupy has no market data.",
+				Attributes: map[string]schema.Attribute{
+					"region":       computedString("Market region, e.g. `US`, `EU`, `JP`, `GB` (more may come)."),
+					"currency":     computedString("ISO 4217 currency code of the prices, e.g. `USD`, `EUR`, `JPY`, `GBP`."),
+					"retail_price": computedPrice("The style's retail (list) price new."),
+					"resale_low":   computedPrice("Low end of the resale price range for an item in this condition."),
+					"resale_high":  computedPrice("High end of the resale price range for an item in this condition."),
+				},
+			},
+		},
+	}
+}
