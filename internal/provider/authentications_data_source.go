@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -32,6 +31,28 @@ const (
 
 // flagNone selects items that carry no flag (status.flag null).
 const flagNone = "none"
+
+// The values of the filters that the provider's catalogue knows. Brands,
+// results and product categories are Entrupy's catalogue, which Entrupy
+// adds to between provider releases (seeds/001: "currently, the possible
+// values are"): an unknown one is searched for, with a warning. The flags
+// are a closed list (the seed gives every value) plus the provider's own
+// "none", so an unknown flag is an error.
+var (
+	brandFilterValues    = catalogueValues("brand id", brandValues())
+	resultFilterValues   = catalogueValues("result id", entrupy.Results)
+	categoryFilterValues = catalogueIDs("product category", entrupy.ProductCategories)
+	flagFilterValues     = enumValues{noun: "flag", known: append(slices.Clone(entrupy.Flags), flagNone)}
+)
+
+// brandValues lists the catalogue's brands as values.
+func brandValues() []entrupy.Value {
+	out := make([]entrupy.Value, len(entrupy.Brands))
+	for i, b := range entrupy.Brands {
+		out[i] = b.Value
+	}
+	return out
+}
 
 // NewAuthenticationsDataSource is the entrupy_authentications data source.
 func NewAuthenticationsDataSource() datasource.DataSource { return &authenticationsDataSource{} }
@@ -63,40 +84,58 @@ func (d *authenticationsDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 // valueList is a filter attribute: a list of 1 to entrupy.MaxFilterValues
-// strings, none null, each 1 to entrupy.MaxFilterValueLength characters,
-// optionally limited to allowed values (listed in the error message).
-func valueList(desc string, allowed []string) schema.ListAttribute {
-	elem := []validator.String{lengthValidator(1, entrupy.MaxFilterValueLength)}
-	if allowed != nil {
-		elem = append(elem, stringvalidator.OneOf(allowed...))
-	} else {
-		desc += fmt.Sprintf(" At most %d values of at most %d characters each.", entrupy.MaxFilterValues, entrupy.MaxFilterValueLength)
+// strings, none null, each 1 to entrupy.MaxFilterValueLength characters;
+// values, when given, checks them against the values the provider knows.
+func valueList(desc string, values ...enumValues) schema.ListAttribute {
+	validators := []validator.List{
+		listvalidator.SizeAtLeast(1),
+		listvalidator.SizeAtMost(entrupy.MaxFilterValues),
+		noNullElements{},
+		listvalidator.ValueStringsAre(lengthValidator(1, entrupy.MaxFilterValueLength)),
+	}
+	for _, v := range values {
+		validators = append(validators, v)
 	}
 	return schema.ListAttribute{
-		MarkdownDescription: desc,
+		MarkdownDescription: desc + fmt.Sprintf(" At most %d values of at most %d characters each.", entrupy.MaxFilterValues, entrupy.MaxFilterValueLength),
 		Optional:            true,
 		ElementType:         types.StringType,
-		Validators: []validator.List{
-			listvalidator.SizeAtLeast(1),
-			listvalidator.SizeAtMost(entrupy.MaxFilterValues),
-			noNullElements{},
-			listvalidator.ValueStringsAre(elem...),
-		},
+		Validators:          validators,
 	}
+}
+
+// catalogueFilterNote is what a filter of catalogue values says about
+// values the provider does not know; typo and id are an example of a slip
+// the warning points out.
+func catalogueFilterNote(plural, typo, id string) string {
+	return " Entrupy may add " + plural + " after this provider release: a value the provider's catalogue does not list is still searched for, with a warning that names the closest known value (so a typo such as `\"" + typo + "\"` for `" + id + "` stands out)."
+}
+
+// searchImagesAttribute is the items' images attribute of a search, whose
+// results never carry images.
+func searchImagesAttribute(a schema.Attribute) schema.Attribute {
+	images, ok := a.(schema.ListNestedAttribute)
+	if !ok {
+		return a
+	}
+	images.MarkdownDescription = "Always null here: Entrupy's search does not return images. Read them one item at a time with `include_images` on the `entrupy_authentication` data source, with `for_each` over `ids`."
+	return images
 }
 
 func (d *authenticationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	itemAttrs := itemAttributes()
 	itemAttrs["entrupy_id"] = computedString("Entrupy ID of the authentication.")
+	itemAttrs["images"] = searchImagesAttribute(itemAttrs["images"])
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Searches authentications, newest first, walking every page of results (25 a page) up to `max_items`. Filters of different attributes must all match; the values of one attribute are alternatives.",
+		MarkdownDescription: "Searches authentications, newest first, walking every page of results (25 a page) up to `max_items`. Filters of different attributes must all match; the values of one attribute are alternatives. " +
+			"Items carry no catalog data, as Entrupy's search cannot include it: read it one item at a time with `include_catalog` on `entrupy_authentication`, with `for_each` over `ids`.",
 		Attributes: map[string]schema.Attribute{
-			"usernames":          valueList("Entrupy usernames of the authenticators (see `entrupy_integration_user.username`).", nil),
-			"customer_item_ids":  valueList("Your own item identifiers (SKU, order ID).", nil),
-			"brands":             valueList("Brand ids, as listed by `entrupy_catalog`.", entrupy.BrandIDs()),
-			"results":            valueList("Result ids, as listed by `entrupy_catalog`.", entrupy.ResultIDs()),
-			"flags":              valueList("`flagged` or `resolved`; or `none` (alone) for items that were never flagged.", append(slices.Clone(entrupy.Flags), flagNone)),
-			"product_categories": valueList("Product categories: `luxury`, `sneakers` or `apparel`.", entrupy.ProductCategories),
+			"usernames":          valueList("Entrupy usernames of the authenticators (see `entrupy_integration_user.username`)."),
+			"customer_item_ids":  valueList("Your own item identifiers (SKU, order ID)."),
+			"brands":             valueList("Brand ids such as `gucci` or `louis_vuitton`, as listed by `entrupy_catalog`."+catalogueFilterNote("brands", "Gucci", "gucci"), brandFilterValues),
+			"results":            valueList("Result ids such as `authentic` or `unidentified`, as listed by `entrupy_catalog`."+catalogueFilterNote("results", "Authentic", "authentic"), resultFilterValues),
+			"flags":              valueList("`flagged` or `resolved`; or `none` (alone) for items that were never flagged.", flagFilterValues),
+			"product_categories": valueList("Product categories: `luxury`, `sneakers` or `apparel`."+catalogueFilterNote("product categories", "sneaker", "sneakers"), categoryFilterValues),
 			"created_after": schema.StringAttribute{
 				MarkdownDescription: "Only authentications started at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`).",
 				Optional:            true,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -208,5 +209,105 @@ output "total" { value = data.entrupy_authentications.cut.total_count }
 	}
 	if !strings.Contains(out, "count = 40") || !strings.Contains(out, "total = 130") || !strings.Contains(out, "Warning: Search results were cut") || !strings.Contains(out, "130 authentications match, but only the newest 40 were read") {
 		t.Errorf("apply output:\n%s", out)
+	}
+}
+
+// TestAccAuthenticationsDataSource_catalogueDrift: brands and results the
+// provider's catalogue does not list (added by Entrupy since this release,
+// or typos) are searched for as written, next to known ones; Entrupy answers
+// them with no match rather than an error.
+func TestAccAuthenticationsDataSource_catalogueDrift(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	gucci := matching(func(it entrupy.Item) bool { return it.Properties.Brand.ID == "gucci" })
+	authentic := matching(func(it entrupy.Item) bool { return it.Status.Result.ID == "authentic" })
+	if len(gucci) == 0 || len(authentic) == 0 {
+		t.Fatalf("the seed needs Gucci items (%d) and authentic ones (%d)", len(gucci), len(authentic))
+	}
+	p := tfjsonpath.New[string]
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(emu) + `
+data "entrupy_authentications" "new_brand" {
+  brands = ["gucci", "acme_new_brand"]
+}
+data "entrupy_authentications" "typo" {
+  brands = ["Gucci"]
+}
+data "entrupy_authentications" "new_result" {
+  results            = ["authentic", "counterfeit_suspected"]
+  product_categories = ["luxury", "sneakers", "apparel", "watches"]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.entrupy_authentications.new_brand", p("total_count"), knownvalue.Int64Exact(int64(len(gucci)))),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.new_brand", p("ids").AtSliceIndex(0), knownvalue.StringExact(gucci[0].EntrupyID)),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.typo", p("total_count"), knownvalue.Int64Exact(0)),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.typo", p("ids"), knownvalue.ListExact([]knownvalue.Check{})),
+				statecheck.ExpectKnownValue("data.entrupy_authentications.new_result", p("total_count"), knownvalue.Int64Exact(int64(len(authentic)))),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+	// The unknown values reached Entrupy as written.
+	var bodies []string
+	for _, r := range emu.Changes("POST " + entrupy.PathSearchAuthentications) {
+		bodies = append(bodies, r.Body)
+	}
+	all := strings.Join(bodies, "\n")
+	for _, v := range []string{`"acme_new_brand"`, `"Gucci"`, `"counterfeit_suspected"`, `"watches"`} {
+		if !strings.Contains(all, v) {
+			t.Errorf("no search sent %s; searches:\n%s", v, all)
+		}
+	}
+}
+
+// TestAccCatalogueDriftWarnings_cli: the warnings Terraform prints for
+// values the provider does not know, at validate and at apply: a brand typo
+// names the brand it resembles and the search still runs; an unknown
+// provider api_version names the attribute and the known versions.
+func TestAccCatalogueDriftWarnings_cli(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	run := newCLIRun(t, emu, `
+terraform {
+  required_providers {
+    entrupy = { source = "entrupy/entrupy" }
+  }
+}
+provider "entrupy" {
+  requests_per_second = 0
+  api_version         = "3"
+}
+data "entrupy_authentications" "typo" {
+  brands = ["chanel", "Gucci"]
+}
+output "total" { value = data.entrupy_authentications.typo.total_count }
+`)
+	chanel := matching(func(it entrupy.Item) bool { return it.Properties.Brand.ID == "chanel" })
+	if len(chanel) == 0 {
+		t.Fatal("the seed has no Chanel items")
+	}
+	brandWarning := `Warning: Unknown brand id
+ with data.entrupy_authentications.typo,
+ on main.tf line 12, in data "entrupy_authentications" "typo":
+ 12: brands = ["chanel", "Gucci"]
+ brands element "Gucci" is not a brand id in the provider's catalogue. Did you mean "gucci"? The search runs with "Gucci" as written`
+	versionWarning := `Warning: Unknown Entrupy API version
+ with provider["registry.terraform.io/entrupy/entrupy"],
+ on main.tf line 9, in provider "entrupy":
+ 9: api_version = "3"
+ api_version "3" is not an API version this provider knows: it knows "1.4" or "2".`
+	// Terraform frames and wraps diagnostics: compare words, not lines.
+	words := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "│", " ")), " ") }
+	for _, args := range [][]string{{"validate", "-no-color"}, {"apply", "-auto-approve", "-input=false", "-no-color"}} {
+		out := words(run.terraform(nil, args...))
+		for _, w := range []string{brandWarning, versionWarning} {
+			if !strings.Contains(out, words(w)) {
+				t.Errorf("terraform %s does not warn\n%s\noutput:\n%s", args[0], w, out)
+			}
+		}
+		if args[0] == "apply" && !strings.Contains(out, fmt.Sprintf("total = %d", len(chanel))) {
+			t.Errorf("the search with a typo did not run as written: %s", out)
+		}
 	}
 }

@@ -1,10 +1,17 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -105,7 +112,12 @@ var badInputs = []badInput{
   url = "https://h.example.com"
   events = ["session.started"]
   secret = "s"
-}`, want: `events.*value must be one of: \["session.completed" "support.message" "certificate.transfer"\]`},
+}`, want: `Invalid event.*events element "session.started" is not one of "session.completed", "support.message" or "certificate.transfer"\.`},
+	{name: "webhook events typo", config: `resource "entrupy_webhook" "x" {
+  url = "https://h.example.com"
+  events = ["support.message", "session.complete"]
+  secret = "s"
+}`, want: `events element "session.complete" is not one of .*\. Did you mean "session.completed"\?`},
 	{name: "webhook both secrets", config: `resource "entrupy_webhook" "x" {
   ` + okWebhook + `
   secret_wo = "t"
@@ -113,7 +125,7 @@ var badInputs = []badInput{
 	{name: "webhook no secret", config: `resource "entrupy_webhook" "x" {
   url = "https://h.example.com"
   events = ["session.completed"]
-}`, want: `Exactly one of these attributes must be configured: \[secret,secret_wo\]`},
+}`, want: `Missing webhook secret.*A new webhook needs a signing secret: set secret_wo.*or secret`},
 	{name: "webhook secret empty", config: `resource "entrupy_webhook" "x" {
   url = "https://h.example.com"
   events = ["session.completed"]
@@ -210,10 +222,8 @@ var badInputs = []badInput{
   entrupy_id = "A"
   customer_item_id = "B"
 }`, want: `Invalid Attribute Combination`},
-	{name: "authentications brand", config: `data "entrupy_authentications" "x" { brands = ["gucci", "rolex"] }`, want: `brands\[1\] value must be one of:.*"hermes".*"essentials"\], got: "rolex"`},
-	{name: "authentications result", config: `data "entrupy_authentications" "x" { results = ["fake"] }`, want: `results\[0\] value must be one of:.*"authentic".*"no_match"\], got: "fake"`},
-	{name: "authentications category", config: `data "entrupy_authentications" "x" { product_categories = ["watches"] }`, want: `product_categories\[0\] value must be one of: \["luxury" "sneakers" "apparel"\]`},
-	{name: "authentications flag", config: `data "entrupy_authentications" "x" { flags = ["escalated"] }`, want: `flags\[0\] value must be one of: \["flagged" "resolved" "none"\]`},
+	{name: "authentications flag", config: `data "entrupy_authentications" "x" { flags = ["escalated"] }`, want: `Invalid flag.*flags element "escalated" is not one of "flagged", "resolved" or "none"\.`},
+	{name: "authentications flag typo", config: `data "entrupy_authentications" "x" { flags = ["Flagged"] }`, want: `flags element "Flagged" is not one of .* Did you mean "flagged"\?`},
 	{name: "authentications none with flag", config: `data "entrupy_authentications" "x" { flags = ["none", "flagged"] }`, want: `Invalid flags.*flags: "none" selects items that were never flagged`},
 	{name: "authentications created_after", config: `data "entrupy_authentications" "x" { created_after = "yesterday" }`, want: `created_after: "yesterday" is not an RFC 3339 timestamp`},
 	{name: "authentications created_before", config: `data "entrupy_authentications" "x" { created_before = "2026-13-01T00:00:00Z" }`, want: `created_before: "2026-13-01T00:00:00Z" is not an RFC 3339`},
@@ -236,7 +246,8 @@ var badInputs = []badInput{
 	{name: "authentications too many values", config: `data "entrupy_authentications" "x" { customer_item_ids = ` + hclStrings(entrupy.MaxFilterValues+1, 3) + ` }`, want: `customer_item_ids list must contain at most 100 elements, got: 101`},
 	{name: "certificate neither id", config: `data "entrupy_certificate" "x" {}`, want: `Invalid Attribute Combination.*certificate_id.*entrupy_id`},
 	{name: "catalog category", config: `data "entrupy_catalog" "x" { product_category = "watches" }`, want: `product_category value must be one of: \["luxury" "sneakers" "apparel"\]`},
-	{name: "webhooks event", config: `data "entrupy_webhooks" "x" { event = "session.started" }`, want: `event value must be one of:`},
+	{name: "webhooks event", config: `data "entrupy_webhooks" "x" { event = "session.started" }`, want: `Invalid event.*event "session.started" is not one of "session.completed", "support.message" or "certificate.transfer"\.`},
+	{name: "webhooks event typo", config: `data "entrupy_webhooks" "x" { event = "Session.Completed" }`, want: `event "Session.Completed" is not one of .* Did you mean "session.completed"\?`},
 	{name: "webhook id empty", config: `data "entrupy_webhook" "x" { id = "" }`, want: `id string length must be at least 1`},
 	{name: "integration user id", config: `data "entrupy_integration_user" "x" { unique_user_id = "short" }`, want: `unique_user_id: must be 8 to 40 characters`},
 	{name: "integration users suffix", config: `data "entrupy_integration_users" "x" { email_suffix = "" }`, want: `email_suffix string length must be at least 1`},
@@ -315,6 +326,9 @@ func TestAccBadInput(t *testing.T) {
 					t.Fatalf("the error reads as a provider bug (%q): %s", bug, got)
 				}
 			}
+			if strings.Contains(text, `[Value("`) {
+				t.Fatalf("the error names a set element by its path, not in words: %s", got)
+			}
 		})
 	}
 }
@@ -387,4 +401,138 @@ data "entrupy_catalog" "x" {}
 `, emu.URL, testsupport.Token)},
 		},
 	})
+}
+
+// enumDiags runs v on a list or set of strings (elements "<unknown>" and
+// "<null>" stand for unknown and null ones) at attribute name, and returns
+// its diagnostics as "severity path: detail" lines.
+func enumDiags(t *testing.T, v enumValues, name string, set bool, values ...string) []string {
+	t.Helper()
+	ctx := context.Background()
+	elems := make([]attr.Value, len(values))
+	for i, s := range values {
+		switch s {
+		case "<unknown>":
+			elems[i] = types.StringUnknown()
+		case "<null>":
+			elems[i] = types.StringNull()
+		default:
+			elems[i] = types.StringValue(s)
+		}
+	}
+	var diags diag.Diagnostics
+	if set {
+		resp := validator.SetResponse{}
+		v.ValidateSet(ctx, validator.SetRequest{Path: path.Root(name), ConfigValue: types.SetValueMust(types.StringType, elems)}, &resp)
+		diags = resp.Diagnostics
+	} else {
+		resp := validator.ListResponse{}
+		v.ValidateList(ctx, validator.ListRequest{Path: path.Root(name), ConfigValue: types.ListValueMust(types.StringType, elems)}, &resp)
+		diags = resp.Diagnostics
+	}
+	var out []string
+	for _, d := range diags {
+		where := ""
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			where = wp.Path().String()
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s: %s", d.Severity(), where, d.Summary(), d.Detail()))
+	}
+	return out
+}
+
+// TestEnumValues_events: an unknown webhook event is an error that names the
+// attribute and the value in words (not as a Value("...") path) and the
+// closest event; the webhooks filter reads the same.
+func TestEnumValues_events(t *testing.T) {
+	got := enumDiags(t, webhookEventsValidator(), "events", true, "support.message", "session.complete", "<unknown>")
+	want := []string{`Error events: Invalid event: events element "session.complete" is not one of "session.completed", "support.message" or "certificate.transfer". Did you mean "session.completed"?`}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got\n%q\nwant\n%q", got, want)
+	}
+	got = enumDiags(t, webhookEventsValidator(), "events", true, "order.shipped")
+	want = []string{`Error events: Invalid event: events element "order.shipped" is not one of "session.completed", "support.message" or "certificate.transfer".`}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got\n%q\nwant\n%q", got, want)
+	}
+
+	resp := validator.StringResponse{}
+	webhookEventsValidator().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("event"), ConfigValue: types.StringValue("session_completed")}, &resp)
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Detail() != `event "session_completed" is not one of "session.completed", "support.message" or "certificate.transfer". Did you mean "session.completed"?` {
+		t.Fatalf("event filter: %v", resp.Diagnostics)
+	}
+}
+
+// TestEnumValues_catalogueDrift: a filter value the catalogue does not list
+// is a warning, never an error, naming the closest known value by id,
+// display name or Japanese name, case and accents aside; values with
+// nothing near list what is known.
+func TestEnumValues_catalogueDrift(t *testing.T) {
+	got := enumDiags(t, brandFilterValues, "brands", false,
+		"Gucci", "louis vuiton", "hermès", "Saint Laurent", "gucci", "<unknown>", "<null>", "nikee", "acme_new_brand")
+	wantGuess := map[string]string{
+		"brands[0]": `"Gucci" is not a brand id in the provider's catalogue. Did you mean "gucci"?`,
+		"brands[1]": `"louis vuiton" is not a brand id in the provider's catalogue. Did you mean "louis_vuitton"?`,
+		"brands[2]": `"hermès" is not a brand id in the provider's catalogue. Did you mean "hermes"?`,
+		"brands[3]": `"Saint Laurent" is not a brand id in the provider's catalogue. Did you mean "yves_saint_laurent"?`,
+		"brands[7]": `"nikee" is not a brand id in the provider's catalogue. Did you mean "nike"?`,
+		"brands[8]": `"acme_new_brand" is not a brand id in the provider's catalogue. The brand ids it knows are "hermes", "chanel",`,
+	}
+	if len(got) != len(wantGuess) {
+		t.Fatalf("got %d diagnostics, want %d:\n%s", len(got), len(wantGuess), strings.Join(got, "\n"))
+	}
+	for _, line := range got {
+		at, _, _ := strings.Cut(strings.TrimPrefix(line, "Warning "), ":")
+		want, ok := wantGuess[at]
+		if !strings.HasPrefix(line, "Warning "+at+": Unknown brand id: brands element ") || !ok || !strings.Contains(line, want) {
+			t.Errorf("unexpected diagnostic %q; want a warning at %s containing %q", line, at, want)
+		}
+	}
+	// The whole text of one, as Terraform shows it.
+	if want := `Warning brands[0]: Unknown brand id: brands element "Gucci" is not a brand id in the provider's catalogue. Did you mean "gucci"? ` +
+		`The search runs with "Gucci" as written, since Entrupy may add brand ids after this provider release; if Entrupy does not know it either, it matches nothing (values are compared exactly). ` +
+		`The entrupy_catalog data source lists the brand ids the provider knows.`; got[0] != want {
+		t.Errorf("got\n%s\nwant\n%s", got[0], want)
+	}
+
+	for _, tc := range []struct {
+		v           enumValues
+		attr, value string
+		want        string
+	}{
+		{resultFilterValues, "results", "Unable to Determine", `results element "Unable to Determine" is not a result id in the provider's catalogue. Did you mean "no_decision"?`},
+		{resultFilterValues, "results", "本物", `Did you mean "authentic"?`},
+		{resultFilterValues, "results", "Authentic", `Did you mean "authentic"?`},
+		{categoryFilterValues, "product_categories", "sneaker", `product_categories element "sneaker" is not a product category in the provider's catalogue. Did you mean "sneakers"?`},
+		{categoryFilterValues, "product_categories", "watches", `The product categories it knows are "luxury", "sneakers" or "apparel".`},
+		{resultFilterValues, "results", "ok", `The result ids it knows are "authentic", `},
+		{brandFilterValues, "brands", "chanle", `Did you mean "chanel"?`},
+	} {
+		got := enumDiags(t, tc.v, tc.attr, false, tc.value)
+		if len(got) != 1 || !strings.HasPrefix(got[0], "Warning ") || !strings.Contains(got[0], tc.want) {
+			t.Errorf("%s %q: got %q, want one warning containing %q", tc.attr, tc.value, got, tc.want)
+		}
+	}
+	for _, known := range []enumValues{brandFilterValues, resultFilterValues, categoryFilterValues} {
+		if got := enumDiags(t, known, "x", false, known.known...); len(got) != 0 {
+			t.Errorf("known values warned: %q", got)
+		}
+	}
+}
+
+// TestFoldValueAndEditDistance pins the pieces of "did you mean".
+func TestFoldValueAndEditDistance(t *testing.T) {
+	for in, want := range map[string]string{"Louis Vuitton": "louis_vuitton", " --Chloé!! ": "chloe", "session.completed": "session_completed", "": "", "本物": "本物"} {
+		if got := foldValue(in); got != want {
+			t.Errorf("foldValue(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{{"gucci", "gucci", 0}, {"nikee", "nike", 1}, {"kitten", "sitting", 3}, {"", "abc", 3}, {"hermès", "hermes", 1}} {
+		if got := editDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
 }

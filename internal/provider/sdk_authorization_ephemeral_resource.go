@@ -88,7 +88,7 @@ func (e *sdkAuthorizationEphemeralResource) Open(ctx context.Context, req epheme
 	user, err := e.data.client.Users.Get(ctx, uid)
 	if entrupy.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("unique_user_id"), "No such integration user",
-			fmt.Sprintf("Entrupy has no active integration user %q. entrupy_sdk_authorization signs only for a user that exists: it never creates one, because Entrupy would fix the user's names for good. "+
+			fmt.Sprintf("Entrupy has no active integration user %q: it was never created, or it was deactivated (then choose a new unique_user_id, as a deactivated one can never be used again). entrupy_sdk_authorization signs only for a user that exists: it never creates one, because Entrupy would fix the user's names for good. "+
 				"Create the user with an entrupy_integration_user resource and refer to it, so that signing waits until it exists:\n\n"+
 				"  unique_user_id = entrupy_integration_user.this.id", uid))
 		return
@@ -118,6 +118,12 @@ func (e *sdkAuthorizationEphemeralResource) Open(ctx context.Context, req epheme
 		UniqueUserID:            uid,
 		Email:                   user.Email,
 	})
+	// A 409: the user was deactivated after it was read above (authorize-
+	// user would otherwise have created it).
+	if entrupy.IsConflict(err) {
+		addDeactivatedUserError(&resp.Diagnostics, uid, err)
+		return
+	}
 	if err != nil {
 		addAPIErrorAt(&resp.Diagnostics, "Cannot sign the SDK authorization request for "+m.UniqueUserID.ValueString(), err, userFieldPaths)
 		return

@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -150,5 +153,46 @@ ephemeral "entrupy_sdk_authorization" "device" {
 	}
 	if w := emu.Writes(); w != 0 {
 		t.Fatalf("signing attempts made %d writes", w)
+	}
+}
+
+// TestAccSDKAuthorization_deactivated: a user deactivated after the provider
+// read it, so that authorize-user answers 409, gets the guidance the
+// integration user resource gives for a deactivated user.
+func TestAccSDKAuthorization_deactivated(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	client := emu.Client(t)
+	const uid = "leaving-user-01"
+	if _, err := client.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: uid, Email: "leaving@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	// In front of the emulator: the first authorize-user finds the user
+	// deactivated, as when it is destroyed while a plan runs.
+	var deactivated atomic.Bool
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == entrupy.PathAuthorizeUser && deactivated.CompareAndSwap(false, true) {
+			if err := client.Users.Delete(r.Context(), uid); err != nil {
+				t.Errorf("deactivating %s: %v", uid, err)
+			}
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(&testsupport.Emulator{URL: front.URL, Token: emu.Token}) + `
+ephemeral "entrupy_sdk_authorization" "device" {
+  sdk_authorization_request = "device-request-409"
+  unique_user_id            = "` + uid + `"
+}
+`,
+			ExpectError: expectError(`Integration user was deactivated .* Entrupy already had a user "` + uid + `", and it was deactivated .* ` +
+				`A deactivated unique_user_id can never be created or signed for again: choose a new unique_user_id, manage that user with an entrupy_integration_user resource, and refer to it \(unique_user_id = entrupy_integration_user.this.id\)\. .*409`),
+		}},
+	})
+	if !deactivated.Load() || emu.Statuses()[http.StatusConflict] != 1 {
+		t.Fatalf("authorize-user was not answered 409 once: statuses %v", emu.Statuses())
 	}
 }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -283,3 +286,261 @@ const (
 
 // requestsPerSecondType is the type of the provider's requests_per_second.
 var requestsPerSecondType = float64RangeType{min: minRequestsPerSecond, max: maxRequestsPerSecond, zero: "no client limit"}
+
+// enumValues checks values against a list of known ones, for a string
+// attribute or each element of a list or set of strings. Null and unknown
+// values pass (they are checked once known).
+//
+// Strict, an unknown value is an error: for values Entrupy must know
+// because the provider sends them as they are (webhook events). Lenient, it
+// is a warning and the value is used: for values read from Entrupy's
+// catalogue, to which Entrupy adds brands, results and categories between
+// provider releases (the data-model seed), so that a value added since this
+// release can still be searched for. Either way the message names the
+// attribute and the value, and the closest known value when there is one.
+type enumValues struct {
+	// noun is what a value is, e.g. "event" or "brand id".
+	noun  string
+	known []string
+	// aliases maps other names of a known value (display names) to it; they
+	// only help to find the closest known value.
+	aliases map[string]string
+	// lenient makes an unknown value a warning instead of an error.
+	lenient bool
+}
+
+var (
+	_ validator.String = enumValues{}
+	_ validator.List   = enumValues{}
+	_ validator.Set    = enumValues{}
+)
+
+// webhookEventsValidator checks webhook events (entrupy.WebhookEvents): the
+// events of entrupy_webhook and the event filter of entrupy_webhooks.
+func webhookEventsValidator() enumValues {
+	return enumValues{noun: "event", known: entrupy.WebhookEvents}
+}
+
+// catalogueValues checks a search filter of values from Entrupy's catalogue:
+// an unknown one is searched for, with a warning naming the closest known
+// value (by id or by its display names).
+func catalogueValues(noun string, values []entrupy.Value) enumValues {
+	v := enumValues{noun: noun, lenient: true, aliases: map[string]string{}}
+	for _, val := range values {
+		v.known = append(v.known, val.ID)
+		for _, alias := range []string{val.Display, val.Ja} {
+			if alias != "" {
+				v.aliases[alias] = val.ID
+			}
+		}
+	}
+	return v
+}
+
+// catalogueIDs is catalogueValues for values that have no display names.
+func catalogueIDs(noun string, ids []string) enumValues {
+	return enumValues{noun: noun, lenient: true, known: ids}
+}
+
+func (v enumValues) Description(context.Context) string {
+	if v.lenient {
+		return "should be one of " + quotedList(v.known) + "; another value is used as it is, with a warning"
+	}
+	return "must be one of " + quotedList(v.known)
+}
+
+func (v enumValues) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v enumValues) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	v.check(&resp.Diagnostics, req.Path, req.Path.String(), req.ConfigValue.ValueString())
+}
+
+func (v enumValues) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for i, e := range req.ConfigValue.Elements() {
+		if s, ok := e.(basetypes.StringValue); ok && !s.IsNull() && !s.IsUnknown() {
+			v.check(&resp.Diagnostics, req.Path.AtListIndex(i), req.Path.String()+" element", s.ValueString())
+		}
+	}
+}
+
+// ValidateSet attaches its diagnostics to the set itself: the path of a set
+// element reads as Value("..."), which says less than the message does.
+func (v enumValues) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, e := range req.ConfigValue.Elements() {
+		if s, ok := e.(basetypes.StringValue); ok && !s.IsNull() && !s.IsUnknown() {
+			v.check(&resp.Diagnostics, req.Path, req.Path.String()+" element", s.ValueString())
+		}
+	}
+}
+
+// check reports value, labelled as "<attribute>" or "<attribute> element",
+// unless it is known.
+func (v enumValues) check(diags *diag.Diagnostics, p path.Path, label, value string) {
+	if slices.Contains(v.known, value) {
+		return
+	}
+	guess := ""
+	if c := v.closest(value); c != "" {
+		guess = fmt.Sprintf(" Did you mean %q?", c)
+	}
+	if !v.lenient {
+		diags.AddAttributeError(p, "Invalid "+v.noun,
+			fmt.Sprintf("%s %q is not one of %s.%s", label, value, quotedList(v.known), guess))
+		return
+	}
+	if guess == "" {
+		guess = " The " + v.plural() + " it knows are " + quotedList(v.known) + "."
+	}
+	diags.AddAttributeWarning(p, "Unknown "+v.noun,
+		fmt.Sprintf("%s %q is not a %s in the provider's catalogue.%s "+
+			"The search runs with %q as written, since Entrupy may add %s after this provider release; if Entrupy does not know it either, it matches nothing (values are compared exactly). "+
+			"The entrupy_catalog data source lists the %s the provider knows.",
+			label, value, v.noun, guess, value, v.plural(), v.plural()))
+}
+
+// plural is the noun for several values.
+func (v enumValues) plural() string {
+	if n, ok := strings.CutSuffix(v.noun, "y"); ok {
+		return n + "ies"
+	}
+	return v.noun + "s"
+}
+
+// closest is the known value nearest to s, compared case-insensitively,
+// without accents, with any run of other characters as one "_", and by edit
+// distance, against each known value and its aliases; "" when none is near.
+func (v enumValues) closest(s string) string {
+	want := foldValue(s)
+	if want == "" {
+		return ""
+	}
+	best, bestDist := "", -1
+	try := func(name, id string) {
+		d := editDistance(want, foldValue(name))
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = id, d
+		}
+	}
+	for _, id := range v.known {
+		try(id, id)
+	}
+	aliases := make([]string, 0, len(v.aliases))
+	for a := range v.aliases {
+		aliases = append(aliases, a)
+	}
+	slices.Sort(aliases) // map order must not pick between equally near values
+	for _, a := range aliases {
+		try(a, v.aliases[a])
+	}
+	// A typo is a few edits away: at most 2, or a quarter of a long value,
+	// and never half of a short one ("ok" is not a typo of "本物").
+	n := len([]rune(want))
+	if bestDist < 0 || bestDist > max(2, n/4) || bestDist > n/2 {
+		return ""
+	}
+	return best
+}
+
+// accentFolds maps the accented letters of the catalogue's display names
+// (Hermès, Céline, Chloé) and their common neighbours to plain ones.
+var accentFolds = map[rune]rune{
+	'à': 'a', 'á': 'a', 'â': 'a', 'ä': 'a', 'ç': 'c', 'è': 'e', 'é': 'e', 'ê': 'e', 'ë': 'e',
+	'ì': 'i', 'í': 'i', 'î': 'i', 'ï': 'i', 'ñ': 'n', 'ò': 'o', 'ó': 'o', 'ô': 'o', 'ö': 'o',
+	'ù': 'u', 'ú': 'u', 'û': 'u', 'ü': 'u',
+}
+
+// foldValue is s in lower case, without accents, with every run of
+// characters other than letters and digits as one "_", none at the ends:
+// "Louis Vuitton" and "louis-vuitton" both fold to "louis_vuitton".
+func foldValue(s string) string {
+	var b strings.Builder
+	sep := false
+	for _, r := range strings.ToLower(s) {
+		if f, ok := accentFolds[r]; ok {
+			r = f
+		}
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			sep = b.Len() > 0
+			continue
+		}
+		if sep {
+			b.WriteByte('_')
+			sep = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// quotedList writes values as `"a", "b" or "c"`.
+func quotedList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+// knownAPIVersions are the Api-Version values the contract names: 1.4, the
+// v1 routes' version, and 2, Entrupy's default on v2 routes.
+var knownAPIVersions = []string{entrupy.HealthAPIVersion, entrupy.DefaultWebhookAPIVersion}
+
+// apiVersionWarning warns about an api_version that is none of
+// knownAPIVersions: it is still sent as written (Entrupy may have
+// published a version after this provider release), but it is more often a
+// typo, and it fixes the payload format of webhooks created with it.
+type apiVersionWarning struct{}
+
+func (apiVersionWarning) Description(context.Context) string {
+	return "should be one of " + quotedList(knownAPIVersions) + "; another version is sent as written, with a warning"
+}
+
+func (v apiVersionWarning) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (apiVersionWarning) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	v := req.ConfigValue.ValueString()
+	if v == "" || slices.Contains(knownAPIVersions, v) || !apiVersionPattern.MatchString(v) {
+		return // empty means unset; a malformed version is the pattern's error
+	}
+	resp.Diagnostics.AddAttributeWarning(req.Path, "Unknown Entrupy API version",
+		fmt.Sprintf("%s %q is not an API version this provider knows: it knows %s. It is sent as the Api-Version header as written, and Entrupy may reject it or answer in a format this provider does not read. "+
+			"The version in force when a webhook is created fixes the payload format of its deliveries for good. Use %s unless Entrupy asked you to use %q.",
+			req.Path, v, quotedList(knownAPIVersions), quotedList(knownAPIVersions), v))
+}

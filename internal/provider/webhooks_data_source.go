@@ -3,8 +3,8 @@ package provider
 import (
 	"context"
 	"slices"
+	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -29,9 +29,9 @@ func (d *webhooksDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "Lists every webhook subscription of the account (all pages), optionally only those delivering one event or only enabled/disabled ones.",
 		Attributes: map[string]schema.Attribute{
 			"event": schema.StringAttribute{
-				MarkdownDescription: "Keep only webhooks subscribed to this event.",
+				MarkdownDescription: "Keep only webhooks subscribed to this event: `" + strings.Join(entrupy.WebhookEvents, "`, `") + "`.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(entrupy.WebhookEvents...)},
+				Validators:          []validator.String{webhookEventsValidator()},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Keep only enabled (`true`) or disabled (`false`) webhooks.",
