@@ -8,6 +8,10 @@
 //   - -workspaces: W workspaces share one API token (shared.go): apply, plan
 //     and destroy run in all W at once, and the wall time is compared with
 //     the bound of the requests the emulator answered with other than 429.
+//   - -refresh, -account, -plan-cpu (refresh.go): refresh of many objects
+//     against the bound of one GET per object, without and with many
+//     unmanaged users in the account, and plan wall time and CPU beside
+//     terraform_data.
 //
 // Run it with `make bench`; it writes bench/results.md, one section per
 // scenario (a skipped scenario's section is kept from the existing file).
@@ -59,9 +63,16 @@ func main() {
 	timeout := flag.Duration("phase-timeout", 15*time.Minute, "a phase running longer is killed and reported as failed")
 	out := flag.String("out", "bench/results.md", "where to write the Markdown tables")
 	tf := flag.String("terraform", "", "Terraform CLI (default: TF_ACC_TERRAFORM_PATH, then terraform on PATH)")
+	refresh := flag.String("refresh", "1000,100", "USERS,WEBHOOKS: refresh that many integration users and webhooks at 10 requests/second against the bound of one GET per object; 0 or empty skips it")
+	account := flag.String("account", "1000,100,20000", "USERS,WEBHOOKS,UNMANAGED: the same refresh in an account holding UNMANAGED more users, half created before the managed ones and half after; 0 or empty skips it")
+	planCPU := flag.String("plan-cpu", "1000", "N: plan wall time and CPU of N webhooks beside N terraform_data, against an emulator without limit; 0 or empty skips it")
+	planRuns := flag.Int("plan-runs", 5, "how many times -plan-cpu plans each configuration (medians are reported)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *ns, *ws, *apart, *perWS, *timeout, *out, *tf)
+	rs, err := parseRefreshScenarios(*refresh, *account, *planCPU, *planRuns)
+	if err == nil {
+		err = run(ctx, *ns, *ws, *apart, *perWS, *timeout, *out, *tf, rs)
+	}
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -86,7 +97,7 @@ func counts(flagName, s string) ([]int, error) {
 	return out, nil
 }
 
-func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Duration, out, tf string) error {
+func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Duration, out, tf string, rs refreshScenarios) error {
 	nList, err := counts("n", ns)
 	if err != nil {
 		return err
@@ -113,8 +124,8 @@ func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Dura
 	if perWS < 1 {
 		return fmt.Errorf("bad -per-workspace value %d", perWS)
 	}
-	if len(nList) == 0 && len(cases) == 0 {
-		return fmt.Errorf("both scenarios skipped (-n and -workspaces empty): nothing to do")
+	if len(nList) == 0 && len(cases) == 0 && rs.empty() {
+		return fmt.Errorf("every scenario skipped (-n, -workspaces, -apart, -refresh, -account and -plan-cpu empty): nothing to do")
 	}
 	h, err := newHarness(ctx, tf, timeout)
 	if err != nil {
@@ -161,40 +172,24 @@ func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Dura
 			sharedErr = fmt.Errorf("shared-token scenario failed at %s (see the output tails above; results written to %s)", strings.Join(bad, ", "), out)
 		}
 	}
-	if err := writeResults(out, nSection, sharedSection); err != nil {
+	sections := map[string]string{}
+	var refreshFailed []string
+	if !rs.empty() && ctx.Err() == nil {
+		if sections, refreshFailed, err = h.refreshSections(ctx, rs); err != nil {
+			return err
+		}
+	}
+	sections[""], sections[sharedHeading] = nSection, sharedSection
+	if err := writeSections(out, sections); err != nil {
 		return err
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted")
 	}
+	if len(refreshFailed) > 0 {
+		return errors.Join(sharedErr, fmt.Errorf("%s (results written to %s)", strings.Join(refreshFailed, "; "), out))
+	}
 	return sharedErr
-}
-
-// writeResults writes the sections to out; an empty section keeps the one
-// already in the file, so a run of one scenario leaves the other's table.
-func writeResults(out, nSection, sharedSection string) error {
-	old, err := os.ReadFile(out)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	oldN, oldShared := string(old), ""
-	if i := strings.Index(oldN, "\n"+sharedHeading); i >= 0 {
-		oldN, oldShared = oldN[:i], oldN[i+1:]
-	}
-	if nSection == "" {
-		nSection = oldN
-		if strings.TrimSpace(nSection) == "" {
-			nSection = "# Scale benchmark\n"
-		}
-	}
-	if sharedSection == "" {
-		sharedSection = oldShared
-	}
-	content := nSection
-	if sharedSection != "" {
-		content += "\n" + sharedSection
-	}
-	return os.WriteFile(out, []byte(content), 0o644)
 }
 
 // harness is what both scenarios share: the Terraform CLI, a provider binary

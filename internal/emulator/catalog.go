@@ -9,9 +9,9 @@ const (
 	certificateSiteBase = "https://cert.entrupy.com/" // [doc] as in the contract's example
 	eventIDPrefix       = "evt_"                      // webhook delivery ids
 	transferIDPrefix    = "tr_"
-	transfersSuffix     = "/transfers" // POST /v2/certificates/{certificate_id}/transfers
-	searchDefaultLimit  = 10           // [doc] the search "limit" when none is sent
-	listPageSize        = 25           // GET list routes
+	transfersSuffix     = "/transfers"         // POST /v2/certificates/{certificate_id}/transfers
+	searchDefaultLimit  = 10                   // [doc] the search "limit" when none is sent
+	listPageSize        = entrupy.ListPageSize // GET list routes
 )
 
 // findBrand returns the catalogue's brand with this id.

@@ -30,6 +30,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -126,7 +127,7 @@ func (f Fault) after() bool { return f == Fail500After || f == ResetAfter }
 type Server struct {
 	opts    Options
 	mux     *http.ServeMux
-	limiter *rate.Limiter
+	limiter atomic.Pointer[rate.Limiter] // nil: no server-side limit
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
@@ -177,13 +178,7 @@ func New(opts Options) (*Server, error) {
 		statuses: map[int]int{},
 		scripted: map[string][]Fault{},
 	}
-	if opts.RateLimit > 0 {
-		burst := opts.RateBurst
-		if burst <= 0 {
-			burst = int(math.Ceil(opts.RateLimit))
-		}
-		s.limiter = rate.NewLimiter(rate.Limit(opts.RateLimit), burst)
-	}
+	s.SetRateLimit(opts.RateLimit, opts.RateBurst)
 	st, err := s.initialState()
 	if err != nil {
 		return nil, err
@@ -459,13 +454,29 @@ func (s *Server) authorized(r *http.Request) bool {
 	return ok && scheme == entrupy.AuthScheme && tok == s.opts.Token
 }
 
+// SetRateLimit replaces the server-side limit, also while the emulator
+// serves: perSecond requests per second (0 = off) with a burst of burst
+// (ceil(perSecond) when 0). The benchmark fills an account with the limit
+// off, then measures with Entrupy's limit on.
+func (s *Server) SetRateLimit(perSecond float64, burst int) {
+	if perSecond <= 0 {
+		s.limiter.Store(nil)
+		return
+	}
+	if burst <= 0 {
+		burst = int(math.Ceil(perSecond))
+	}
+	s.limiter.Store(rate.NewLimiter(rate.Limit(perSecond), burst))
+}
+
 // rateLimited takes a token from the server's bucket; when none is left it
 // says how many whole seconds to wait (at least 1).
 func (s *Server) rateLimited() (int, bool) {
-	if s.limiter == nil {
+	limiter := s.limiter.Load()
+	if limiter == nil {
 		return 0, false
 	}
-	res := s.limiter.Reserve()
+	res := limiter.Reserve()
 	d := res.Delay()
 	if d == 0 {
 		return 0, false

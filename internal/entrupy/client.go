@@ -85,6 +85,7 @@ type Client struct {
 	newKey         func() string
 	marker         CreateMarker // see CreateOnce
 	once           onceState    // see CreateOnce
+	auth           authState    // see Verify
 
 	Authentications *AuthenticationsService
 	Certificates    *CertificatesService
@@ -310,6 +311,9 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if req.create {
 		key = c.newKey()
 	}
+	if err := c.auth.refused(); err != nil {
+		return fmt.Errorf("%s %s: not sent, the API token was rejected before: %w", req.method, req.path, err)
+	}
 	began := time.Now()
 	var r retries
 	for attempt := 1; ; attempt++ {
@@ -337,6 +341,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			fields["error"] = err.Error()
 			err = fmt.Errorf("%s %s: %w", req.method, req.path, err)
 		case status >= 200 && status < 300:
+			c.auth.answered(status, nil)
 			fields["status"] = status
 			c.log(ctx, "Entrupy API request", fields)
 			if c.limiter != nil {
@@ -353,6 +358,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			fields["status"] = status
 			apiErr = newAPIError(resp, body, req.method, req.path)
 			err = apiErr
+			c.auth.answered(status, apiErr)
 		}
 		c.log(ctx, "Entrupy API request", fields)
 

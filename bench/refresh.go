@@ -1,0 +1,751 @@
+package main
+
+// The scenarios of issue 13, each skippable:
+//
+//   - -refresh U,H: U integration users and H webhooks are put into state
+//     cheaply (apply with the emulator's limit and the client's limiter
+//     off), then refreshed with the emulator enforcing 10 requests/second
+//     and the provider's defaults; requests and wall time are compared with
+//     the bound of one GET per object, (U+H) requests at 10/s.
+//   - -account U,H,X: the same, with X more users in the account that the
+//     configuration does not manage, half created before the managed ones
+//     and half after, so that the listing (in creation order) holds X/2
+//     unmanaged users, then the managed ones, then X/2 unmanaged users.
+//   - -plan-cpu N: `terraform plan` of N webhooks already in state against
+//     an emulator without limit, beside `terraform plan` of N instances of
+//     terraform_data in the same run, -plan-runs times each, alternating;
+//     medians of wall time and CPU.
+//
+// Everything is measured from outside the provider: the emulator's request
+// counters and the terraform process tree's wall and CPU time.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
+)
+
+// The headings of the sections these scenarios write into results.md.
+const (
+	refreshHeading = "## Refresh at scale against the one-GET-per-object bound"
+	accountHeading = "## Refresh in an account with many unmanaged users"
+	planCPUHeading = "## Plan wall time and CPU beside terraform_data"
+)
+
+// outputTailLines is how much of a failing command's output is printed: a
+// refresh of a thousand objects that found changes says so at length.
+const outputTailLines = 60
+
+// The issue's targets.
+const (
+	refreshRequestsTarget = 0.10 // requests ÷ one GET per object, no unmanaged users
+	refreshWallTarget     = 0.15 // wall ÷ the bound of one GET per object
+	accountRequestsTarget = 1.10 // requests ÷ one GET per object, with the unmanaged users
+	planWallTarget        = 3.0  // entrupy plan wall ÷ terraform_data plan wall
+)
+
+// refreshSpec is one refresh scenario's configuration and account.
+type refreshSpec struct {
+	users, webhooks int // managed by the configuration
+	unmanaged       int // other users in the account
+}
+
+// objects is the managed objects: the bound's requests.
+func (s refreshSpec) objects() int { return s.users + s.webhooks }
+
+// refreshScenarios is what the -refresh, -account, -plan-cpu and -plan-runs
+// flags ask for; a nil spec or a zero count is a skipped scenario.
+type refreshScenarios struct {
+	refresh  *refreshSpec
+	account  *refreshSpec
+	planCPU  int
+	planRuns int
+}
+
+func (r refreshScenarios) empty() bool {
+	return r.refresh == nil && r.account == nil && r.planCPU == 0
+}
+
+// sizes parses exactly want comma-separated positive counts; "" and "0"
+// mean none (the scenario is skipped).
+func sizes(flagName, s string, want int) ([]int, error) {
+	if s = strings.TrimSpace(s); s == "" || s == "0" {
+		return nil, nil
+	}
+	fields := strings.Split(s, ",")
+	if len(fields) != want {
+		return nil, fmt.Errorf("bad -%s value %q: want %d comma-separated counts, or 0 to skip", flagName, s, want)
+	}
+	out := make([]int, want)
+	for i, f := range fields {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad -%s value %q: %q is not a positive count", flagName, s, f)
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// parseRefreshScenarios reads the flags' values.
+func parseRefreshScenarios(refresh, account, planCPU string, planRuns int) (refreshScenarios, error) {
+	var r refreshScenarios
+	v, err := sizes("refresh", refresh, 2)
+	if err != nil {
+		return r, err
+	}
+	if v != nil {
+		r.refresh = &refreshSpec{users: v[0], webhooks: v[1]}
+	}
+	if v, err = sizes("account", account, 3); err != nil {
+		return r, err
+	}
+	if v != nil {
+		r.account = &refreshSpec{users: v[0], webhooks: v[1], unmanaged: v[2]}
+	}
+	if v, err = sizes("plan-cpu", planCPU, 1); err != nil {
+		return r, err
+	}
+	if v != nil {
+		r.planCPU = v[0]
+		if planRuns < 1 {
+			return r, fmt.Errorf("bad -plan-runs value %d: want at least 1", planRuns)
+		}
+		r.planRuns = planRuns
+	}
+	return r, nil
+}
+
+// refreshResult is one refresh scenario's measurement.
+type refreshResult struct {
+	spec    refreshSpec
+	setup   time.Duration // filling the account and state, not measured further
+	wall    time.Duration
+	t       tally
+	routes  routeSplit
+	changes []string // the addresses whose refreshed object differs from state
+	failure string   // why the refresh failed, if it did
+}
+
+// routeSplit sorts a refresh's requests by what they are.
+type routeSplit struct {
+	listUsers, listWebhooks int // list pages
+	getUsers, getWebhooks   int // one GET per object
+	health                  int
+	other                   int
+}
+
+// Emulator route patterns (emulator.go) counted by routeSplit.
+const (
+	routeGetUser    = "GET /v2/integrations/users/{unique_user_id}"
+	routeGetWebhook = "GET /v2/webhooks/{id}"
+)
+
+func splitRoutes(counts map[string]int) routeSplit {
+	var r routeSplit
+	for route, c := range counts {
+		switch route {
+		case "GET " + entrupy.PathUsers:
+			r.listUsers += c
+		case "GET " + entrupy.PathWebhooks:
+			r.listWebhooks += c
+		case routeGetUser:
+			r.getUsers += c
+		case routeGetWebhook:
+			r.getWebhooks += c
+		case "GET " + entrupy.PathHealth:
+			r.health += c
+		default:
+			r.other += c
+		}
+	}
+	return r
+}
+
+// bound is the least time one GET per object takes at 10 requests/second.
+func (r refreshResult) bound() time.Duration {
+	return time.Duration(float64(r.spec.objects()) / rateLimit * float64(time.Second))
+}
+
+func (r refreshResult) requestsRatio() float64 {
+	return float64(r.t.requests) / float64(r.spec.objects())
+}
+
+func (r refreshResult) wallRatio() float64 { return r.wall.Seconds() / r.bound().Seconds() }
+
+func (r refreshResult) ok() bool { return r.failure == "" }
+
+// planCPUResult is the plan scenario's measurement.
+type planCPUResult struct {
+	n        int
+	runs     int
+	entrupy  planSamples
+	tfData   planSamples
+	requests []int // the emulator's requests per entrupy plan
+	// load is the 1-minute load average before and after the plans ("" where
+	// /proc/loadavg does not exist): other work on the machine lengthens
+	// wall time more than CPU time.
+	loadBefore, loadAfter string
+	failure               string
+}
+
+// loadAverage returns the 1-minute load average, or "" when unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+type planSamples struct{ wall, cpu []time.Duration }
+
+func (s planSamples) medians() (wall, cpu time.Duration) { return median(s.wall), median(s.cpu) }
+
+// median of ds (the mean of the middle two for an even count); 0 for none.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// quietEnv drops the TF_LOG* variables: the scenarios run Terraform as a
+// user does who asked for no log.
+func quietEnv(env []string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return strings.HasPrefix(kv, "TF_LOG") })
+}
+
+// The provider blocks: the setup fills state as fast as the machine allows;
+// the measurements run with the defaults (10 requests/second client limit,
+// 4 retries, list-backed refresh as the provider decides).
+const (
+	providerUnlimited = "provider \"entrupy\" {\n  requests_per_second = 0 # client limiter off\n}\n"
+	providerDefaults  = "provider \"entrupy\" {} # the defaults\n"
+)
+
+func writeFile(dir, name, content string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600)
+}
+
+// writeRefreshConfig writes main.tf with users integration users and
+// webhooks webhooks (no provider block: see writeFile(…, "provider.tf", …)).
+func writeRefreshConfig(work string, users, webhooks int) error {
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_providers {\n    entrupy = { source = \"entrupy/entrupy\" }\n  }\n}\n")
+	if users > 0 {
+		fmt.Fprintf(&b, `
+resource "entrupy_integration_user" "u" {
+  count          = %d
+  unique_user_id = format("bench-user-%%05d", count.index)
+  email          = format("bench%%05d@example.com", count.index)
+}
+`, users)
+	}
+	if webhooks > 0 {
+		fmt.Fprintf(&b, `
+resource "entrupy_webhook" "w" {
+  count     = %d
+  url       = format("https://hooks.example.com/%%d", count.index)
+  events    = ["session.completed"]
+  secret_wo = "bench-secret"
+}
+`, webhooks)
+	}
+	return writeFile(work, "main.tf", b.String())
+}
+
+// seedUsers creates the users other-user-<from> … other-user-<to-1>
+// through the API (the emulator's limit must be off), four at a time.
+func seedUsers(ctx context.Context, emu *testsupport.Emulator, from, to int) error {
+	if from >= to {
+		return nil
+	}
+	c, err := entrupy.New(entrupy.WithBaseURL(emu.URL), entrupy.WithToken(emu.Token), entrupy.WithRateLimit(0))
+	if err != nil {
+		return err
+	}
+	next := make(chan int)
+	errs := make(chan error, 4)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				id := fmt.Sprintf("other-user-%05d", i)
+				if _, err := c.Users.Create(ctx, entrupy.CreateUserRequest{UniqueUserID: id, Email: id + "@example.com"}); err != nil {
+					errs <- fmt.Errorf("seeding unmanaged user %s: %w", id, err)
+					return
+				}
+			}
+		}()
+	}
+	var firstErr error
+feed:
+	for i := from; i < to; i++ {
+		select {
+		case next <- i:
+		case firstErr = <-errs:
+			break feed
+		case <-ctx.Done():
+			firstErr = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	if firstErr == nil {
+		firstErr = <-errs // nil when the channel is empty
+	}
+	return firstErr
+}
+
+// runTimed runs `terraform args...` in work within the phase timeout and
+// returns its wall and CPU time (childrenCPU) and its output.
+func (h *harness) runTimed(ctx context.Context, work string, env []string, args ...string) (wall, cpu time.Duration, output string, err error) {
+	pctx, cancel := context.WithTimeout(ctx, h.timeout)
+	defer cancel()
+	var log bytes.Buffer
+	cmd := h.terraform(pctx, work, env, &log, args...)
+	cpu0 := childrenCPU(cmd)
+	start := time.Now()
+	err = cmd.Run()
+	wall = time.Since(start)
+	cpu = childrenCPU(cmd) - cpu0
+	return wall, cpu, log.String(), phaseTimeoutError(pctx, err, h.timeout)
+}
+
+// setupApply applies the configuration in work with the client's limiter
+// off, in its own TMPDIR (so that nothing the provider keeps there between
+// processes, such as the request timeline, carries over to the measurement).
+func (h *harness) setupApply(ctx context.Context, work string, env []string, label string) error {
+	if err := writeFile(work, "provider.tf", providerUnlimited); err != nil {
+		return err
+	}
+	tmp := filepath.Join(work, "setup-tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return err
+	}
+	fmt.Printf("%s: setup apply …\n", label)
+	wall, _, out, err := h.runTimed(ctx, work, append(slices.Clone(env), "TMPDIR="+tmp),
+		"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	if err != nil {
+		return fmt.Errorf("%s: setup apply: %w\n%s", label, err, tail(out, outputTailLines))
+	}
+	fmt.Printf("%s: setup apply took %.1fs\n", label, wall.Seconds())
+	return nil
+}
+
+// refreshPlanFile is where the measured refresh saves its plan.
+const refreshPlanFile = "refresh.tfplan"
+
+// planChanges reads a saved plan (`terraform show -json`) and returns the
+// addresses of the objects the refresh found changed outside Terraform, and
+// of any planned action other than no-op and read.
+//
+// Not `plan -refresh-only -detailed-exitcode`: Terraform 1.11 exits 2 from
+// it, while printing "No changes", whenever the two sensitive paths of an
+// entrupy_webhook (secret, secret_wo) come back in another order, which is
+// at random (hashicorp/terraform#36403); the plan's resource_drift, what
+// "No changes" is printed from, is exact.
+func (h *harness) planChanges(ctx context.Context, work string, env []string, planFile string) ([]string, error) {
+	pctx, cancel := context.WithTimeout(ctx, h.timeout)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(pctx, h.tf, "show", "-json", planFile)
+	cmd.Dir, cmd.Env, cmd.Stderr = work, env, &stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("terraform show -json %s: %w\n%s", planFile, err, stderr.String())
+	}
+	return changedAddresses(b)
+}
+
+// changedAddresses lists, from `terraform show -json` of a plan, the
+// drifted resources and those with an action other than no-op or read.
+func changedAddresses(planJSON []byte) ([]string, error) {
+	var plan struct {
+		ResourceDrift []struct {
+			Address string `json:"address"`
+		} `json:"resource_drift"`
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(planJSON, &plan); err != nil {
+		return nil, fmt.Errorf("reading the plan's JSON: %w", err)
+	}
+	var out []string
+	for _, d := range plan.ResourceDrift {
+		out = append(out, d.Address+" (drift)")
+	}
+	for _, c := range plan.ResourceChanges {
+		if slices.ContainsFunc(c.Change.Actions, func(a string) bool { return a != "no-op" && a != "read" }) {
+			out = append(out, c.Address+" ("+strings.Join(c.Change.Actions, ", ")+")")
+		}
+	}
+	return out, nil
+}
+
+// runRefresh runs one refresh scenario on a fresh emulator.
+func (h *harness) runRefresh(ctx context.Context, spec refreshSpec, name string) (refreshResult, error) {
+	res := refreshResult{spec: spec}
+	emu, env, err := h.emulator()
+	if err != nil {
+		return res, err
+	}
+	defer emu.Close()
+	env = quietEnv(env)
+	label := fmt.Sprintf("%s (%d users + %d webhooks, %d unmanaged users)", name, spec.users, spec.webhooks, spec.unmanaged)
+	work := filepath.Join(h.dir, name)
+	if err := writeRefreshConfig(work, spec.users, spec.webhooks); err != nil {
+		return res, err
+	}
+
+	start := time.Now()
+	emu.SetRateLimit(0, 0)
+	before := spec.unmanaged / 2
+	if err := seedUsers(ctx, emu, 0, before); err != nil {
+		return res, err
+	}
+	if err := h.setupApply(ctx, work, env, label); err != nil {
+		return res, err
+	}
+	if err := seedUsers(ctx, emu, before, spec.unmanaged); err != nil {
+		return res, err
+	}
+	inv := emu.Inventory()
+	if len(inv.Users) != spec.users+spec.unmanaged || len(inv.Webhooks) != spec.webhooks {
+		return res, fmt.Errorf("%s: after setup the emulator holds %d users and %d webhooks, want %d and %d",
+			label, len(inv.Users), len(inv.Webhooks), spec.users+spec.unmanaged, spec.webhooks)
+	}
+	res.setup = time.Since(start)
+
+	if err := writeFile(work, "provider.tf", providerDefaults); err != nil {
+		return res, err
+	}
+	tmp := filepath.Join(work, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return res, err
+	}
+	emu.SetRateLimit(rateLimit, 0)
+	emu.ResetCounts()
+	fmt.Printf("%s: refresh at %g requests/second …\n", label, rateLimit)
+	wall, _, out, err := h.runTimed(ctx, work, append(slices.Clone(env), "TMPDIR="+tmp),
+		"plan", "-refresh-only", "-out="+refreshPlanFile, "-input=false", "-no-color", "-parallelism=10")
+	res.wall, res.t, res.routes = wall, tallyOf(emu), splitRoutes(emu.Counts())
+	if err != nil {
+		res.failure = fmt.Sprintf("terraform failed: %v", err)
+	} else {
+		res.changes, err = h.planChanges(ctx, work, env, refreshPlanFile)
+		switch {
+		case err != nil:
+			res.failure = err.Error()
+		case len(res.changes) > 0:
+			res.failure = fmt.Sprintf("the refresh found %d changed objects: %s", len(res.changes), strings.Join(res.changes[:min(3, len(res.changes))], ", "))
+		}
+	}
+	if res.failure != "" {
+		fmt.Fprintf(os.Stderr, "%s: %s\n--- last %d lines of its output ---\n%s\n---\n", label, res.failure, outputTailLines, tail(out, outputTailLines))
+	}
+	fmt.Printf("%s: %.1fs, %d requests (%d list pages, %d GETs, %d health), %d 429s, requests ÷ bound %.3f, wall ÷ bound %.3f\n",
+		label, wall.Seconds(), res.t.requests, res.routes.listUsers+res.routes.listWebhooks,
+		res.routes.getUsers+res.routes.getWebhooks, res.routes.health, res.t.status429, res.requestsRatio(), res.wallRatio())
+	return res, nil
+}
+
+// runPlanCPU runs the plan scenario: n webhooks and n terraform_data, each
+// applied once, then planned runs times, alternating which goes first.
+func (h *harness) runPlanCPU(ctx context.Context, n, runs int) (planCPUResult, error) {
+	res := planCPUResult{n: n, runs: runs}
+	emu, env, err := h.emulator()
+	if err != nil {
+		return res, err
+	}
+	defer emu.Close()
+	emu.SetRateLimit(0, 0)
+	env = quietEnv(env)
+	label := fmt.Sprintf("plan CPU (%d each)", n)
+
+	hooks := filepath.Join(h.dir, "plan-webhooks")
+	if err := writeRefreshConfig(hooks, 0, n); err != nil {
+		return res, err
+	}
+	if err := h.setupApply(ctx, hooks, env, label+" webhooks"); err != nil {
+		return res, err
+	}
+	// The measured plans keep the client's limiter off too: against an
+	// emulator without limit, the plan's time is the machine's.
+	hooksEnv := append(slices.Clone(env), "TMPDIR="+filepath.Join(hooks, "setup-tmp"))
+
+	data := filepath.Join(h.dir, "plan-terraform-data")
+	if err := writeFile(data, "main.tf", fmt.Sprintf("resource \"terraform_data\" \"d\" {\n  count = %d\n  input = count.index\n}\n", n)); err != nil {
+		return res, err
+	}
+	fmt.Printf("%s: setup apply of terraform_data …\n", label)
+	if _, _, out, err := h.runTimed(ctx, data, env, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10"); err != nil {
+		return res, fmt.Errorf("%s: setup apply of terraform_data: %w\n%s", label, err, tail(out, outputTailLines))
+	}
+
+	plan := []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism=10"}
+	measure := func(which string) error {
+		work, e, into := hooks, hooksEnv, &res.entrupy
+		if which == "terraform_data" {
+			work, e, into = data, env, &res.tfData
+		}
+		emu.ResetCounts()
+		wall, cpu, out, err := h.runTimed(ctx, work, e, plan...)
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == 2 {
+			err = fmt.Errorf("the plan has changes (exit 2 of -detailed-exitcode)")
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: plan of %s: %v\n--- last %d lines of its output ---\n%s\n---\n", label, which, err, outputTailLines, tail(out, outputTailLines))
+			return fmt.Errorf("plan of %s: %w", which, err)
+		}
+		into.wall = append(into.wall, wall)
+		into.cpu = append(into.cpu, cpu)
+		if which == "entrupy" {
+			res.requests = append(res.requests, tallyOf(emu).requests)
+		}
+		fmt.Printf("%s: plan of %s: %.2fs wall, %.2fs CPU\n", label, which, wall.Seconds(), cpu.Seconds())
+		return nil
+	}
+	res.loadBefore = loadAverage()
+plans:
+	for i := range runs {
+		order := []string{"entrupy", "terraform_data"}
+		if i%2 == 1 {
+			slices.Reverse(order)
+		}
+		for _, which := range order {
+			if err := measure(which); err != nil {
+				res.failure = err.Error()
+				break plans
+			}
+		}
+	}
+	res.loadAfter = loadAverage()
+	return res, nil
+}
+
+// refreshSections runs the scenarios r asks for and renders their sections
+// (an empty string for a skipped one). The error is for the bench itself
+// failing; a scenario's failure is in its section and in failed.
+func (h *harness) refreshSections(ctx context.Context, r refreshScenarios) (sections map[string]string, failed []string, err error) {
+	sections = map[string]string{}
+	if r.refresh != nil {
+		res, err := h.runRefresh(ctx, *r.refresh, "refresh")
+		if err != nil {
+			return sections, failed, err
+		}
+		sections[refreshHeading] = renderRefresh(refreshHeading, res, h.tf)
+		if !res.ok() {
+			failed = append(failed, "refresh at scale: "+res.failure)
+		}
+	}
+	if r.account != nil && ctx.Err() == nil {
+		res, err := h.runRefresh(ctx, *r.account, "account")
+		if err != nil {
+			return sections, failed, err
+		}
+		sections[accountHeading] = renderRefresh(accountHeading, res, h.tf)
+		if !res.ok() {
+			failed = append(failed, "refresh with unmanaged users: "+res.failure)
+		}
+	}
+	if r.planCPU > 0 && ctx.Err() == nil {
+		res, err := h.runPlanCPU(ctx, r.planCPU, r.planRuns)
+		if err != nil {
+			return sections, failed, err
+		}
+		sections[planCPUHeading] = renderPlanCPU(res, h.tf)
+		if res.failure != "" {
+			failed = append(failed, "plan CPU: "+res.failure)
+		}
+	}
+	for _, s := range []string{refreshHeading, accountHeading, planCPUHeading} {
+		if sections[s] != "" {
+			fmt.Print("\n" + sections[s])
+		}
+	}
+	return sections, failed, nil
+}
+
+// targetMark says whether v ≤ goal.
+func targetMark(v, goal float64) string {
+	if v <= goal {
+		return fmt.Sprintf("≤ %.2f: met", goal)
+	}
+	return fmt.Sprintf("≤ %.2f: not met", goal)
+}
+
+func renderRefresh(heading string, r refreshResult, tf string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\nProduced by `make bench` on %s: %s.\n\n", heading, time.Now().UTC().Format("2006-01-02"), platform(tf))
+	s := r.spec
+	fmt.Fprintf(&b, "One workspace with %d `entrupy_integration_user` + %d `entrupy_webhook`. ", s.users, s.webhooks)
+	if s.unmanaged > 0 {
+		fmt.Fprintf(&b, "The account also holds %d users the configuration does not manage, created through the API: %d before the managed ones and %d after, so the user listing (in creation order, 25 a page) has %d unmanaged users, then the %d managed ones, then %d unmanaged. ",
+			s.unmanaged, s.unmanaged/2, s.unmanaged-s.unmanaged/2, s.unmanaged/2, s.users, s.unmanaged-s.unmanaged/2)
+	}
+	fmt.Fprintf(&b, "Setup, not measured (%.0fs): the objects are created by `terraform apply` with the emulator's limit and the client's limiter off (`requests_per_second = 0`). "+
+		"Measured: `terraform plan -refresh-only -out=FILE -parallelism=10`, a refresh that changes no state, with a provider block holding the defaults only (10 requests/second client limit, 4 retries, list-backed refresh as the provider decides), against the emulator enforcing 10 requests/second (429 + Retry-After beyond), with `TF_LOG*` unset and a fresh `TMPDIR`. It must find no changes: `terraform show -json` of the saved plan (not timed) must list no `resource_drift` and no action other than no-op (`-detailed-exitcode` is not used: Terraform 1.11 exits 2 from a refresh-only plan that prints \"No changes\" when a webhook's two sensitive paths come back in another order, hashicorp/terraform#36403). "+
+		"Requests are every request the emulator received during the refresh; the bound is one GET per managed object, %d requests, %.0fs at 10/s. ",
+		r.setup.Seconds(), s.objects(), r.bound().Seconds())
+	if s.unmanaged > 0 {
+		fmt.Fprintf(&b, "Target: requests ÷ bound ≤ %.2f (wall ÷ bound has no target here).\n\n", accountRequestsTarget)
+	} else {
+		fmt.Fprintf(&b, "Targets: requests ÷ bound ≤ %.2f and wall ÷ bound ≤ %.2f.\n\n", refreshRequestsTarget, refreshWallTarget)
+	}
+	b.WriteString("| users | webhooks | unmanaged users | wall | requests | list pages (users + webhooks) | single GETs (users + webhooks) | health | other | 429s | failed | bound | requests ÷ bound | target | wall ÷ bound | target | changes |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n")
+	reqTarget, wallTarget := targetMark(r.requestsRatio(), refreshRequestsTarget), targetMark(r.wallRatio(), refreshWallTarget)
+	if s.unmanaged > 0 {
+		reqTarget, wallTarget = targetMark(r.requestsRatio(), accountRequestsTarget), "—"
+	}
+	changes := "none"
+	if !r.ok() {
+		changes = r.failure
+		reqTarget += " (refresh failed)"
+	}
+	rt := r.routes
+	fmt.Fprintf(&b, "| %d | %d | %d | %.1fs | %d | %d (%d + %d) | %d (%d + %d) | %d | %d | %d | %d | %.0fs | %.3f | %s | %.3f | %s | %s |\n",
+		s.users, s.webhooks, s.unmanaged, r.wall.Seconds(), r.t.requests,
+		rt.listUsers+rt.listWebhooks, rt.listUsers, rt.listWebhooks, rt.getUsers+rt.getWebhooks, rt.getUsers, rt.getWebhooks,
+		rt.health, rt.other, r.t.status429, r.t.failures, r.bound().Seconds(), r.requestsRatio(), reqTarget, r.wallRatio(), wallTarget, changes)
+	b.WriteString("\n\"list pages\" are `GET /v2/integrations/users?cursor=` and `GET /v2/webhooks?cursor=`; \"single GETs\" are `GET /v2/integrations/users/{id}` and `GET /v2/webhooks/{id}`; \"health\" is `GET /v1/health`; \"failed\" counts connection resets, 5xx and 4xx answers other than 404 and 429.\n")
+	return b.String()
+}
+
+func renderPlanCPU(r planCPUResult, tf string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\nProduced by `make bench` on %s: %s.\n\n", planCPUHeading, time.Now().UTC().Format("2006-01-02"), platform(tf))
+	fmt.Fprintf(&b, "Two workspaces in the same run: %[1]d `entrupy_webhook`, and `resource \"terraform_data\"` with `count = %[1]d`, each applied once beforehand (not measured), so each plan finds everything in sync and must exit 0 with `-detailed-exitcode`. "+
+		"Measured: `terraform plan -detailed-exitcode -parallelism=10` (with its refresh), %[2]d times each, alternating which goes first, with `TF_LOG*` unset as a user runs it. The emulator has no rate limit and the provider block sets only `requests_per_second = 0` (the client's limiter off), so neither waits on a rate limit and the plan's time is the machine's. "+
+		"Wall is the `terraform` command's; CPU is user + system time from %[3]s. Figures are medians of the runs; the ratio divides the medians. Target: entrupy ÷ terraform_data wall ≤ %[4]g.\n\n",
+		r.n, r.runs, cpuMethod, planWallTarget)
+	b.WriteString("| configuration | resources | plans | wall (median) | CPU (median) | wall, each run | CPU, each run | API requests per plan |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---|---|---|\n")
+	each := func(ds []time.Duration) string {
+		var s []string
+		for _, d := range ds {
+			s = append(s, fmt.Sprintf("%.2f", d.Seconds()))
+		}
+		return strings.Join(s, ", ")
+	}
+	ew, ec := r.entrupy.medians()
+	dw, dc := r.tfData.medians()
+	var reqs []string
+	for _, n := range r.requests {
+		reqs = append(reqs, strconv.Itoa(n))
+	}
+	fmt.Fprintf(&b, "| `entrupy_webhook` | %d | %d | %.2fs | %.2fs | %s | %s | %s |\n", r.n, len(r.entrupy.wall), ew.Seconds(), ec.Seconds(), each(r.entrupy.wall), each(r.entrupy.cpu), strings.Join(reqs, ", "))
+	fmt.Fprintf(&b, "| `terraform_data` | %d | %d | %.2fs | %.2fs | %s | %s | — |\n", r.n, len(r.tfData.wall), dw.Seconds(), dc.Seconds(), each(r.tfData.wall), each(r.tfData.cpu))
+	if dw > 0 && dc > 0 {
+		fmt.Fprintf(&b, "| **entrupy ÷ terraform_data** | | | **%.2f** (%s) | **%.2f** | | | |\n", ew.Seconds()/dw.Seconds(), targetMark(ew.Seconds()/dw.Seconds(), planWallTarget), ec.Seconds()/dc.Seconds())
+	}
+	if r.loadBefore != "" && r.loadAfter != "" {
+		fmt.Fprintf(&b, "\nThe machine's 1-minute load average was %s before the plans and %s after them (%d CPUs; other work lengthens wall time more than CPU time).\n", r.loadBefore, r.loadAfter, runtime.NumCPU())
+	}
+	if r.failure != "" {
+		fmt.Fprintf(&b, "\nThe scenario stopped early: %s.\n", r.failure)
+	}
+	return b.String()
+}
+
+// resultSections are the headings results.md is split at; the text before
+// the first heading found is the -n scenario's section.
+var resultSections = []string{sharedHeading, refreshHeading, accountHeading, planCPUHeading}
+
+// writeSections writes results.md with the sections in a fixed order: the
+// -n scenario's (key ""), then resultSections. A section missing from fresh
+// (or empty) is kept from the file as it was, so a run of some scenarios
+// leaves the others' tables.
+func writeSections(out string, fresh map[string]string) error {
+	old, err := os.ReadFile(out)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	kept := splitSections(string(old))
+	var parts []string
+	for _, key := range append([]string{""}, resultSections...) {
+		s := fresh[key]
+		if s == "" {
+			s = kept[key]
+		}
+		if key == "" && strings.TrimSpace(s) == "" {
+			s = "# Scale benchmark\n"
+		}
+		if strings.TrimSpace(s) != "" {
+			parts = append(parts, strings.TrimRight(s, "\n")+"\n")
+		}
+	}
+	return os.WriteFile(out, []byte(strings.Join(parts, "\n")), 0o644)
+}
+
+// splitSections cuts a results file at the headings of resultSections
+// (each at the start of a line); key "" is the text before the first.
+func splitSections(content string) map[string]string {
+	type cut struct {
+		at  int
+		key string
+	}
+	var cuts []cut
+	for _, h := range resultSections {
+		switch {
+		case strings.HasPrefix(content, h+"\n"):
+			cuts = append(cuts, cut{0, h})
+		default:
+			if i := strings.Index(content, "\n"+h+"\n"); i >= 0 {
+				cuts = append(cuts, cut{i + 1, h})
+			}
+		}
+	}
+	slices.SortFunc(cuts, func(a, b cut) int { return a.at - b.at })
+	out := map[string]string{}
+	end := len(content)
+	if len(cuts) > 0 {
+		end = cuts[0].at
+	}
+	out[""] = content[:end]
+	for i, c := range cuts {
+		end := len(content)
+		if i+1 < len(cuts) {
+			end = cuts[i+1].at
+		}
+		out[c.key] = content[c.at:end]
+	}
+	return out
+}
