@@ -50,13 +50,14 @@ type providerModel struct {
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 	RequestTimeout    types.String  `tfsdk:"request_timeout"`
+	RefreshFromLists  types.Bool    `tfsdk:"refresh_from_lists"`
 }
 
 // providerAttributes are the provider block's attributes in schema order:
 // the order of resolveSettings' diagnostics.
 var providerAttributes = []string{
 	"api_token", "base_url", "api_version", "accept_language",
-	"max_retries", "requests_per_second", "request_timeout",
+	"max_retries", "requests_per_second", "request_timeout", "refresh_from_lists",
 }
 
 // providerSettings is the provider block resolved: what the client is built
@@ -76,6 +77,8 @@ type providerSettings struct {
 	Retry             entrupy.RetryPolicy
 	RequestsPerSecond float64
 	RequestTimeout    time.Duration
+	// RefreshFromLists is refresh_from_lists (default true).
+	RefreshFromLists bool
 }
 
 // MaxRetries is the retries Retry allows after a failed first attempt.
@@ -107,6 +110,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 		"api_token": cfg.APIToken, "base_url": cfg.BaseURL, "api_version": cfg.APIVersion,
 		"accept_language": cfg.AcceptLanguage, "max_retries": cfg.MaxRetries,
 		"requests_per_second": cfg.RequestsPerSecond, "request_timeout": cfg.RequestTimeout,
+		"refresh_from_lists": cfg.RefreshFromLists,
 	}
 	for _, name := range providerAttributes {
 		if values[name].IsUnknown() {
@@ -124,6 +128,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 		Retry:             entrupy.DefaultRetryPolicy,
 		RequestsPerSecond: defaultRequestsPerSecond,
 		RequestTimeout:    defaultRequestTimeout,
+		RefreshFromLists:  cfg.RefreshFromLists.IsNull() || cfg.RefreshFromLists.ValueBool(),
 	}
 
 	s.Token, s.TokenSource = cfg.APIToken.ValueString(), sourceTokenAttribute

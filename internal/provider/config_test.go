@@ -10,7 +10,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
@@ -20,7 +23,7 @@ func nullProviderModel() providerModel {
 	return providerModel{
 		APIToken: types.StringNull(), BaseURL: types.StringNull(), APIVersion: types.StringNull(),
 		AcceptLanguage: types.StringNull(), MaxRetries: types.Int64Null(),
-		RequestsPerSecond: types.Float64Null(), RequestTimeout: types.StringNull(),
+		RequestsPerSecond: types.Float64Null(), RequestTimeout: types.StringNull(), RefreshFromLists: types.BoolNull(),
 	}
 }
 
@@ -60,7 +63,7 @@ func TestResolveSettings(t *testing.T) {
 			want: providerSettings{
 				Token: token, TokenSource: sourceTokenAttribute,
 				BaseURL: entrupy.DefaultBaseURL, BaseURLSource: sourceDefault,
-				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout,
+				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout, RefreshFromLists: true,
 			},
 		},
 		{
@@ -69,7 +72,7 @@ func TestResolveSettings(t *testing.T) {
 			want: providerSettings{
 				Token: envToken, TokenSource: sourceTokenEnv,
 				BaseURL: "http://127.0.0.1:8080", BaseURLSource: sourceBaseURLEnv,
-				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout,
+				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout, RefreshFromLists: true,
 			},
 		},
 		{
@@ -81,7 +84,7 @@ func TestResolveSettings(t *testing.T) {
 			want: providerSettings{
 				Token: token, TokenSource: sourceTokenAttribute,
 				BaseURL: "https://proxy.example.com", BaseURLSource: sourceBaseURLAttr,
-				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout,
+				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout, RefreshFromLists: true,
 			},
 		},
 		{
@@ -91,7 +94,7 @@ func TestResolveSettings(t *testing.T) {
 			want: providerSettings{
 				Token: envToken, TokenSource: sourceTokenEnv,
 				BaseURL: entrupy.DefaultBaseURL, BaseURLSource: sourceDefault,
-				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout,
+				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout, RefreshFromLists: true,
 			},
 		},
 		{
@@ -100,12 +103,13 @@ func TestResolveSettings(t *testing.T) {
 				m.APIToken, m.BaseURL = types.StringValue(token), types.StringValue("http://localhost:9999/")
 				m.APIVersion, m.AcceptLanguage = types.StringValue("1.4"), types.StringValue("ja")
 				m.MaxRetries, m.RequestsPerSecond, m.RequestTimeout = types.Int64Value(7), types.Float64Value(2.5), types.StringValue(" 90s ")
+				m.RefreshFromLists = types.BoolValue(false)
 			},
 			want: providerSettings{
 				Token: token, TokenSource: sourceTokenAttribute,
 				BaseURL: "http://localhost:9999/", BaseURLSource: sourceBaseURLAttr,
 				APIVersion: "1.4", AcceptLanguage: "ja",
-				Retry: explicit(7), RequestsPerSecond: 2.5, RequestTimeout: 90 * time.Second,
+				Retry: explicit(7), RequestsPerSecond: 2.5, RequestTimeout: 90 * time.Second, RefreshFromLists: false,
 			},
 		},
 		{
@@ -115,7 +119,7 @@ func TestResolveSettings(t *testing.T) {
 			},
 			want: providerSettings{
 				Token: token, TokenSource: sourceTokenAttribute, BaseURL: entrupy.DefaultBaseURL, BaseURLSource: sourceDefault,
-				Retry: explicit(int(defaultMaxRetries)), RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout,
+				Retry: explicit(int(defaultMaxRetries)), RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: entrupy.DefaultRequestTimeout, RefreshFromLists: true,
 			},
 		},
 		{
@@ -125,7 +129,7 @@ func TestResolveSettings(t *testing.T) {
 			},
 			want: providerSettings{
 				Token: token, TokenSource: sourceTokenAttribute, BaseURL: entrupy.DefaultBaseURL, BaseURLSource: sourceDefault,
-				Retry: explicit(0), RequestsPerSecond: 0, RequestTimeout: entrupy.DefaultRequestTimeout,
+				Retry: explicit(0), RequestsPerSecond: 0, RequestTimeout: entrupy.DefaultRequestTimeout, RefreshFromLists: true,
 			},
 		},
 		{
@@ -135,7 +139,7 @@ func TestResolveSettings(t *testing.T) {
 			},
 			want: providerSettings{
 				Token: token, TokenSource: sourceTokenAttribute, BaseURL: entrupy.DefaultBaseURL, BaseURLSource: sourceDefault,
-				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: 2 * time.Minute,
+				Retry: defaultPolicy, RequestsPerSecond: entrupy.DefaultRequestsPerSecond, RequestTimeout: 2 * time.Minute, RefreshFromLists: true,
 			},
 		},
 		{
@@ -176,12 +180,12 @@ func TestResolveSettings(t *testing.T) {
 				*m = providerModel{
 					APIToken: types.StringUnknown(), BaseURL: types.StringUnknown(), APIVersion: types.StringUnknown(),
 					AcceptLanguage: types.StringUnknown(), MaxRetries: types.Int64Unknown(),
-					RequestsPerSecond: types.Float64Unknown(), RequestTimeout: types.StringUnknown(),
+					RequestsPerSecond: types.Float64Unknown(), RequestTimeout: types.StringUnknown(), RefreshFromLists: types.BoolUnknown(),
 				}
 			},
 			diags: []string{
 				unknownDiag("api_token"), unknownDiag("base_url"), unknownDiag("api_version"), unknownDiag("accept_language"),
-				unknownDiag("max_retries"), unknownDiag("requests_per_second"), unknownDiag("request_timeout"),
+				unknownDiag("max_retries"), unknownDiag("requests_per_second"), unknownDiag("request_timeout"), unknownDiag("refresh_from_lists"),
 			},
 		},
 	}
@@ -270,5 +274,69 @@ func TestResolveSettingsDefaultsDocumented(t *testing.T) {
 	}
 	if got := (providerSettings{Retry: entrupy.DefaultRetryPolicy}).MaxRetries(); int64(got) != defaultMaxRetries {
 		t.Fatalf("MaxRetries() = %d, want %d", got, defaultMaxRetries)
+	}
+}
+
+// TestAPIVersionWarning: the provider's api_version, validated as Terraform
+// validates a provider block (terraform validate, and again before
+// Configure), warns about a version the provider does not know, naming the
+// attribute and the known versions, and still accepts it.
+func TestAPIVersionWarning(t *testing.T) {
+	ctx := context.Background()
+	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sresp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || sresp.Provider == nil {
+		t.Fatalf("provider schema: %v %v", err, sresp.Diagnostics)
+	}
+	typ, ok := sresp.Provider.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
+	validate := func(version *string) []*tfprotov6.Diagnostic {
+		t.Helper()
+		vals := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+		if version != nil {
+			vals["api_version"] = tftypes.NewValue(tftypes.String, *version)
+		}
+		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: &dv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+	for _, v := range []string{"3", "2.0", "1.3"} {
+		diags := validate(&v)
+		want := fmt.Sprintf(`api_version %q is not an API version this provider knows: it knows "1.4" or "2". It is sent as the Api-Version header as written, and Entrupy may reject it or answer in a format this provider does not read. `+
+			`The version in force when a webhook is created fixes the payload format of its deliveries for good. Use "1.4" or "2" unless Entrupy asked you to use %q.`, v, v)
+		if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityWarning || diags[0].Summary != "Unknown Entrupy API version" ||
+			diags[0].Detail != want || diags[0].Attribute == nil || !diags[0].Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("api_version")) {
+			for _, d := range diags {
+				t.Logf("%s %v: %s: %s", d.Severity, d.Attribute, d.Summary, d.Detail)
+			}
+			t.Fatalf("api_version %q: want one warning on api_version reading\n%s", v, want)
+		}
+	}
+	for _, v := range knownAPIVersions {
+		if diags := validate(&v); len(diags) != 0 {
+			t.Errorf("api_version %q: %v", v, diags)
+		}
+	}
+	if diags := validate(nil); len(diags) != 0 {
+		t.Errorf("api_version unset: %v", diags)
+	}
+	// A malformed version is the pattern's error alone.
+	v := "v3"
+	if diags := validate(&v); len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Errorf("api_version %q: %v", v, diags)
 	}
 }

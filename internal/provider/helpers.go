@@ -65,7 +65,7 @@ func addAPIErrorAt(diags *diag.Diagnostics, summary string, err error, fields ma
 	var hint string
 	switch {
 	case entrupy.IsUnauthorized(err):
-		hint = "Entrupy rejected the API token (401 Unauthorized). Check api_token or " + EnvAPIToken + "."
+		hint = "Entrupy rejected the API token (401 Unauthorized). Check that the provider's api_token (or " + EnvAPIToken + " when api_token is unset) is a current API token of your Entrupy account; tokens are account-specific and can be revoked."
 	case entrupy.IsRateLimited(err):
 		hint = "Entrupy kept answering 429 Too Many Requests after retries: other runs on this token are using the whole rate limit. Run again when they are done, run terraform with a lower -parallelism, or leave max_retries unset so that 429s are retried for up to ten minutes."
 	case e.StatusCode >= 500:
@@ -103,4 +103,14 @@ func importHint(resourceType, id string) string {
 	return fmt.Sprintf("  terraform import <resource address> %s\n\n"+
 		"where <resource address> is the %s named in this error (for example %s.this), or with an import block:\n\n"+
 		"  import {\n    to = <resource address>\n    id = %q\n  }", id, resourceType, resourceType, id)
+}
+
+// addDeactivatedUserError says what to do about a unique_user_id whose
+// integration user was deactivated: Entrupy never lets it be created or
+// signed for again, so only a new unique_user_id helps. err is the API's
+// answer (a 409).
+func addDeactivatedUserError(diags *diag.Diagnostics, uid string, err error) {
+	diags.AddAttributeError(path.Root("unique_user_id"), "Integration user was deactivated",
+		fmt.Sprintf("Entrupy already had a user %q, and it was deactivated (an entrupy_integration_user that managed it was destroyed or replaced, or it was deleted outside Terraform). "+
+			"A deactivated unique_user_id can never be created or signed for again: choose a new unique_user_id, manage that user with an entrupy_integration_user resource, and refer to it (unique_user_id = entrupy_integration_user.this.id).\n\n%v", uid, err))
 }

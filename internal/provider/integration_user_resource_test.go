@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -236,5 +237,36 @@ resource "entrupy_integration_user" "many" {
 	run.terraform(nil, "destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
 	if inv := emu.Inventory(); len(inv.Users) != 0 || len(inv.DeactivatedUsers) != 50 {
 		t.Fatalf("after destroy: %d active, %d deactivated", len(inv.Users), len(inv.DeactivatedUsers))
+	}
+}
+
+// TestIntegrationUserPlan_deactivationWarning: a plan that destroys or
+// replaces a user warns that this is permanent; a plan that changes only
+// the email does not.
+func TestIntegrationUserPlan_deactivationWarning(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	p := newProtoProvider(t, emu, nil)
+	prior := map[string]tftypes.Value{
+		"id": str("warn-user-0001"), "unique_user_id": str("warn-user-0001"), "email": str("w@shop.example.com"),
+		"username": str("Acme-warn-user-0001"), "created_at": str("2026-01-01T00:00:00Z"),
+	}
+	computed := []string{"id", "first_name", "last_name", "username", "created_at"}
+	cfg := func(uid, email string) map[string]tftypes.Value {
+		return map[string]tftypes.Value{"unique_user_id": str(uid), "email": str(email)}
+	}
+	warning := `WARNING: Destroying an integration user is permanent: This plan %s integration user "warn-user-0001" \(username Acme-warn-user-0001\)\. ` +
+		`Destroying a user deactivates it at Entrupy for good: its unique_user_id can never be created again, and its SDK logins stop.*for_each.*removed block`
+
+	resp := p.plan("entrupy_integration_user", prior, nil)
+	if text := diagText(resp.Diagnostics); hasErrors(resp.Diagnostics) || !expectError(fmt.Sprintf(warning, "destroys")).MatchString(text) {
+		t.Errorf("destroy: %s", text)
+	}
+	resp = p.plan("entrupy_integration_user", prior, cfg("warn-user-0002", "w@shop.example.com"), computed...)
+	if text := diagText(resp.Diagnostics); hasErrors(resp.Diagnostics) || len(resp.RequiresReplace) != 1 || !expectError(fmt.Sprintf(warning, "replaces")).MatchString(text) {
+		t.Errorf("replace (%v): %s", resp.RequiresReplace, text)
+	}
+	resp = p.plan("entrupy_integration_user", prior, cfg("warn-user-0001", "new@shop.example.com"), computed...)
+	if len(resp.Diagnostics) > 0 || len(resp.RequiresReplace) > 0 {
+		t.Errorf("email change: %v %s", resp.RequiresReplace, diagText(resp.Diagnostics))
 	}
 }

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -26,6 +28,7 @@ import (
 var (
 	_ provider.Provider                       = (*EntrupyProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*EntrupyProvider)(nil)
+	_ provider.ProviderWithListResources      = (*EntrupyProvider)(nil)
 )
 
 // EntrupyProvider is the provider; version is set at build time.
@@ -41,6 +44,9 @@ func New(version string) func() provider.Provider {
 // providerData is handed to every resource and data source by Configure.
 type providerData struct {
 	client *entrupy.Client
+	// settings are the provider block resolved (diagnostics name their
+	// sources).
+	settings providerSettings
 	// loopback is true when base_url points at this machine (an emulator):
 	// webhook receivers may then be plain http on loopback too.
 	loopback bool
@@ -50,6 +56,10 @@ type providerData struct {
 	acceptLanguage string
 	// book notes the webhooks and users this configuration's state records.
 	book *recordBook
+	// webhookList and userList answer the refresh's Reads from the list
+	// routes once many objects of a type are read (list_refresh.go).
+	webhookList *listReader[entrupy.Webhook]
+	userList    *listReader[entrupy.User]
 }
 
 func (p *EntrupyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -75,9 +85,9 @@ func (p *EntrupyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators:          []validator.String{baseURLValidator()},
 			},
 			"api_version": schema.StringAttribute{
-				MarkdownDescription: "Value of the `Api-Version` header sent with every request, e.g. `1.4` or `2`. Unset, v2 routes use their own default. The version in force when a webhook is created fixes the payload format of its deliveries.",
+				MarkdownDescription: "Value of the `Api-Version` header sent with every request: `" + strings.Join(knownAPIVersions, "` or `") + "` (another version is sent as written, with a warning). Unset, v2 routes use their own default (`" + entrupy.DefaultWebhookAPIVersion + "`). The version in force when a webhook is created fixes the payload format of its deliveries, so **setting or changing `api_version` replaces every `entrupy_webhook` that does not set its own `api_version` and was created with another version** (removing it replaces nothing: those webhooks keep theirs).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(apiVersionPattern, "must be a version such as \"1.4\" or \"2\"")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(apiVersionPattern, "must be a version such as \"1.4\" or \"2\""), apiVersionWarning{}},
 			},
 			"accept_language": schema.StringAttribute{
 				MarkdownDescription: "Language of the `display` strings the API returns: `en` (default) or `ja`.",
@@ -93,6 +103,10 @@ func (p *EntrupyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: fmt.Sprintf("Client-side rate limit shared by every request of this provider instance (default %g, Entrupy's documented limit): `0` turns the limiter off; otherwise from %g to %g.", defaultRequestsPerSecond, minRequestsPerSecond, maxRequestsPerSecond),
 				Optional:            true,
 				CustomType:          requestsPerSecondType,
+			},
+			"refresh_from_lists": schema.BoolAttribute{
+				MarkdownDescription: "Whether a refresh of many webhooks or integration users reads them from the API's list routes, 25 a request, instead of one `GET` each (default `true`). It starts after the first " + fmt.Sprint(listAfterReads) + " objects of a type in a command and keeps to a budget, so an account holding many objects this configuration does not manage costs no more than a few requests over one `GET` per object. An object missing from the listing is read with its own `GET` before it is removed from state, and nothing read from a listing is kept after the command. Set `false` to read every object with its own `GET`.",
+				Optional:            true,
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of one HTTP attempt, as a Go duration such as `30s` or `2m` (default `" + durationText(defaultRequestTimeout) + "`). An attempt that times out is retried.",
@@ -134,17 +148,32 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddError("Cannot configure the Entrupy client", err.Error())
 		return
 	}
-	// One cheap call proves the URL and the token before any plan is made.
-	if err := client.Health.Check(ctx); err != nil {
-		addHealthCheckError(&resp.Diagnostics, client.BaseURL(), s, err)
-		return
-	}
+	// No request here: the first answer of the command proves the token
+	// (or refuses it, and every later request fails at once with it), and
+	// a plan that would create objects before reading any checks it first
+	// (providerData.verify).
 	tflog.Debug(ctx, "Entrupy provider configured", map[string]any{"base_url": client.BaseURL(), "requests_per_second": s.RequestsPerSecond, "max_retries": s.MaxRetries()})
 
-	data := &providerData{client: client, book: book, loopback: s.Loopback(), apiVersion: s.APIVersion, acceptLanguage: s.AcceptLanguage}
+	data := &providerData{
+		client: client, settings: s, book: book, loopback: s.Loopback(), apiVersion: s.APIVersion, acceptLanguage: s.AcceptLanguage,
+		webhookList: newListReader(s.RefreshFromLists, client.Webhooks.List, func(w entrupy.Webhook) string { return w.ID }),
+		userList:    newListReader(s.RefreshFromLists, client.Users.List, func(u entrupy.User) string { return u.UniqueUserID }),
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
+}
+
+// verify checks the token and the URL with one health request unless an
+// earlier answer in this process did (entrupy.Client.Verify), and says what
+// is wrong as the provider's token check always has.
+func (d *providerData) verify(ctx context.Context) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if err := d.client.Verify(ctx); err != nil {
+		addHealthCheckError(&diags, d.client.BaseURL(), d.settings, err)
+	}
+	return diags
 }
 
 // addHealthCheckError says why the health check against baseURL failed: a
@@ -169,6 +198,9 @@ func addHealthCheckError(diags *diag.Diagnostics, baseURL string, s providerSett
 // clientLogger writes the client's per-request lines through tflog, with the
 // token masked wherever it could appear.
 func clientLogger(token string) entrupy.Logger {
+	if strings.EqualFold(os.Getenv("TF_LOG_PROVIDER"), "off") {
+		return nil // no provider logs asked for (see main.go): skip the masking too
+	}
 	return func(ctx context.Context, msg string, fields map[string]any) {
 		ctx = tflog.MaskAllFieldValuesStrings(ctx, token)
 		ctx = tflog.MaskMessageStrings(ctx, token)
@@ -199,5 +231,13 @@ func (p *EntrupyProvider) DataSources(context.Context) []func() datasource.DataS
 func (p *EntrupyProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewSDKAuthorizationEphemeralResource,
+	}
+}
+
+// ListResources are the list blocks of terraform query (Terraform 1.14+).
+func (p *EntrupyProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewWebhookListResource,
+		NewIntegrationUserListResource,
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
@@ -63,7 +64,8 @@ provider "entrupy" {
 }
 
 // configure runs the provider's Configure with the given attributes (the
-// rest null) and returns the diagnostics as text.
+// rest null), then the token check a plan that creates objects makes
+// (providerData.verify), and returns the diagnostics as text.
 func configure(t *testing.T, attrs map[string]tftypes.Value) (string, bool) {
 	t.Helper()
 	ctx := context.Background()
@@ -85,6 +87,9 @@ func configure(t *testing.T, attrs map[string]tftypes.Value) (string, bool) {
 	req := provider.ConfigureRequest{TerraformVersion: "1.11.4", Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}}
 	var resp provider.ConfigureResponse
 	p.Configure(ctx, req, &resp)
+	if data, ok := resp.ResourceData.(*providerData); ok && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(data.verify(ctx)...)
+	}
 	var b strings.Builder
 	for _, d := range resp.Diagnostics {
 		fmt.Fprintf(&b, "%s: %s\n", d.Summary(), d.Detail())
@@ -153,6 +158,64 @@ func TestAccProvider_wrongToken(t *testing.T) {
 			Config:      strings.Replace(providerBlock(emu), testsupport.Token, "not-the-token", 1) + `data "entrupy_authentication" "x" { entrupy_id = "X" }`,
 			ExpectError: regexp.MustCompile(`Entrupy rejected the API token \(401 Unauthorized\)`),
 		}},
+	})
+}
+
+// TestAccProvider_tokenCheckRequests: configuring the provider sends
+// nothing; a refresh proves the token with its own answers (no health
+// request); a plan that only creates checks the token once before it plans,
+// so a wrong token fails the plan with the token message, creates nothing,
+// does not print the token, and sends no request after the 401.
+func TestAccProvider_tokenCheckRequests(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	hook := `
+  url    = "https://hooks.example.com/token-check"
+  events = ["session.completed"]
+  secret = "s3cret-value-1"`
+	cfg := webhookConfig(emu, hook)
+	wrong := strings.Replace(cfg, testsupport.Token, "wrong-secret-token", 1) + `
+resource "entrupy_integration_user" "more" {
+  unique_user_id = "token-check-user"
+  email          = "t@example.com"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   emu.ResetCounts,
+				Config:      wrong,
+				ExpectError: expectError(`Entrupy rejected the API token \(401 Unauthorized\)`),
+			},
+			{
+				PreConfig: func() {
+					if n := emu.Count("GET /v1/health"); n != 1 {
+						t.Errorf("a create-only plan with a wrong token sent %d health requests, want 1", n)
+					}
+					if n := emu.Count("POST /v2/webhooks") + emu.Count("POST /v2/integrations/users"); n != 0 {
+						t.Errorf("a wrong token created %d objects", n)
+					}
+					if total := len(emu.Counts()); total != 1 {
+						t.Errorf("requests after the 401: %v", emu.Counts())
+					}
+				},
+				Config:           cfg,
+				ConfigPlanChecks: emptyPlanAfterApply(),
+			},
+			{
+				PreConfig:    emu.ResetCounts,
+				RefreshState: true,
+				Check: func(*terraform.State) error {
+					if n := emu.Count("GET /v1/health"); n != 0 {
+						return fmt.Errorf("a refresh sent %d health requests, want 0: %v", n, emu.Counts())
+					}
+					if n := emu.Count("GET /v2/webhooks/{id}"); n != 1 {
+						return fmt.Errorf("a refresh of one webhook sent %d GETs, want 1: %v", n, emu.Counts())
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
 

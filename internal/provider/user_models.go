@@ -61,3 +61,16 @@ func flattenUser(u *entrupy.User) IntegrationUserModel {
 		Username: types.StringValue(u.Username), CreatedAt: types.StringValue(u.CreatedAt),
 	}
 }
+
+// integrationUserIdentityModel is the identity of an
+// entrupy_integration_user: its unique_user_id. The identity schema is at
+// version 0 and must stay compatible: states written by any release carry
+// it, so a new attribute would need an identity upgrade.
+type integrationUserIdentityModel struct {
+	UniqueUserID types.String `tfsdk:"unique_user_id"`
+}
+
+// userDisplayName tells users apart in a list result: username and email.
+func userDisplayName(u *entrupy.User) string {
+	return u.Username + " <" + u.Email + ">"
+}

@@ -72,3 +72,24 @@ func flattenWebhookResource(ctx context.Context, wh *entrupy.Webhook, prior webh
 	out.SecretWO = types.StringNull()
 	return out, diags
 }
+
+// webhookIdentityModel is the identity of an entrupy_webhook: its ID. The
+// identity schema is at version 0 and must stay compatible: states written
+// by any release carry it, so a new attribute would need an identity
+// upgrade.
+type webhookIdentityModel struct {
+	ID types.String `tfsdk:"id"`
+}
+
+// webhookDisplayName tells webhooks apart in a list result: URL, then the
+// description and the user it is scoped to when it has them.
+func webhookDisplayName(wh *entrupy.Webhook) string {
+	name := wh.URL
+	if wh.Description != "" {
+		name += " (" + wh.Description + ")"
+	}
+	if wh.Username != nil && *wh.Username != "" {
+		name += " for " + *wh.Username
+	}
+	return name
+}

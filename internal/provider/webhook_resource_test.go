@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -367,4 +368,92 @@ data "entrupy_webhooks" "all" {
 			},
 		},
 	})
+}
+
+// webhookState is the state of a webhook that exists, with no secret in
+// state (imported, or created with secret_wo).
+func webhookState(id, apiVersion string) map[string]tftypes.Value {
+	return map[string]tftypes.Value{
+		"id": str(id), "url": str("https://hooks.example.com/plan"), "events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("session.completed")}),
+		"description": str(""), "enabled": tftypes.NewValue(tftypes.Bool, true), "api_version": str(apiVersion),
+		"created_at": str("2026-01-01T00:00:00Z"), "updated_at": str("2026-01-01T00:00:00Z"),
+	}
+}
+
+// webhookConfigValues is a webhook's configuration: url and events, plus extra.
+func webhookConfigValues(extra map[string]tftypes.Value) map[string]tftypes.Value {
+	cfg := map[string]tftypes.Value{
+		"url": str("https://hooks.example.com/plan"), "events": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("session.completed")}),
+	}
+	for k, v := range extra {
+		cfg[k] = v
+	}
+	return cfg
+}
+
+var webhookComputed = []string{"id", "description", "enabled", "api_version", "created_at", "updated_at"}
+
+// TestWebhookPlan_secretAndAPIVersion: at plan, a new webhook without a
+// secret fails naming secret_wo and secret; an existing one plans no change
+// with its secret unmanaged; a change of the provider's api_version that
+// replaces a webhook says so in a warning.
+func TestWebhookPlan_secretAndAPIVersion(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	p := newProtoProvider(t, emu, nil)
+
+	resp := p.plan("entrupy_webhook", nil, webhookConfigValues(nil), webhookComputed...)
+	if text := diagText(resp.Diagnostics); !hasErrors(resp.Diagnostics) || !expectError(`Missing webhook secret: A new webhook needs a signing secret: set secret_wo .* or secret .*Only a webhook that already exists in Entrupy \(imported\) may leave both unset`).MatchString(text) {
+		t.Errorf("new webhook without a secret: %s", text)
+	}
+	for _, secret := range []string{"secret", "secret_wo"} {
+		resp := p.plan("entrupy_webhook", nil, webhookConfigValues(map[string]tftypes.Value{secret: str("s")}), webhookComputed...)
+		if len(resp.Diagnostics) > 0 {
+			t.Errorf("new webhook with %s: %s", secret, diagText(resp.Diagnostics))
+		}
+	}
+
+	prior := webhookState("wh_0000000000000001", "2")
+	resp = p.plan("entrupy_webhook", prior, webhookConfigValues(nil), webhookComputed...)
+	if len(resp.Diagnostics) > 0 || len(resp.RequiresReplace) > 0 {
+		t.Fatalf("existing webhook without a secret: %v %s", resp.RequiresReplace, diagText(resp.Diagnostics))
+	}
+	if got := decode(t, resp.PlannedState, p.resourceType("entrupy_webhook")); !tftypes.NewValue(p.resourceType("entrupy_webhook"), got).Equal(objectValue(t, p.resourceType("entrupy_webhook"), prior)) {
+		t.Errorf("existing webhook without a secret plans a change: %v", got)
+	}
+
+	// The provider's api_version now differs from the webhook's.
+	p14 := newProtoProvider(t, emu, map[string]tftypes.Value{"api_version": str("1.4")})
+	resp = p14.plan("entrupy_webhook", prior, webhookConfigValues(nil), webhookComputed...)
+	if len(resp.RequiresReplace) != 1 || resp.RequiresReplace[0].String() != tftypes.NewAttributePath().WithAttributeName("api_version").String() {
+		t.Errorf("requires replace %v, want api_version", resp.RequiresReplace)
+	}
+	if text := diagText(resp.Diagnostics); hasErrors(resp.Diagnostics) || !expectError(`WARNING: Webhook replaced because the provider's api_version changed: Webhook wh_0000000000000001 was created with api_version "2"\. This resource does not set its own api_version, so it follows the provider's api_version, now "1\.4".*this plan replaces it.*set api_version = "2" on this resource`).MatchString(text) {
+		t.Errorf("api_version replacement: %s", text)
+	}
+	// A webhook that sets its own api_version is replaced without that warning.
+	resp = p14.plan("entrupy_webhook", prior, webhookConfigValues(map[string]tftypes.Value{"api_version": str("1.4")}), webhookComputed...)
+	if len(resp.RequiresReplace) != 1 || len(resp.Diagnostics) > 0 {
+		t.Errorf("own api_version change: %v %s", resp.RequiresReplace, diagText(resp.Diagnostics))
+	}
+}
+
+// TestAccWebhook_unknownUsername: a username Entrupy does not know (here a
+// bare unique_user_id) fails with the form usernames take and the reference
+// to use instead.
+func TestAccWebhook_unknownUsername(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: webhookConfig(emu, `
+  url       = "https://hooks.example.com/scoped"
+  events    = ["session.completed"]
+  username  = "store-tokyo-01"
+  secret_wo = "s"`),
+			ExpectError: expectError(`No integration user with this username.*Entrupy has no active integration user with username "store-tokyo-01".*Usernames look like <Organization>-<unique_user_id> \(for example Acme-store-01\).*username = entrupy_integration_user.<name>.username`),
+		}},
+	})
+	if n := len(emu.Inventory().Webhooks); n != 0 {
+		t.Fatalf("%d webhooks made", n)
+	}
 }

@@ -16,10 +16,17 @@ resource "entrupy_webhook" "production" {
 }
 
 # Deliveries for one SDK user only; changing the user replaces the webhook.
+# Refer to the user's resource: its username is "<Organization>-<unique_user_id>",
+# and the reference also creates the user before the webhook.
+resource "entrupy_integration_user" "store_tokyo" {
+  unique_user_id = "store-tokyo-01"
+  email          = "tokyo@shop.example.com"
+}
+
 resource "entrupy_webhook" "one_store" {
   url      = "https://hooks.example.com/entrupy/store-tokyo"
   events   = ["session.completed"]
-  username = "Acme-store-tokyo-01"
+  username = entrupy_integration_user.store_tokyo.username
   enabled  = false # paused: nothing is delivered
 
   secret_wo         = var.entrupy_webhook_secret
