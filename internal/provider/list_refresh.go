@@ -57,7 +57,7 @@ const (
 	listMaxAge = time.Minute
 )
 
-// listStats counts what a listReader did, for logs and tests.
+// listStats counts what a listReader did (the budget reads them; tests too).
 type listStats struct {
 	Reads  int // Reads asked of the reader
 	Pages  int // list pages fetched
@@ -67,10 +67,10 @@ type listStats struct {
 
 // budget is how many pages the listing may have fetched so far: a few (more
 // as the command's Reads add up, since a wasted page then costs less of the
-// whole), two more per Read answered from pages, and, while at least one listed object
-// in listDenseShare was one of this command's Reads, one more per object
-// listed too late (already read with a GET): a listing that dense is worth
-// finishing, because the Reads still to come are in it too.
+// whole), two more per Read answered from pages, and, while at least one
+// listed object in listDenseShare was one of this command's Reads, one more
+// per object listed too late (already read with a GET): a listing that
+// dense is worth finishing, because the Reads still to come are in it too.
 func (l *listReader[T]) budget() int {
 	b := min(listBudgetBase+l.stats.Reads/listBudgetReadsPerPage, listBudgetMaxBase) + listBudgetPerHit*l.stats.Served
 	if listed := l.stats.Pages * listPageSize; listed > 0 && (l.stats.Served+l.stats.Late)*listDenseShare >= listed {
