@@ -18,8 +18,12 @@ import (
 // schemas read from the provider server (internal/testsupport/cmd/providerschema).
 //go:generate make docs
 
-// gcPercent is the provider's GOGC when the environment sets none.
-const gcPercent = 400
+// gcPercent is the provider's GOGC when the environment sets none, and
+// gcSoftLimit its GOMEMLIMIT then.
+const (
+	gcPercent   = 400
+	gcSoftLimit = 512 << 20
+)
 
 // version is set at build time: go build -ldflags "-X main.version=1.2.3".
 var version = "dev"
@@ -31,9 +35,14 @@ func main() {
 
 	// A plan holds every resource's values briefly, many times over; the
 	// default GOGC=100 then spends a quarter of the provider's CPU in the
-	// garbage collector. Trade some memory for it unless GOGC is set.
+	// garbage collector. Trade some memory for it unless GOGC is set, with a
+	// soft limit (unless GOMEMLIMIT is set) past which the collector works
+	// as hard as it must to stay under it.
 	if os.Getenv("GOGC") == "" {
 		runtimedebug.SetGCPercent(gcPercent)
+		if os.Getenv("GOMEMLIMIT") == "" {
+			runtimedebug.SetMemoryLimit(gcSoftLimit)
+		}
 	}
 	for k, v := range quietLogs(os.Environ()) {
 		if err := os.Setenv(k, v); err != nil {
