@@ -105,7 +105,7 @@ func (p *EntrupyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				CustomType:          requestsPerSecondType,
 			},
 			"refresh_from_lists": schema.BoolAttribute{
-				MarkdownDescription: "Whether a refresh of many webhooks or integration users reads them from the API's list routes, 25 a request, instead of one `GET` each (default `true`). It starts after the first " + fmt.Sprint(listAfterReads) + " objects of a type in a command and keeps to a budget, so an account holding many objects this configuration does not manage costs no more than a few requests over one `GET` per object. An object missing from the listing is read with its own `GET` before it is removed from state, and nothing read from a listing is kept after the command. Set `false` to read every object with its own `GET`.",
+				MarkdownDescription: "Whether a refresh of many webhooks or integration users reads them from the API's list routes, 25 a request, instead of one `GET` each (default `true`). It starts after the first " + fmt.Sprint(listAfterReads) + " objects of a type in a command and keeps to a budget, so an account holding many objects this configuration does not manage costs about one `GET` per object, as without it. An object missing from the listing is read with its own `GET` before it is removed from state, and nothing read from a listing is kept after the command. Set `false` to read every object with its own `GET`.",
 				Optional:            true,
 			},
 			"request_timeout": schema.StringAttribute{
