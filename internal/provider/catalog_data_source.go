@@ -105,7 +105,7 @@ func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	lang := ""
 	if d.data != nil {
-		lang = d.data.acceptLanguage
+		lang = d.data.settings.AcceptLanguage
 	}
 	cfg.Brands, cfg.BrandIDs = []catalogBrandModel{}, map[string][]types.String{}
 	for _, b := range entrupy.Brands {

@@ -44,16 +44,12 @@ func New(version string) func() provider.Provider {
 // providerData is handed to every resource and data source by Configure.
 type providerData struct {
 	client *entrupy.Client
-	// settings are the provider block resolved (diagnostics name their
-	// sources).
+	// settings are the provider block resolved: api_version and
+	// accept_language ("" when unset), and the sources diagnostics name.
 	settings providerSettings
 	// loopback is true when base_url points at this machine (an emulator):
 	// webhook receivers may then be plain http on loopback too.
 	loopback bool
-	// apiVersion is the provider's api_version ("" when unset).
-	apiVersion string
-	// acceptLanguage is the provider's accept_language ("" when unset).
-	acceptLanguage string
 	// book notes the webhooks and users this configuration's state records.
 	book *recordBook
 	// webhookList and userList answer the refresh's Reads from the list
@@ -155,7 +151,7 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	tflog.Debug(ctx, "Entrupy provider configured", map[string]any{"base_url": client.BaseURL(), "requests_per_second": s.RequestsPerSecond, "max_retries": s.MaxRetries()})
 
 	data := &providerData{
-		client: client, settings: s, book: book, loopback: s.Loopback(), apiVersion: s.APIVersion, acceptLanguage: s.AcceptLanguage,
+		client: client, settings: s, book: book, loopback: s.Loopback(),
 		webhookList: newListReader(s.RefreshFromLists, client.Webhooks.List, func(w entrupy.Webhook) string { return w.ID }),
 		userList:    newListReader(s.RefreshFromLists, client.Users.List, func(u entrupy.User) string { return u.UniqueUserID }),
 	}

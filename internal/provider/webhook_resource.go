@@ -200,8 +200,8 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if cfg.APIVersion.IsNull() {
 		var want types.String
 		switch {
-		case r.data.apiVersion != "":
-			want = types.StringValue(r.data.apiVersion)
+		case r.data.settings.APIVersion != "":
+			want = types.StringValue(r.data.settings.APIVersion)
 		case state != nil:
 			want = state.APIVersion // keep what the webhook has
 		default:
