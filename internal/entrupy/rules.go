@@ -15,8 +15,15 @@ import (
 // two cannot disagree. Each Check returns nil or an error that reads after
 // the attribute's name ("must be …").
 
-// uniqueUserIDPattern is the documented shape of a unique_user_id [doc].
-var uniqueUserIDPattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{8,40}$`)
+// uniqueUserIDPattern is the documented shape of a unique_user_id [doc];
+// uniqueUserIDPrefixPattern is the start of one (a filter on it).
+var (
+	uniqueUserIDPattern       = regexp.MustCompile(`^` + uniqueUserIDChars + `{8,40}$`)
+	uniqueUserIDPrefixPattern = regexp.MustCompile(`^` + uniqueUserIDChars + `{1,40}$`)
+)
+
+// uniqueUserIDChars is the character class of a unique_user_id [doc].
+const uniqueUserIDChars = `[A-Za-z0-9@.+_-]`
 
 // UniqueUserIDRule says what a unique_user_id must be.
 const UniqueUserIDRule = "must be 8 to 40 characters of A-Z, a-z, 0-9 and @ . + _ -"
@@ -25,6 +32,18 @@ const UniqueUserIDRule = "must be 8 to 40 characters of A-Z, a-z, 0-9 and @ . + 
 func CheckUniqueUserID(s string) error {
 	if !uniqueUserIDPattern.MatchString(s) {
 		return errors.New(UniqueUserIDRule)
+	}
+	return nil
+}
+
+// UniqueUserIDPrefixRule says what the start of a unique_user_id must be.
+const UniqueUserIDPrefixRule = "must be 1 to 40 characters of A-Za-z0-9@.+_-, the characters of a unique_user_id"
+
+// CheckUniqueUserIDPrefix checks the start of a unique_user_id, as a
+// filter gives it.
+func CheckUniqueUserIDPrefix(s string) error {
+	if !uniqueUserIDPrefixPattern.MatchString(s) {
+		return errors.New(UniqueUserIDPrefixRule)
 	}
 	return nil
 }

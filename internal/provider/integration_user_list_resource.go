@@ -58,10 +58,7 @@ func (r *integrationUserListResource) ListResourceConfigSchema(_ context.Context
 	}
 }
 
-var (
-	emailDomainPattern        = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
-	uniqueUserIDPrefixPattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{1,40}$`)
-)
+var emailDomainPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 
 // emailDomainValidator checks an email_domain filter: a domain name, not an
 // address.
@@ -78,11 +75,11 @@ func emailDomainValidator() validator.String {
 }
 
 // uniqueUserIDPrefixValidator checks a unique_user_id_prefix filter: the
-// start of a unique_user_id, so of its characters.
+// start of a unique_user_id (entrupy.CheckUniqueUserIDPrefix).
 func uniqueUserIDPrefixValidator() validator.String {
-	return stringCheck{"Invalid unique_user_id prefix", "must be 1 to 40 characters of A-Za-z0-9@.+_-", func(v string) error {
-		if !uniqueUserIDPrefixPattern.MatchString(v) {
-			return fmt.Errorf("%q must be 1 to 40 characters of A-Za-z0-9@.+_-, the characters of a unique_user_id", v)
+	return stringCheck{"Invalid unique_user_id prefix", entrupy.UniqueUserIDPrefixRule, func(v string) error {
+		if err := entrupy.CheckUniqueUserIDPrefix(v); err != nil {
+			return fmt.Errorf("%q %w", v, err)
 		}
 		return nil
 	}}
