@@ -6,10 +6,10 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -98,12 +98,7 @@ type userFilter struct {
 // newUserFilter reads the filters of a list block. Values Terraform does
 // not know yet are an error: a query cannot list against them.
 func newUserFilter(cfg integrationUserListModel) (userFilter, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	for name, unknown := range map[string]bool{"email_domain": cfg.EmailDomain.IsUnknown(), "unique_user_id_prefix": cfg.UniqueUserIDPrefix.IsUnknown()} {
-		if unknown {
-			diags.AddAttributeError(path.Root(name), "Unknown filter", fmt.Sprintf("The %s filter of the entrupy_integration_user list block is not known yet; a list block's filters must be known when terraform query runs (use literals, variables or locals).", name))
-		}
-	}
+	diags := unknownFilterErrors("entrupy_integration_user", map[string]attr.Value{"email_domain": cfg.EmailDomain, "unique_user_id_prefix": cfg.UniqueUserIDPrefix})
 	return userFilter{emailDomain: strings.ToLower(cfg.EmailDomain.ValueString()), uidPrefix: cfg.UniqueUserIDPrefix.ValueString()}, diags
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -99,12 +100,7 @@ type webhookFilter struct {
 // does not know yet are an error: a query cannot list against them.
 func newWebhookFilter(ctx context.Context, cfg webhookListModel) (webhookFilter, diag.Diagnostics) {
 	var f webhookFilter
-	var diags diag.Diagnostics
-	for name, unknown := range map[string]bool{"events": cfg.Events.IsUnknown(), "username": cfg.Username.IsUnknown(), "enabled": cfg.Enabled.IsUnknown(), "url_prefix": cfg.URLPrefix.IsUnknown()} {
-		if unknown {
-			diags.AddAttributeError(path.Root(name), "Unknown filter", fmt.Sprintf("The %s filter of the entrupy_webhook list block is not known yet; a list block's filters must be known when terraform query runs (use literals, variables or locals).", name))
-		}
-	}
+	diags := unknownFilterErrors("entrupy_webhook", map[string]attr.Value{"events": cfg.Events, "username": cfg.Username, "enabled": cfg.Enabled, "url_prefix": cfg.URLPrefix})
 	if diags.HasError() {
 		return f, diags
 	}
@@ -170,6 +166,18 @@ func webhookListResult(ctx context.Context, req list.ListRequest, wh *entrupy.We
 		result.Diagnostics.Append(result.Resource.Set(ctx, model)...)
 	}
 	return result
+}
+
+// unknownFilterErrors is an error for each filter of a typeName list block
+// that Terraform does not know yet: a query cannot list against them.
+func unknownFilterErrors(typeName string, filters map[string]attr.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for name, v := range filters {
+		if v.IsUnknown() {
+			diags.AddAttributeError(path.Root(name), "Unknown filter", fmt.Sprintf("The %s filter of the %s list block is not known yet; a list block's filters must be known when terraform query runs (use literals, variables or locals).", name, typeName))
+		}
+	}
+	return diags
 }
 
 // notConfiguredForList is the error of a list block run before the
