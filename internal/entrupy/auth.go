@@ -34,16 +34,8 @@ func (a *authState) answered(status int, apiErr *APIError) {
 	}
 }
 
-// refused returns the 401 that rejected the token, or nil.
-func (a *authState) refused() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.rejected == nil {
-		return nil
-	}
-	return a.rejected
-}
-
+// known says whether an answer proved the token, or returns the 401 that
+// rejected it.
 func (a *authState) known() (proven bool, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -311,7 +311,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if req.create {
 		key = c.newKey()
 	}
-	if err := c.auth.refused(); err != nil {
+	if _, err := c.auth.known(); err != nil {
 		return fmt.Errorf("%s %s: not sent, the API token was rejected before: %w", req.method, req.path, err)
 	}
 	began := time.Now()
