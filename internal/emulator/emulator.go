@@ -1,5 +1,5 @@
 // Package emulator is an in-memory Entrupy API: an http.Handler that follows
-// the contract in ../shared/entrupy-api.md (routes, fields, validation and
+// the contract in internal/entrupy/CONTRACT.md (routes, fields, validation and
 // error bodies, 401s, 429s with Retry-After, Idempotency-Key replays), with
 // knobs for latency and injected faults, request counters and an inventory
 // for tests and benchmarks, and optional persistence to a JSON file so that

@@ -1,7 +1,7 @@
 package emulator
 
 // The emulator's own words for every JSON shape it reads or writes, taken
-// from the contract text (../shared/entrupy-api.md), not from the client's
+// from the contract text (internal/entrupy/CONTRACT.md), not from the client's
 // structs in internal/entrupy. The two sides name each field independently,
 // so a misspelt JSON tag on either side makes the client and the emulator
 // disagree, and the tests that run the client against the emulator fail.

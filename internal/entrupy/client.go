@@ -1,5 +1,5 @@
 // Package entrupy is a typed Go client for the Entrupy API
-// (../shared/entrupy-api.md). It has no Terraform imports.
+// (internal/entrupy/CONTRACT.md). It has no Terraform imports.
 //
 // One Client serves every call of one provider instance: it adds the
 // authentication and version headers, paces itself cooperatively with every

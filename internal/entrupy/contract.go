@@ -1,7 +1,7 @@
 package entrupy
 
 // This file holds the client's wire details of the Entrupy API contract
-// (../shared/entrupy-api.md): routes, headers, error codes, limits and the
+// (internal/entrupy/CONTRACT.md): routes, headers, error codes, limits and the
 // JSON shapes the client sends and reads. Details the contract marks
 // [chosen] are not published by Entrupy; keeping the client's in one place
 // means a correction is a single edit on the client's side.
