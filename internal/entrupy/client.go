@@ -84,6 +84,7 @@ type Client struct {
 	jitter         func() float64
 	newKey         func() string
 	marker         CreateMarker // see CreateOnce
+	journal        *journal     // see CreateOnce; nil: none kept
 	once           onceState    // see CreateOnce
 	auth           authState    // see Verify
 
@@ -215,6 +216,9 @@ func New(opts ...Option) (*Client, error) {
 	}
 	if c.rps > 0 {
 		c.limiter = newLimiter(c.rps, c.openTimeline())
+	}
+	if c.marker.State != "" {
+		c.journal = newJournal(c.marker.Dir, c.baseURL.String(), c.token)
 	}
 	c.Authentications = &AuthenticationsService{c}
 	c.Certificates = &CertificatesService{c}

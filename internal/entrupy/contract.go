@@ -96,7 +96,8 @@ func ValidMetadataKey(k string) bool {
 }
 
 // MarkerKey is the metadata key an exactly-once create (see CreateOnce)
-// leaves on what it makes; its value names the configuration that made it.
+// leaves on what it makes [chosen]; its value is "<state>.<nonce>", the
+// Terraform state the create was for and a nonce new for each create.
 const MarkerKey = "terraform_config"
 
 // Routes. Path parameters are escaped by the helpers below.

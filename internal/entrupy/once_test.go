@@ -2,6 +2,10 @@ package entrupy_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,24 +14,19 @@ import (
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
-// config is what a provider tells its client about the configuration it
-// serves: a marker, and the objects its refreshes saw recorded in state.
-type config struct {
-	marker   string
-	recorded map[string]bool
-}
+// runner is one machine that runs Terraform: its journal directory (its
+// TMPDIR). state names the Terraform state a process of it writes to.
+type runner struct{ dir string }
 
-func (c *config) option() entrupy.Option {
-	return entrupy.WithCreateMarker(entrupy.CreateMarker{Value: c.marker, Recorded: func(kind, id string) bool { return c.recorded[kind+"/"+id] }})
-}
+func newRunner(t *testing.T) *runner { return &runner{dir: t.TempDir()} }
 
-// newProcess is another client on the same emulator: what a new provider
-// process (the next terraform run) of configuration cfg starts with.
-func newProcess(t *testing.T, f *fixture, cfg *config) *entrupy.Client {
+// process is a new client on the same emulator: what a new provider process
+// of a run of state on runner r starts with.
+func (r *runner) process(t *testing.T, f *fixture, state string) *entrupy.Client {
 	t.Helper()
 	c, err := entrupy.New(entrupy.WithBaseURL(f.url), entrupy.WithToken(token), entrupy.WithRateLimit(0),
 		entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}),
-		cfg.option())
+		entrupy.WithCreateMarker(entrupy.CreateMarker{State: state, Dir: r.dir}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,71 +38,84 @@ func hookReq(url string) entrupy.CreateWebhookRequest {
 	return entrupy.CreateWebhookRequest{URL: url, SecretKey: "s3cret", Events: []string{entrupy.EventSessionCompleted}, Enabled: &on}
 }
 
+// markerState is the state part of an object's marker.
+func markerState(metadata map[string]string) string {
+	s, _, _ := strings.Cut(metadata[entrupy.MarkerKey], ".")
+	return s
+}
+
 // TestCreateOnceWebhookAfterLostAnswer: every way a create's answer can be
-// lost for good leaves a webhook with the configuration's marker that the
-// configuration's next process adopts, so Entrupy ends with one webhook,
-// with the second run's values and secret; another configuration does not.
+// lost for good leaves a webhook marked with the state, which the next run
+// of that state on the same machine adopts (Entrupy ends with one webhook,
+// with the second run's values and secret). Another state, or the same
+// state on another machine, never adopts it: each makes its own.
 func TestCreateOnceWebhookAfterLostAnswer(t *testing.T) {
 	t.Parallel()
 	for name, fault := range map[string]emulator.Fault{"500 after commit": emulator.Fail500After, "reset after commit": emulator.ResetAfter} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f, _ := newFixture(t, emulator.Options{})
-			cfg := &config{marker: "cfg-a"}
+			here, elsewhere := newRunner(t), newRunner(t)
 			// Every attempt loses its answer (Go's transport itself retries a
 			// reset request that carries an Idempotency-Key).
 			f.emu.FailNext("POST /v2/webhooks", fault, fault, fault, fault, fault, fault)
-			if _, _, err := newProcess(t, f, cfg).Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/a")); err == nil {
+			if _, _, err := here.process(t, f, "aaaa").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/a")); err == nil {
 				t.Fatal("create succeeded although every answer was lost")
 			}
 			f.emu.ClearFaults()
 			inv := f.emu.Inventory()
-			if len(inv.Webhooks) != 1 || inv.Webhooks[0].Metadata[entrupy.MarkerKey] != "cfg-a" {
-				t.Fatalf("after the lost create: %+v, want one webhook marked cfg-a", inv.Webhooks)
+			if len(inv.Webhooks) != 1 || markerState(inv.Webhooks[0].Metadata) != "aaaa" {
+				t.Fatalf("after the lost create: %+v, want one webhook marked for state aaaa", inv.Webhooks)
 			}
 			orphan := inv.Webhooks[0].ID
 
-			// Another configuration with the same webhook makes its own.
-			other, adopted, err := newProcess(t, f, &config{marker: "cfg-b"}).Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/a"))
-			if err != nil || adopted || other.ID == orphan {
-				t.Fatalf("another configuration: %v adopted=%v %v", err, adopted, other)
+			// Another state on the same machine, and the same state on
+			// another machine, make their own.
+			for what, c := range map[string]*entrupy.Client{"another state": here.process(t, f, "bbbb"), "another machine": elsewhere.process(t, f, "aaaa")} {
+				other, adopted, err := c.Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/a"))
+				if err != nil || adopted || other.ID == orphan {
+					t.Fatalf("%s: %v adopted=%v %v", what, err, adopted, other)
+				}
 			}
 
 			req := hookReq("https://hooks.example.com/a")
 			req.SecretKey, req.Description = "n3w-secret", "second run"
-			wh, adopted, err := newProcess(t, f, cfg).Webhooks.CreateOnce(context.Background(), req)
+			wh, adopted, err := here.process(t, f, "aaaa").Webhooks.CreateOnce(context.Background(), req)
 			if err != nil || !adopted || wh.ID != orphan {
 				t.Fatalf("second run: %v adopted=%v id=%v, want the orphan %s adopted", err, adopted, wh, orphan)
 			}
-			if wh.Description != "second run" || wh.Metadata[entrupy.MarkerKey] != "cfg-a" {
+			if wh.Description != "second run" || markerState(wh.Metadata) != "aaaa" {
 				t.Fatalf("adopted webhook not brought to the request: %+v", wh)
 			}
 			if s, _ := f.emu.WebhookSecret(orphan); s != "n3w-secret" {
 				t.Fatal("the adopted webhook kept the lost create's secret")
 			}
-			if n := len(f.emu.Inventory().Webhooks); n != 2 {
-				t.Fatalf("%d webhooks, want 2 (one per configuration)", n)
+			// Adopted once: a third run of the state makes a new one.
+			third, adopted, err := here.process(t, f, "aaaa").Webhooks.CreateOnce(context.Background(), req)
+			if err != nil || adopted || third.ID == orphan {
+				t.Fatalf("third run: %v adopted=%v %v", err, adopted, third)
+			}
+			if n := len(f.emu.Inventory().Webhooks); n != 4 {
+				t.Fatalf("%d webhooks, want 4 (the adopted one, one per other run)", n)
 			}
 		})
 	}
 }
 
 // TestCreateOnceWebhookIdenticalStayTwo: identical creates, in one process
-// or in two runs, make separate webhooks: one recorded in state is never
-// adopted.
+// or in two runs of one state on one machine, make separate webhooks: one
+// whose answer was delivered is never adopted.
 func TestCreateOnceWebhookIdenticalStayTwo(t *testing.T) {
 	t.Parallel()
 	f, _ := newFixture(t, emulator.Options{})
-	cfg := &config{marker: "cfg", recorded: map[string]bool{}}
-	c := newProcess(t, f, cfg)
+	r := newRunner(t)
+	c := r.process(t, f, "cafe")
 	a, adoptedA, errA := c.Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/same"))
 	b, adoptedB, errB := c.Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/same"))
 	if errA != nil || errB != nil || adoptedA || adoptedB || a.ID == b.ID {
 		t.Fatalf("identical creates: %v %v adopted %v %v ids %v %v", errA, errB, adoptedA, adoptedB, a, b)
 	}
-	// The next run's refresh saw both in state.
-	cfg.recorded["webhook/"+a.ID], cfg.recorded["webhook/"+b.ID] = true, true
-	d, adopted, err := newProcess(t, f, cfg).Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/same"))
+	d, adopted, err := r.process(t, f, "cafe").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/same"))
 	if err != nil || adopted || d.ID == a.ID || d.ID == b.ID {
 		t.Fatalf("a third identical create in a new run: %v adopted=%v %v", err, adopted, d)
 	}
@@ -112,8 +124,77 @@ func TestCreateOnceWebhookIdenticalStayTwo(t *testing.T) {
 	}
 }
 
+// TestCreateOnceSeenInState: an object a state read (an import of the
+// orphan, say) is held, so the lost create it came from is never adopted.
+func TestCreateOnceSeenInState(t *testing.T) {
+	t.Parallel()
+	f, _ := newFixture(t, emulator.Options{})
+	r := newRunner(t)
+	f.emu.FailNext("POST /v2/webhooks", emulator.Fail500After, emulator.Fail500After)
+	if _, _, err := r.process(t, f, "beef").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/seen")); err == nil {
+		t.Fatal("create succeeded although every answer was lost")
+	}
+	orphan := f.emu.Inventory().Webhooks[0]
+	reader := r.process(t, f, "beef")
+	wh, err := reader.Webhooks.Get(context.Background(), orphan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.SeenInState(wh.Metadata)
+	got, adopted, err := r.process(t, f, "beef").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/seen"))
+	if err != nil || adopted || got.ID == orphan.ID {
+		t.Fatalf("after a state read the orphan: %v adopted=%v %v, want a new webhook", err, adopted, got)
+	}
+}
+
+// TestCreateOnceJournalProcesses: a create whose process died before it
+// said how it ended (a crash) is adopted by the next run; one that a live
+// process is still making is not, whatever its age.
+func TestCreateOnceJournalProcesses(t *testing.T) {
+	t.Parallel()
+	f, plain := newFixture(t, emulator.Options{})
+	r := newRunner(t)
+	// The journal exists once a process of the state has written to it.
+	if _, _, err := r.process(t, f, "dead").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "journal-first", Email: "j@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(r.dir, "creates-*"))
+	if len(files) != 1 {
+		t.Fatalf("journal files %v, want one", files)
+	}
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	// What a process leaves behind when it dies with its create in flight,
+	// and what a live one (this test) writes before it sends its create.
+	for uid, pid := range map[string]int{"crashed-create": gone.Process.Pid, "live-create": os.Getpid()} {
+		nonce := fmt.Sprintf("%016x", len(uid))
+		line := fmt.Sprintf(`{"op":"begin","n":%q,"s":"dead","k":%q,"i":%q,"p":%d,"t":%d}`+"\n", nonce, entrupy.KindUser, uid, pid, time.Now().Unix())
+		fh, err := os.OpenFile(files[0], os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = fh.WriteString(line)
+		_ = fh.Close()
+		if _, err := plain.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: uid, Email: "x@example.com", Metadata: map[string]string{entrupy.MarkerKey: "dead." + nonce}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, adopted, err := r.process(t, f, "dead").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "crashed-create", Email: "new@example.com"})
+	if err != nil || !adopted || u.Email != "new@example.com" {
+		t.Fatalf("the crashed process's create: %v adopted=%v %+v", err, adopted, u)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, _, err = r.process(t, f, "dead").Users.CreateOnce(ctx, entrupy.CreateUserRequest{UniqueUserID: "live-create", Email: "new@example.com"})
+	if e, ok := entrupy.AsExistsError(err); !ok || e.MadeBy != entrupy.MadeByThisState {
+		t.Fatalf("a live process's create: got %v, want an ExistsError (this state, no proof)", err)
+	}
+}
+
 // TestCreateOnceWebhookForeign: a webhook with the same url and username
-// that no configuration made stops the create with an *ExistsError naming
+// that no Terraform run made stops the create with an *ExistsError naming
 // it; other usernames and urls do not.
 func TestCreateOnceWebhookForeign(t *testing.T) {
 	t.Parallel()
@@ -122,10 +203,10 @@ func TestCreateOnceWebhookForeign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newProcess(t, f, &config{marker: "cfg"})
+	c := newRunner(t).process(t, f, "f00d")
 	_, _, err = c.Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/shared"))
 	e, ok := entrupy.AsExistsError(err)
-	if !ok || e.ID != byHand.ID || e.Kind != entrupy.KindWebhook || e.Managed {
+	if !ok || e.ID != byHand.ID || e.Kind != entrupy.KindWebhook || e.MadeBy != entrupy.MadeOutside {
 		t.Fatalf("got %v, want an ExistsError naming %s", err, byHand.ID)
 	}
 	// The same url for one user only is another webhook.
@@ -147,54 +228,61 @@ func TestCreateOnceWebhookForeign(t *testing.T) {
 }
 
 // TestCreateOnceUser: a user whose create answer was lost is adopted by the
-// configuration's next run (email brought up to date); a user made by
-// another configuration, or outside Terraform, or deactivated, or recorded,
-// is an *ExistsError.
+// next run of its state on the same machine (email brought up to date); a
+// user made by another state, by the same state elsewhere, outside
+// Terraform, or deactivated, or adopted already, is an *ExistsError saying
+// who made it.
 func TestCreateOnceUser(t *testing.T) {
 	t.Parallel()
 	f, plain := newFixture(t, emulator.Options{})
-	cfg := &config{marker: "cfg", recorded: map[string]bool{}}
+	here, elsewhere := newRunner(t), newRunner(t)
 	f.emu.FailNext("POST /v2/integrations/users", emulator.Fail500After, emulator.Fail500After)
-	if _, _, err := newProcess(t, f, cfg).Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "a@example.com", FirstName: "Ada"}); err == nil {
+	if _, _, err := here.process(t, f, "a1").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "a@example.com", FirstName: "Ada"}); err == nil {
 		t.Fatal("create succeeded although every answer was lost")
 	}
-	// Another configuration may not have it, nor one that asks for other names.
-	_, _, err := newProcess(t, f, &config{marker: "other"}).Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "b@example.com"})
-	if e, ok := entrupy.AsExistsError(err); !ok || !e.Managed || !entrupy.IsConflict(err) {
-		t.Fatalf("another configuration: got %v", err)
+	refused := func(what string, c *entrupy.Client, madeBy string) {
+		t.Helper()
+		_, _, err := c.Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "b@example.com"})
+		if e, ok := entrupy.AsExistsError(err); !ok || e.MadeBy != madeBy || !entrupy.IsConflict(err) {
+			t.Fatalf("%s: got %v, want an ExistsError made by %s", what, err, madeBy)
+		}
 	}
-	_, _, err = newProcess(t, f, cfg).Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "b@example.com", FirstName: "Bob"})
+	refused("another state", here.process(t, f, "b2"), entrupy.MadeByOtherState)
+	refused("the same state on another machine", elsewhere.process(t, f, "a1"), entrupy.MadeByThisState)
+	_, _, err := here.process(t, f, "a1").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "b@example.com", FirstName: "Bob"})
 	if e, ok := entrupy.AsExistsError(err); !ok || !strings.Contains(e.Detail, `first_name "Ada"`) {
 		t.Fatalf("other names: got %v", err)
 	}
-	u, adopted, err := newProcess(t, f, cfg).Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "b@example.com", FirstName: "Ada"})
+	u, adopted, err := here.process(t, f, "a1").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "b@example.com", FirstName: "Ada"})
 	if err != nil || !adopted || u.Email != "b@example.com" {
 		t.Fatalf("next run: %v adopted=%v %+v", err, adopted, u)
 	}
-	// Once recorded (the next refresh saw it), it is never adopted again.
-	cfg.recorded["integration user/lost-user-01"] = true
-	_, _, err = newProcess(t, f, cfg).Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "lost-user-01", Email: "b@example.com"})
-	if e, ok := entrupy.AsExistsError(err); !ok || !e.Managed {
-		t.Fatalf("recorded user: got %v", err)
-	}
-	// Made outside Terraform (an SDK login, a script).
+	// Adopted (its answer delivered), it is never adopted again.
+	refused("adopted already", here.process(t, f, "a1"), entrupy.MadeByThisState)
+	// Made outside Terraform (an SDK login, a script), or by a provider
+	// version whose marker named a folder.
 	if _, err := plain.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "sdk-user-001", Email: "s@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = newProcess(t, f, cfg).Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "sdk-user-001", Email: "s@example.com"})
-	if e, ok := entrupy.AsExistsError(err); !ok || e.Managed || e.Deactivated || e.ID != "sdk-user-001" {
-		t.Fatalf("foreign user: got %v", err)
+	if _, err := plain.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "old-marker-1", Email: "s@example.com", Metadata: map[string]string{entrupy.MarkerKey: "0123456789abcdef"}}); err != nil {
+		t.Fatal(err)
+	}
+	for uid, madeBy := range map[string]string{"sdk-user-001": entrupy.MadeOutside, "old-marker-1": entrupy.MadeByOlderProvider} {
+		_, _, err = here.process(t, f, "a1").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: uid, Email: "s@example.com"})
+		if e, ok := entrupy.AsExistsError(err); !ok || e.MadeBy != madeBy || e.Deactivated || e.ID != uid {
+			t.Fatalf("%s: got %v, want made by %s", uid, err, madeBy)
+		}
 	}
 	// Deactivated.
 	if err := plain.Users.Delete(context.Background(), "sdk-user-001"); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = newProcess(t, f, cfg).Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "sdk-user-001", Email: "s@example.com"})
+	_, _, err = here.process(t, f, "a1").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "sdk-user-001", Email: "s@example.com"})
 	if e, ok := entrupy.AsExistsError(err); !ok || !e.Deactivated {
 		t.Fatalf("deactivated user: got %v", err)
 	}
-	if inv := f.emu.Inventory(); len(inv.Users) != 1 || len(inv.DeactivatedUsers) != 1 {
-		t.Fatalf("users %v deactivated %v, want lost-user-01 and sdk-user-001", inv.Users, inv.DeactivatedUsers)
+	if inv := f.emu.Inventory(); len(inv.Users) != 2 || len(inv.DeactivatedUsers) != 1 {
+		t.Fatalf("users %v deactivated %v, want lost-user-01 and old-marker-1, and sdk-user-001", inv.Users, inv.DeactivatedUsers)
 	}
 }
 

@@ -93,16 +93,31 @@ func recordCreate[T any](diags *diag.Diagnostics, kind string, obj *T, adopted b
 	}
 	if adopted {
 		diags.AddWarning("Recovered the "+kind+" of an interrupted earlier apply",
-			"An earlier apply of this configuration created this "+kind+" but never recorded it in state (it was interrupted, or the answer was lost), so this apply took it over and brought it to the configuration instead of creating a second one.")
+			"An earlier apply of this state, on this machine, created this "+kind+" but its answer never reached Terraform (the apply was killed, the provider crashed, or the answer was lost), so no state recorded it. "+
+				"This apply took it over and brought it to the configuration instead of creating a second one.")
 	}
 	return true
 }
 
-// importHint is how to bring an object under a configuration.
+// importHint is the import block that brings an object under a resource.
 func importHint(resourceType, id string) string {
-	return fmt.Sprintf("  terraform import <resource address> %s\n\n"+
-		"where <resource address> is the %s named in this error (for example %s.this), or with an import block:\n\n"+
-		"  import {\n    to = <resource address>\n    id = %q\n  }", id, resourceType, resourceType, id)
+	return fmt.Sprintf("  import {\n    to = %s.NAME\n    id = %q\n  }\n\n"+
+		"where %s.NAME is this resource's address, as Terraform prints it with this error (inside a module: module.MODULE.%s.NAME). Add the block to the root module, remove nothing, and apply: the object is then recorded, not created again.",
+		resourceType, id, resourceType, resourceType)
+}
+
+// madeByText says who made an existing object, and why that keeps the
+// provider from taking it over.
+func madeByText(e *entrupy.ExistsError) string {
+	switch e.MadeBy {
+	case entrupy.MadeByOtherState:
+		return "created by Terraform for another state: its marker names a state other than the one this run writes to (another backend, backend configuration or workspace). That state manages it, and two resources must never hold one object"
+	case entrupy.MadeByThisState:
+		return "created by a run of this same state, but this machine has no record that the create's answer was lost: another resource of this state may hold it, or a run on another machine made it (another CI runner, or a saved plan applied elsewhere). Only the machine that made an interrupted create can prove it is an orphan"
+	case entrupy.MadeByOlderProvider:
+		return "created by an earlier version of this provider, whose marker named a working directory rather than a state, so nothing proves which state holds it"
+	}
+	return "made outside Terraform (it carries no marker: by hand, by a script, by another tool or an SDK login)"
 }
 
 // addDeactivatedUserError says what to do about a unique_user_id whose

@@ -198,13 +198,14 @@ func explainExisting(diags *diag.Diagnostics, e *entrupy.ExistsError) {
 	case e.Detail != "":
 		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user left by an interrupted apply differs",
 			fmt.Sprintf("An earlier, interrupted apply created integration user %q, but %s. Set first_name and last_name to the values it has (or remove them from the configuration), and apply again: the user is then taken over.", uid, e.Detail))
-	case e.Managed:
+	case e.MadeBy == entrupy.MadeByOtherState:
 		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
-			fmt.Sprintf("Entrupy already has an integration user %q, created by Terraform for another configuration (another working directory or workspace) or recorded by another resource of this one, which manages it. "+
-				"Two resources must not manage one user. To move it here, remove it from the other state (terraform state rm) and import it:\n\n%s", uid, importHint("entrupy_integration_user", uid)))
+			fmt.Sprintf("Entrupy already has an integration user %q, %s. It is not taken over. "+
+				"To move it here, first remove it from the state that holds it (a removed block with lifecycle { destroy = false }, or terraform state rm; never destroy it: a deactivated user can never come back), then import it:\n\n%s", uid, madeByText(e), importHint("entrupy_integration_user", uid)))
 	default:
 		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
-			fmt.Sprintf("Entrupy already has an integration user %q (it may have logged in through the SDK, or been made by a script). Bring it under this configuration by importing it instead of creating it:\n\n%s", uid, importHint("entrupy_integration_user", uid)))
+			fmt.Sprintf("Entrupy already has an integration user %q, %s. It is not taken over. "+
+				"If no resource holds it (check terraform state list in every state that may), bring it under this one by importing it instead of creating it:\n\n%s", uid, madeByText(e), importHint("entrupy_integration_user", uid)))
 	}
 }
 
@@ -236,7 +237,7 @@ func (r *integrationUserResource) Read(ctx context.Context, req resource.ReadReq
 // (flattenUser); found is false when Entrupy has no such active user.
 func (r *integrationUserResource) readUser(ctx context.Context, uid string) (out IntegrationUserModel, found bool, diags diag.Diagnostics) {
 	if u, ok := r.data.userList.lookup(ctx, uid); ok {
-		r.data.book.note(entrupy.KindUser, u.UniqueUserID)
+		r.data.client.SeenInState(u.Metadata)
 		return flattenUser(&u), true, nil
 	}
 	u, err := r.data.client.Users.Get(ctx, uid)
@@ -247,7 +248,7 @@ func (r *integrationUserResource) readUser(ctx context.Context, uid string) (out
 		addAPIError(&diags, "Cannot read integration user "+uid, err)
 		return out, false, diags
 	}
-	r.data.book.note(entrupy.KindUser, u.UniqueUserID)
+	r.data.client.SeenInState(u.Metadata)
 	return flattenUser(u), true, nil
 }
 

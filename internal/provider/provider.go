@@ -50,8 +50,6 @@ type providerData struct {
 	// loopback is true when base_url points at this machine (an emulator):
 	// webhook receivers may then be plain http on loopback too.
 	loopback bool
-	// book notes the webhooks and users this configuration's state records.
-	book *recordBook
 	// webhookList and userList answer the refresh's Reads from the list
 	// routes once many objects of a type are read (list_refresh.go).
 	webhookList *listReader[entrupy.Webhook]
@@ -125,8 +123,6 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	fingerprint := configFingerprint()
-	book := newRecordBook(fingerprint, s.BaseURL, s.Token)
 	client, err := entrupy.New(
 		entrupy.WithBaseURL(s.BaseURL),
 		entrupy.WithToken(s.Token),
@@ -137,7 +133,7 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 		entrupy.WithRetryPolicy(s.Retry),
 		entrupy.WithRateLimit(s.RequestsPerSecond),
 		entrupy.WithSharedRateLimit(entrupy.DefaultSharedRateDir()),
-		entrupy.WithCreateMarker(entrupy.CreateMarker{Value: fingerprint, Recorded: book.recorded}),
+		entrupy.WithCreateMarker(entrupy.CreateMarker{State: terraformStateID(os.Getenv), Dir: entrupy.DefaultSharedRateDir()}),
 		entrupy.WithLogger(clientLogger(s.Token)),
 	)
 	if err != nil {
@@ -151,7 +147,7 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	tflog.Debug(ctx, "Entrupy provider configured", map[string]any{"base_url": client.BaseURL(), "requests_per_second": s.RequestsPerSecond, "max_retries": s.MaxRetries()})
 
 	data := &providerData{
-		client: client, settings: s, book: book, loopback: s.Loopback(),
+		client: client, settings: s, loopback: s.Loopback(),
 		webhookList: newListReader(s.RefreshFromLists, client.Webhooks.List, func(w entrupy.Webhook) string { return w.ID }),
 		userList:    newListReader(s.RefreshFromLists, client.Users.List, func(u entrupy.User) string { return u.UniqueUserID }),
 	}

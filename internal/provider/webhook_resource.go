@@ -259,9 +259,9 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 			scope = fmt.Sprintf("for user %q", u)
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("url"), "A webhook for this URL already exists",
-			fmt.Sprintf("Entrupy already has webhook %s delivering to %q %s, and this provider did not create it (it was made by hand, by a script or by another tool). It is not taken over silently.\n\n"+
-				"To manage it with this configuration, import it instead of creating a second one:\n\n%s\n\nOtherwise delete it in Entrupy, or give this resource another url.",
-				exists.ID, plan.URL.ValueString(), scope, importHint("entrupy_webhook", exists.ID)))
+			fmt.Sprintf("Entrupy already has webhook %s delivering to %q %s, %s. It is not taken over, and a second one is not made beside it.\n\n"+
+				"To manage it with this resource, import it instead of creating a second one:\n\n%s\n\nOtherwise delete it in Entrupy, or give this resource another url.",
+				exists.ID, plan.URL.ValueString(), scope, madeByText(exists), importHint("entrupy_webhook", exists.ID)))
 		return
 	}
 	if !recordCreate(&resp.Diagnostics, "webhook", wh, adopted, err) {
@@ -324,7 +324,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 func (r *webhookResource) readWebhook(ctx context.Context, prior webhookResourceModel) (out webhookResourceModel, found bool, diags diag.Diagnostics) {
 	id := prior.ID.ValueString()
 	if wh, ok := r.data.webhookList.lookup(ctx, id); ok {
-		r.data.book.note(entrupy.KindWebhook, wh.ID)
+		r.data.client.SeenInState(wh.Metadata)
 		out, diags = flattenWebhookResource(ctx, &wh, prior)
 		return out, true, diags
 	}
@@ -336,7 +336,7 @@ func (r *webhookResource) readWebhook(ctx context.Context, prior webhookResource
 		addAPIError(&diags, "Cannot read webhook "+id, err)
 		return prior, false, diags
 	}
-	r.data.book.note(entrupy.KindWebhook, wh.ID)
+	r.data.client.SeenInState(wh.Metadata)
 	out, diags = flattenWebhookResource(ctx, wh, prior)
 	return out, true, diags
 }
