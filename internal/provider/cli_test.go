@@ -18,32 +18,53 @@ import (
 type cliRun struct {
 	t   *testing.T
 	dir string
+	bin string // the provider binary
 	env []string
 }
 
 func newCLIRun(t *testing.T, emu *testsupport.Emulator, config string) *cliRun {
 	t.Helper()
+	return newCLIRunAt(t, emu, filepath.Join(t.TempDir(), "work"), config)
+}
+
+// newCLIRunAt is a cliRun in the working directory dir (made, holding
+// main.tf with config), with a provider binary built for it.
+func newCLIRunAt(t *testing.T, emu *testsupport.Emulator, dir, config string) *cliRun {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	if _, err := testsupport.BuildProvider(context.Background(), filepath.Join("..", ".."), bin); err != nil {
+	tools := t.TempDir()
+	bin := filepath.Join(tools, "bin")
+	built, err := testsupport.BuildProvider(context.Background(), filepath.Join("..", ".."), bin)
+	if err != nil {
 		t.Fatal(err)
 	}
-	rc := filepath.Join(dir, "terraformrc")
+	rc := filepath.Join(tools, "terraformrc")
 	if err := testsupport.WriteCLIConfig(rc, bin); err != nil {
 		t.Fatal(err)
 	}
-	work := filepath.Join(dir, "work")
-	if err := os.MkdirAll(work, 0o700); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := testsupport.TerraformEnv(rc, EnvBaseURL+"="+emu.URL, EnvAPIToken+"="+emu.Token)
-	return &cliRun{t: t, dir: work, env: env}
+	return &cliRun{t: t, dir: dir, bin: built, env: env}
+}
+
+// installFromMirror makes `terraform init` install the provider from a
+// filesystem mirror instead of dev_overrides, so that init (backends,
+// -backend-config, the lock file) works as in CI.
+func (c *cliRun) installFromMirror() {
+	c.t.Helper()
+	tools := c.t.TempDir()
+	rc := filepath.Join(tools, "terraformrc")
+	if err := testsupport.WriteMirrorCLIConfig(rc, filepath.Join(tools, "mirror"), c.bin); err != nil {
+		c.t.Fatal(err)
+	}
+	c.env = append(c.env, "TF_CLI_CONFIG_FILE="+rc) // the last value of a name wins
 }
 
 // command prepares one terraform command; its output goes to out.

@@ -154,7 +154,7 @@ resource "entrupy_webhook" "w" {
   events    = ["session.completed"]
   secret_wo = "mine"
 }`,
-				ExpectError: regexp.MustCompile(`(?s)A webhook for this URL already exists.*` + byHand.ID + `.*made outside Terraform.*to = entrupy_webhook\.NAME[\s│]+id = "` + byHand.ID + `"`),
+				ExpectError: regexp.MustCompile(`(?s)A webhook for this URL already exists.*` + byHand.ID + `.*made\s+outside\s+Terraform.*to = entrupy_webhook\.NAME[\s│]+id = "` + byHand.ID + `"`),
 			},
 			{
 				Config: providerBlock(emu) + `
@@ -162,7 +162,7 @@ resource "entrupy_integration_user" "u" {
   unique_user_id = "by-hand-user"
   email          = "h@example.com"
 }`,
-				ExpectError: regexp.MustCompile(`(?s)Integration user already exists.*made outside Terraform.*to = entrupy_integration_user\.NAME[\s│]+id = "by-hand-user"`),
+				ExpectError: regexp.MustCompile(`(?s)Integration user already exists.*made\s+outside\s+Terraform.*to = entrupy_integration_user\.NAME[\s│]+id = "by-hand-user"`),
 			},
 		},
 	})

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 )
 
 // ProviderSource is the provider address that CLIConfig redirects.
@@ -50,4 +51,32 @@ func BuildProvider(ctx context.Context, moduleDir, binDir string) (string, error
 func TerraformEnv(cliConfig string, extra ...string) []string {
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	return append(env, extra...)
+}
+
+// MirrorVersion is the version WriteMirrorCLIConfig gives the provider.
+const MirrorVersion = "0.0.1"
+
+// WriteMirrorCLIConfig lays the provider binary bin out as an unpacked
+// filesystem mirror under mirrorDir (version MirrorVersion, this platform)
+// and writes to path a CLI configuration that installs ProviderSource from
+// there and nothing from the network: `terraform init` then works offline,
+// backend and lock file included, as in a real CI run.
+func WriteMirrorCLIConfig(path, mirrorDir, bin string) error {
+	abs, err := filepath.Abs(mirrorDir)
+	if err != nil {
+		return err
+	}
+	pkg := filepath.Join(abs, filepath.FromSlash(ProviderSource), MirrorVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	if err := os.MkdirAll(pkg, 0o700); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(pkg, ProviderBinary+"_v"+MirrorVersion), b, 0o700); err != nil {
+		return err
+	}
+	rc := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [%q]\n  }\n}\n", abs, ProviderSource)
+	return os.WriteFile(path, []byte(rc), 0o600)
 }

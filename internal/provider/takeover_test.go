@@ -1,0 +1,245 @@
+package provider
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
+)
+
+// No takeovers: runs that once handed one state's objects to another, each
+// runner with its own TMPDIR as CI runners have. The second configuration
+// gets its own object or an error naming the existing one; the first one's
+// objects survive the second's destroy, and its next plan is empty.
+
+// runnerEnv is the environment of one CI runner: its own TMPDIR.
+func runnerEnv(t *testing.T) []string { return []string{"TMPDIR=" + t.TempDir()} }
+
+// takeoverConfig is a root module with backend (a backend block body, or ""
+// for none) and resources.
+func takeoverConfig(backend, resources string) string {
+	b := ""
+	if backend != "" {
+		b = "\n  backend \"local\" {" + backend + "}"
+	}
+	return `
+terraform {
+  required_providers {
+    entrupy = { source = "entrupy/entrupy" }
+  }` + b + `
+}
+provider "entrupy" {
+  max_retries = 1
+}
+` + resources
+}
+
+func takeoverWebhook(name string) string {
+	return fmt.Sprintf(`
+resource "entrupy_webhook" %q {
+  url       = "https://hooks.example.com/shared-receiver"
+  events    = ["session.completed"]
+  secret_wo = "shared-secret"
+}
+`, name)
+}
+
+const takeoverUser = `
+resource "entrupy_integration_user" "u" {
+  unique_user_id = "team-shared-01"
+  email          = "shared@example.com"
+  first_name     = "Shared"
+}
+`
+
+// batch is a terraform command and its arguments with the flags of a run
+// without a terminal (before any positional argument).
+func batch(cmd string, args ...string) []string {
+	return append([]string{cmd, "-input=false", "-no-color"}, args...)
+}
+
+// run is one terraform command that must succeed; it returns the output.
+func (c *cliRun) run(env []string, cmd string, args ...string) string {
+	c.t.Helper()
+	return c.terraform(env, batch(cmd, args...)...)
+}
+
+// fails runs one terraform command that must fail, and returns its output.
+func (c *cliRun) fails(env []string, cmd string, args ...string) string {
+	c.t.Helper()
+	var out bytes.Buffer
+	if err := c.command(&out, env, batch(cmd, args...)...).Run(); err == nil {
+		c.t.Fatalf("terraform %s %s succeeded, want an error:\n%s", cmd, strings.Join(args, " "), out.String())
+	}
+	return out.String()
+}
+
+// planEmpty fails the test unless a plan shows no change.
+func (c *cliRun) planEmpty(env []string) {
+	c.t.Helper()
+	var out bytes.Buffer
+	if err := c.command(&out, env, "plan", "-detailed-exitcode", "-input=false", "-no-color").Run(); err != nil {
+		c.t.Fatalf("plan is not empty (%v):\n%s", err, out.String())
+	}
+}
+
+func stateIDs(t *testing.T, stateFile, resourceType string) []string {
+	t.Helper()
+	ids, err := testsupport.IDsInStateFile(stateFile, resourceType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// TestAccNoTakeover_savedPlanOnAnotherRunner: a change adding webhook c,
+// identical to a, planned on one runner and applied from the saved plan on
+// another (fresh TMPDIR, no refresh in the apply) makes c its own webhook.
+func TestAccNoTakeover_savedPlanOnAnotherRunner(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	root := t.TempDir()
+	state := filepath.Join(root, "remote", "infra.tfstate") // the state both runners reach
+	backend := fmt.Sprintf("\n    path = %q\n  ", state)
+	withA := takeoverConfig(backend, takeoverWebhook("a"))
+	withAC := takeoverConfig(backend, takeoverWebhook("a")+takeoverWebhook("c"))
+
+	one, oneEnv := newCLIRunAt(t, emu, filepath.Join(root, "runner-1", "infra"), withA), runnerEnv(t)
+	one.installFromMirror()
+	one.run(oneEnv, "init")
+	one.run(oneEnv, "apply", "-auto-approve")
+	a := stateIDs(t, state, "entrupy_webhook")
+
+	if err := os.WriteFile(filepath.Join(one.dir, "main.tf"), []byte(withAC), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	one.run(oneEnv, "plan", "-out=change.tfplan")
+
+	two, twoEnv := newCLIRunAt(t, emu, filepath.Join(root, "runner-2", "infra"), withAC), runnerEnv(t)
+	two.installFromMirror()
+	two.run(twoEnv, "init")
+	plan, err := os.ReadFile(filepath.Join(one.dir, "change.tfplan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(two.dir, "change.tfplan"), plan, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := two.run(twoEnv, "apply", "change.tfplan")
+	if strings.Contains(out, "Recovered") {
+		t.Fatalf("the saved plan's apply claims to have recovered something:\n%s", out)
+	}
+	ids := stateIDs(t, state, "entrupy_webhook")
+	if len(ids) != 2 || ids[0] == ids[1] || !slices.Contains(ids, a[0]) {
+		t.Fatalf("state holds webhooks %v, want a (%v) and another", ids, a)
+	}
+	if held := emu.WebhookIDs(); !slices.Equal(held, ids) {
+		t.Fatalf("Entrupy holds webhooks %v, state %v", held, ids)
+	}
+	two.planEmpty(twoEnv)
+	one.planEmpty(oneEnv)
+}
+
+// TestAccNoTakeover_twoRepositoriesOneFolderName: two teams, each with a
+// repository called infra (workspace default, local state), declare a
+// webhook to the same receiver and the same integration user. Team B gets
+// its own webhook and a clear error for the user, which team A holds; B's
+// destroy leaves A's objects, and A's next plan is empty.
+func TestAccNoTakeover_twoRepositoriesOneFolderName(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	root := t.TempDir()
+	team := func(name string) (*cliRun, []string) {
+		repo := filepath.Join(root, name, "infra")
+		if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		return newCLIRunAt(t, emu, repo, takeoverConfig("", takeoverWebhook("hook")+takeoverUser)), runnerEnv(t)
+	}
+	a, aEnv := team("team-a")
+	b, bEnv := team("team-b")
+	a.run(aEnv, "apply", "-auto-approve")
+	aHook, aUser := a.idsInState("entrupy_webhook"), a.idsInState("entrupy_integration_user")
+
+	out := b.fails(bEnv, "apply", "-auto-approve")
+	for _, want := range []string{`Integration user already exists`, `"team-shared-01"`, `another state`, `to = entrupy_integration_user.NAME`, `id = "team-shared-01"`} {
+		if !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(out, "│", "")), " "), want) {
+			t.Fatalf("team B's apply does not say %q:\n%s", want, out)
+		}
+	}
+	bHook := b.idsInState("entrupy_webhook")
+	if len(bHook) != 1 || bHook[0] == aHook[0] {
+		t.Fatalf("team B's webhook %v, want its own (team A holds %v)", bHook, aHook)
+	}
+	if len(b.idsInState("entrupy_integration_user")) != 0 {
+		t.Fatal("team B's state records team A's user")
+	}
+
+	b.run(bEnv, "destroy", "-auto-approve")
+	if err := emu.InventoryMatchesState(aHook, aUser, 1); err != nil {
+		t.Fatalf("after team B's destroy: %v", err)
+	}
+	a.planEmpty(aEnv)
+}
+
+// TestAccNoTakeover_oneDirectoryTwoBackends: one directory initialised for
+// staging then for production (-backend-config=path=...) on one runner.
+// Staging's first apply loses its answers; production never adopts what it
+// left (its own webhook; an error for staging's user), production's destroy
+// leaves staging's objects, and staging's next apply adopts its own.
+func TestAccNoTakeover_oneDirectoryTwoBackends(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	run, env := newCLIRunAt(t, emu, filepath.Join(t.TempDir(), "infra"), takeoverConfig(" ", takeoverWebhook("hook")+takeoverUser)), runnerEnv(t)
+	run.installFromMirror()
+	use := func(stage string) string {
+		run.run(env, "init", "-reconfigure", "-backend-config=path="+stage+".tfstate")
+		return filepath.Join(run.dir, stage+".tfstate")
+	}
+
+	staging := use("staging")
+	for range 12 {
+		emu.FailNext("POST /v2/webhooks", emulator.Fail500After)
+		emu.FailNext("POST /v2/integrations/users", emulator.Fail500After)
+	}
+	run.fails(env, "apply", "-auto-approve")
+	emu.ClearFaults()
+	inv := emu.Inventory()
+	if len(inv.Webhooks) != 1 || len(inv.Users) != 1 {
+		t.Fatalf("staging's lost creates left %d webhooks and %d users, want one each", len(inv.Webhooks), len(inv.Users))
+	}
+	orphanHook := inv.Webhooks[0].ID
+
+	production := use("production")
+	out := run.fails(env, "apply", "-auto-approve")
+	if !regexp.MustCompile(`(?s)Integration user already exists.*team-shared-01.*another state`).MatchString(strings.ReplaceAll(out, "│", "")) {
+		t.Fatalf("production's apply does not name staging's user:\n%s", out)
+	}
+	if strings.Contains(out, "Recovered") {
+		t.Fatalf("production recovered staging's objects:\n%s", out)
+	}
+	if ids := stateIDs(t, production, "entrupy_webhook"); len(ids) != 1 || ids[0] == orphanHook {
+		t.Fatalf("production's webhook %v, want its own, not staging's %s", ids, orphanHook)
+	}
+	run.run(env, "destroy", "-auto-approve")
+	if inv := emu.Inventory(); len(inv.Webhooks) != 1 || inv.Webhooks[0].ID != orphanHook || len(inv.Users) != 1 {
+		t.Fatalf("production's destroy touched staging's objects: %+v", inv)
+	}
+
+	use("staging")
+	out = run.run(env, "apply", "-auto-approve")
+	if strings.Count(out, "Recovered the") != 2 {
+		t.Fatalf("staging's next apply did not recover its webhook and user:\n%s", out)
+	}
+	if err := emu.InventoryMatchesState(stateIDs(t, staging, "entrupy_webhook"), stateIDs(t, staging, "entrupy_integration_user"), 1); err != nil {
+		t.Fatal(err)
+	}
+	if ids := stateIDs(t, staging, "entrupy_webhook"); ids[0] != orphanHook {
+		t.Fatalf("staging holds %v, want its orphan %s", ids, orphanHook)
+	}
+	run.planEmpty(env)
+}
