@@ -91,6 +91,7 @@ var guideFiles = []string{
 	"testing-with-the-emulator",
 	"many-workspaces-one-token",
 	"migrating-from-generic-providers",
+	"exactly-once-creates",
 }
 
 // guideBlock is one fenced code block of a guide.

@@ -110,7 +110,15 @@ func TestAccNoTakeover_savedPlanOnAnotherRunner(t *testing.T) {
 	withA := takeoverConfig(backend, takeoverWebhook("a"))
 	withAC := takeoverConfig(backend, takeoverWebhook("a")+takeoverWebhook("c"))
 
-	one, oneEnv := newCLIRunAt(t, emu, filepath.Join(root, "runner-1", "infra"), withA), runnerEnv(t)
+	// Each runner checks the repository out in its own place.
+	checkout := func(runner string) string {
+		repo := filepath.Join(root, runner, "infra")
+		if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		return repo
+	}
+	one, oneEnv := newCLIRunAt(t, emu, checkout("runner-1"), withA), runnerEnv(t)
 	one.installFromMirror()
 	one.run(oneEnv, "init")
 	one.run(oneEnv, "apply", "-auto-approve")
@@ -121,7 +129,7 @@ func TestAccNoTakeover_savedPlanOnAnotherRunner(t *testing.T) {
 	}
 	one.run(oneEnv, "plan", "-out=change.tfplan")
 
-	two, twoEnv := newCLIRunAt(t, emu, filepath.Join(root, "runner-2", "infra"), withAC), runnerEnv(t)
+	two, twoEnv := newCLIRunAt(t, emu, checkout("runner-2"), withAC), runnerEnv(t)
 	two.installFromMirror()
 	two.run(twoEnv, "init")
 	plan, err := os.ReadFile(filepath.Join(one.dir, "change.tfplan"))
