@@ -165,8 +165,18 @@ type journalLine struct {
 // journalEntry is what the journal says of one create.
 type journalEntry struct {
 	state, kind, ident string
-	owner              int // pid of the process that began or last claimed it
+	began              int64 // Unix seconds
+	owner              int   // pid of the process that began or last claimed it
 	released, settled  bool
+}
+
+// lines are what the journal needs to say of an unsettled entry.
+func (e *journalEntry) lines(nonce string) []journalLine {
+	out := []journalLine{{Op: "begin", Nonce: nonce, State: e.state, Kind: e.kind, Ident: e.ident, PID: e.owner, Time: e.began}}
+	if e.released {
+		out = append(out, journalLine{Op: "release", Nonce: nonce, PID: e.owner})
+	}
+	return out
 }
 
 // orphaned reports whether the create's answer reached no one and no
@@ -225,8 +235,10 @@ func (j *journal) update(fn func(map[string]*journalEntry) []journalLine) error 
 	defer unlock()
 	entries := map[string]*journalEntry{}
 	oldest := time.Now().Add(-journalMaxAge).Unix()
+	read := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
+		read++
 		var l journalLine
 		if json.Unmarshal(sc.Bytes(), &l) != nil || l.Nonce == "" {
 			continue
@@ -234,7 +246,7 @@ func (j *journal) update(fn func(map[string]*journalEntry) []journalLine) error 
 		e := entries[l.Nonce]
 		switch {
 		case l.Op == "begin" && l.Time >= oldest:
-			entries[l.Nonce] = &journalEntry{state: l.State, kind: l.Kind, ident: l.Ident, owner: l.PID}
+			entries[l.Nonce] = &journalEntry{state: l.State, kind: l.Kind, ident: l.Ident, began: l.Time, owner: l.PID}
 		case e == nil:
 		case l.Op == "claim":
 			e.owner, e.released = l.PID, false
@@ -252,8 +264,24 @@ func (j *journal) update(fn func(map[string]*journalEntry) []journalLine) error 
 			}
 		}
 	}
+	add := fn(entries)
+	// Mostly settled lines are rewritten as the unsettled entries alone (every
+	// writer holds the lock, and all share this file).
+	var keep []journalLine
+	if read > journalCompactLines {
+		for _, n := range slices.Sorted(maps.Keys(entries)) {
+			if e := entries[n]; !e.settled {
+				keep = append(keep, e.lines(n)...)
+			}
+		}
+		if len(keep) > read/4 {
+			keep = nil // not worth it yet
+		} else if err := f.Truncate(0); err != nil {
+			return err
+		}
+	}
 	var out []byte
-	for _, l := range fn(entries) {
+	for _, l := range append(keep, add...) {
 		b, _ := json.Marshal(l)
 		out = append(append(out, b...), '\n')
 	}
@@ -263,6 +291,10 @@ func (j *journal) update(fn func(map[string]*journalEntry) []journalLine) error 
 	_, err = f.Write(out)
 	return err
 }
+
+// journalCompactLines is the length past which a journal that is mostly
+// settled is rewritten.
+const journalCompactLines = 1024
 
 // note appends one line about nonce.
 func (j *journal) note(op, nonce string) {

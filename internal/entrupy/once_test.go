@@ -327,3 +327,37 @@ func TestRateLimitBudget(t *testing.T) {
 		t.Fatalf("waited %v in all, want (0, %v]", total, tight.RateLimitBudget)
 	}
 }
+
+// TestCreateOnceJournalCompacts: a journal of many settled creates is
+// rewritten short, and what is unsettled in it still counts.
+func TestCreateOnceJournalCompacts(t *testing.T) {
+	t.Parallel()
+	f, _ := newFixture(t, emulator.Options{})
+	r := newRunner(t)
+	f.emu.FailNext("POST /v2/webhooks", emulator.Fail500After, emulator.Fail500After)
+	if _, _, err := r.process(t, f, "c0c0").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/kept")); err == nil {
+		t.Fatal("create succeeded although every answer was lost")
+	}
+	orphan := f.emu.Inventory().Webhooks[0].ID
+	c := r.process(t, f, "c0c0")
+	for i := range 600 { // two lines each: begin and end
+		if _, err := c.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: fmt.Sprintf("compact-%04d", i), Email: "c@example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: fmt.Sprintf("compact-%04d", i), Email: "c@example.com"}); err == nil {
+			t.Fatal("a taken unique_user_id was created")
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(r.dir, "creates-*"))
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "\n"); n > 1024 || n < 2 {
+		t.Fatalf("journal of %d lines after 601 creates, want it compacted", n)
+	}
+	wh, adopted, err := r.process(t, f, "c0c0").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/kept"))
+	if err != nil || !adopted || wh.ID != orphan {
+		t.Fatalf("the orphan after compaction: %v adopted=%v %v", err, adopted, wh)
+	}
+}
