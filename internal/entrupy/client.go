@@ -85,6 +85,7 @@ type Client struct {
 	newKey         func() string
 	marker         CreateMarker // see CreateOnce
 	journal        *journal     // see CreateOnce; nil: none kept
+	listReads      bool         // see WithListReads
 	once           onceState    // see CreateOnce
 	auth           authState    // see Verify
 
@@ -108,6 +109,12 @@ func WithBaseURL(raw string) Option {
 		c.baseURL = u
 		return nil
 	}
+}
+
+// WithListReads lets the services' Read answer from list pages once many
+// objects of a type are read (listcache.go); off, every Read is a GET.
+func WithListReads(on bool) Option {
+	return func(c *Client) error { c.listReads = on; return nil }
 }
 
 // WithToken sets the API token sent as "Authorization: Token <token>".
@@ -222,8 +229,10 @@ func New(opts ...Option) (*Client, error) {
 	}
 	c.Authentications = &AuthenticationsService{c}
 	c.Certificates = &CertificatesService{c}
-	c.Users = &UsersService{c}
-	c.Webhooks = &WebhooksService{c}
+	c.Users = &UsersService{c: c}
+	c.Users.reads = newListReader(c.listReads, c.Users.List, func(u User) string { return u.UniqueUserID })
+	c.Webhooks = &WebhooksService{c: c}
+	c.Webhooks.reads = newListReader(c.listReads, c.Webhooks.List, func(w Webhook) string { return w.ID })
 	c.Health = &HealthService{c}
 	return c, nil
 }

@@ -41,7 +41,7 @@ import (
 //     without saying). Only a create of the same state, kind and identity
 //     (a webhook's url and username; a user's unique_user_id) whose answer
 //     never reached anyone may be adopted, and only the object carrying its
-//     marker. A Read of a marked object in a state (SeenInState) ends its
+//     marker. A Read of a marked object in a state (the services' Read) ends its
 //     journal entry: it is held.
 //  3. Where that proof is missing (another runner, another state's marker,
 //     no marker, an answer delivered), nothing is adopted: a webhook is
@@ -457,10 +457,10 @@ func (c *Client) withMarker(metadata map[string]string, nonce string) map[string
 	return out
 }
 
-// SeenInState tells CreateOnce that a state holds the object with this
-// metadata (a resource read it): its create, if this machine's journal
+// seenInState tells CreateOnce that a state holds the object with this
+// metadata (the services' Read): its create, if this machine's journal
 // still counted it as lost, is settled and never adopted.
-func (c *Client) SeenInState(metadata map[string]string) {
+func (c *Client) seenInState(metadata map[string]string) {
 	if c.journal == nil || c.marker.State == "" {
 		return
 	}

@@ -118,7 +118,10 @@ func (s *CertificatesService) CancelTransfer(ctx context.Context, certificateID,
 }
 
 // UsersService manages integration (SDK) users.
-type UsersService struct{ c *Client }
+type UsersService struct {
+	c     *Client
+	reads *listReader[User] // see Read
+}
 
 // Authorize signs an SDK authorization request, creating the user on the
 // first call for its unique_user_id.
@@ -132,12 +135,31 @@ func (s *UsersService) Authorize(ctx context.Context, req AuthorizeRequest) (*Au
 
 // Create provisions a user; a unique_user_id that exists (or existed) is a 409.
 func (s *UsersService) Create(ctx context.Context, req CreateUserRequest) (*User, error) {
+	s.reads.wrote(req.UniqueUserID)
 	return item[User](ctx, s.c, request{method: http.MethodPost, path: PathUsers, body: req, create: true})
 }
 
-// Get returns an active user.
+// Get returns an active user, with a GET.
 func (s *UsersService) Get(ctx context.Context, uniqueUserID string) (*User, error) {
 	return item[User](ctx, s.c, request{method: http.MethodGet, path: PathUser(uniqueUserID)})
+}
+
+// Read is the read of a user that a Terraform state holds (a refresh or an
+// import): as Get, or from a list page this client fetched for the purpose
+// when many users are read (listcache.go). A user missing from the pages is
+// read with a GET, so a 404 is always Entrupy's. It also settles the user's
+// create for CreateOnce: a state holds it.
+func (s *UsersService) Read(ctx context.Context, uniqueUserID string) (*User, error) {
+	u, ok := s.reads.lookup(ctx, uniqueUserID)
+	if !ok {
+		got, err := s.Get(ctx, uniqueUserID)
+		if err != nil {
+			return nil, err
+		}
+		u = *got
+	}
+	s.c.seenInState(u.Metadata)
+	return &u, nil
 }
 
 // List returns one page of users starting at cursor ("" for the first).
@@ -158,26 +180,53 @@ func (s *UsersService) UpdateEmail(ctx context.Context, uniqueUserID, email stri
 
 // Update changes a user's email and merges metadata, as set in req.
 func (s *UsersService) Update(ctx context.Context, uniqueUserID string, req UpdateUserRequest) (*User, error) {
+	s.reads.wrote(uniqueUserID)
 	return item[User](ctx, s.c, request{method: http.MethodPatch, path: PathUser(uniqueUserID), body: req})
 }
 
 // Delete deactivates a user; its authentications stay and its id cannot be reused.
 func (s *UsersService) Delete(ctx context.Context, uniqueUserID string) error {
+	s.reads.wrote(uniqueUserID)
 	return s.c.do(ctx, request{method: http.MethodDelete, path: PathUser(uniqueUserID)}, nil)
 }
 
 // WebhooksService manages webhook subscriptions.
-type WebhooksService struct{ c *Client }
+type WebhooksService struct {
+	c     *Client
+	reads *listReader[Webhook] // see Read
+}
 
 // Create registers a webhook. req.APIVersion, when set, is sent as this
 // request's Api-Version and becomes the webhook's api_version.
 func (s *WebhooksService) Create(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
-	return item[Webhook](ctx, s.c, request{method: http.MethodPost, path: PathWebhooks, body: req, create: true, apiVersion: req.APIVersion})
+	wh, err := item[Webhook](ctx, s.c, request{method: http.MethodPost, path: PathWebhooks, body: req, create: true, apiVersion: req.APIVersion})
+	if err == nil {
+		s.reads.wrote(wh.ID)
+	}
+	return wh, err
 }
 
-// Get returns a webhook.
+// Get returns a webhook, with a GET.
 func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) {
 	return item[Webhook](ctx, s.c, request{method: http.MethodGet, path: PathWebhook(id)})
+}
+
+// Read is the read of a webhook that a Terraform state holds (a refresh or
+// an import): as Get, or from a list page this client fetched for the
+// purpose when many webhooks are read (listcache.go). A webhook missing from
+// the pages is read with a GET, so a 404 is always Entrupy's. It also
+// settles the webhook's create for CreateOnce: a state holds it.
+func (s *WebhooksService) Read(ctx context.Context, id string) (*Webhook, error) {
+	wh, ok := s.reads.lookup(ctx, id)
+	if !ok {
+		got, err := s.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		wh = *got
+	}
+	s.c.seenInState(wh.Metadata)
+	return &wh, nil
 }
 
 // List returns one page of webhooks starting at cursor ("" for the first).
@@ -193,10 +242,12 @@ func (s *WebhooksService) ListAll(ctx context.Context) ([]Webhook, error) {
 
 // Update changes the fields set in req.
 func (s *WebhooksService) Update(ctx context.Context, id string, req UpdateWebhookRequest) (*Webhook, error) {
+	s.reads.wrote(id)
 	return item[Webhook](ctx, s.c, request{method: http.MethodPatch, path: PathWebhook(id), body: req})
 }
 
 // Delete removes a webhook.
 func (s *WebhooksService) Delete(ctx context.Context, id string) error {
+	s.reads.wrote(id)
 	return s.c.do(ctx, request{method: http.MethodDelete, path: PathWebhook(id)}, nil)
 }

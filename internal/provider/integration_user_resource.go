@@ -168,7 +168,6 @@ func (r *integrationUserResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	uid := plan.UniqueUserID.ValueString()
-	r.data.userList.wrote(uid)
 	cctx, cancel := createContext(ctx)
 	defer cancel()
 	u, adopted, err := r.data.client.Users.CreateOnce(cctx, entrupy.CreateUserRequest{
@@ -232,15 +231,11 @@ func (r *integrationUserResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &out)...)
 }
 
-// readUser reads the active user uid, from the list pages of this command's
-// refresh when they hold it (list_refresh.go) or with a GET, and maps it
-// (flattenUser); found is false when Entrupy has no such active user.
+// readUser reads the active user uid (Users.Read: from the client's list
+// pages when they hold it, else with a GET) and maps it (flattenUser);
+// found is false when Entrupy has no such active user.
 func (r *integrationUserResource) readUser(ctx context.Context, uid string) (out IntegrationUserModel, found bool, diags diag.Diagnostics) {
-	if u, ok := r.data.userList.lookup(ctx, uid); ok {
-		r.data.client.SeenInState(u.Metadata)
-		return flattenUser(&u), true, nil
-	}
-	u, err := r.data.client.Users.Get(ctx, uid)
+	u, err := r.data.client.Users.Read(ctx, uid)
 	if entrupy.IsNotFound(err) {
 		return out, false, nil
 	}
@@ -248,7 +243,6 @@ func (r *integrationUserResource) readUser(ctx context.Context, uid string) (out
 		addAPIError(&diags, "Cannot read integration user "+uid, err)
 		return out, false, diags
 	}
-	r.data.client.SeenInState(u.Metadata)
 	return flattenUser(u), true, nil
 }
 
@@ -259,7 +253,6 @@ func (r *integrationUserResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.data.userList.wrote(state.ID.ValueString())
 	u, err := r.data.client.Users.UpdateEmail(ctx, state.ID.ValueString(), plan.Email.ValueString())
 	if err != nil {
 		addAPIErrorAt(&resp.Diagnostics, "Cannot update integration user "+state.ID.ValueString(), err, userFieldPaths)
@@ -275,7 +268,6 @@ func (r *integrationUserResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.data.userList.wrote(state.ID.ValueString())
 	err := r.data.client.Users.Delete(ctx, state.ID.ValueString())
 	if err != nil && !entrupy.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Cannot deactivate integration user "+state.ID.ValueString(), err)

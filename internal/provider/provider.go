@@ -50,10 +50,6 @@ type providerData struct {
 	// loopback is true when base_url points at this machine (an emulator):
 	// webhook receivers may then be plain http on loopback too.
 	loopback bool
-	// webhookList and userList answer the refresh's Reads from the list
-	// routes once many objects of a type are read (list_refresh.go).
-	webhookList *listReader[entrupy.Webhook]
-	userList    *listReader[entrupy.User]
 }
 
 func (p *EntrupyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -99,7 +95,7 @@ func (p *EntrupyProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				CustomType:          requestsPerSecondType,
 			},
 			"refresh_from_lists": schema.BoolAttribute{
-				MarkdownDescription: "Whether a refresh of many webhooks or integration users reads them from the API's list routes, 25 a request, instead of one `GET` each (default `true`). It starts after the first " + fmt.Sprint(listAfterReads) + " objects of a type in a command and keeps to a budget, so an account holding many objects this configuration does not manage costs about one `GET` per object, as without it. An object missing from the listing is read with its own `GET` before it is removed from state, and nothing read from a listing is kept after the command. Set `false` to read every object with its own `GET`.",
+				MarkdownDescription: "Whether a refresh of many webhooks or integration users reads them from the API's list routes, 25 a request, instead of one `GET` each (default `true`). It starts after the first " + fmt.Sprint(entrupy.ListAfterReads) + " objects of a type in a command and keeps to a budget, so an account holding many objects this configuration does not manage costs about one `GET` per object, as without it. An object missing from the listing is read with its own `GET` before it is removed from state, and nothing read from a listing is kept after the command. Set `false` to read every object with its own `GET`.",
 				Optional:            true,
 			},
 			"request_timeout": schema.StringAttribute{
@@ -133,6 +129,7 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 		entrupy.WithRetryPolicy(s.Retry),
 		entrupy.WithRateLimit(s.RequestsPerSecond),
 		entrupy.WithSharedRateLimit(entrupy.DefaultSharedRateDir()),
+		entrupy.WithListReads(s.RefreshFromLists),
 		entrupy.WithCreateMarker(entrupy.CreateMarker{State: terraformStateID(os.Getenv), Dir: entrupy.DefaultSharedRateDir()}),
 		entrupy.WithLogger(clientLogger(s.Token)),
 	)
@@ -148,8 +145,6 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 	data := &providerData{
 		client: client, settings: s, loopback: s.Loopback(),
-		webhookList: newListReader(s.RefreshFromLists, client.Webhooks.List, func(w entrupy.Webhook) string { return w.ID }),
-		userList:    newListReader(s.RefreshFromLists, client.Users.List, func(u entrupy.User) string { return u.UniqueUserID }),
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data

@@ -276,7 +276,6 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		addAPIErrorAt(&resp.Diagnostics, "Cannot create webhook", err, webhookFieldPaths)
 		return
 	}
-	r.data.webhookList.wrote(wh.ID)
 	tflog.Info(ctx, "created Entrupy webhook", map[string]any{"id": wh.ID, "adopted": adopted})
 	out, diags := flattenWebhookResource(ctx, wh, plan)
 	resp.Diagnostics.Append(diags...)
@@ -317,18 +316,13 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &out)...)
 }
 
-// readWebhook reads the webhook of prior's ID, from the list pages of this
-// command's refresh when they hold it (list_refresh.go) or with a GET, and
-// maps it onto prior (see flattenWebhookResource); found is false when
-// Entrupy has no such webhook.
+// readWebhook reads the webhook of prior's ID (Webhooks.Read: from the
+// client's list pages when they hold it, else with a GET) and maps it onto
+// prior (see flattenWebhookResource); found is false when Entrupy has no
+// such webhook.
 func (r *webhookResource) readWebhook(ctx context.Context, prior webhookResourceModel) (out webhookResourceModel, found bool, diags diag.Diagnostics) {
 	id := prior.ID.ValueString()
-	if wh, ok := r.data.webhookList.lookup(ctx, id); ok {
-		r.data.client.SeenInState(wh.Metadata)
-		out, diags = flattenWebhookResource(ctx, &wh, prior)
-		return out, true, diags
-	}
-	wh, err := r.data.client.Webhooks.Get(ctx, id)
+	wh, err := r.data.client.Webhooks.Read(ctx, id)
 	if entrupy.IsNotFound(err) {
 		return prior, false, nil
 	}
@@ -336,7 +330,6 @@ func (r *webhookResource) readWebhook(ctx context.Context, prior webhookResource
 		addAPIError(&diags, "Cannot read webhook "+id, err)
 		return prior, false, diags
 	}
-	r.data.client.SeenInState(wh.Metadata)
 	out, diags = flattenWebhookResource(ctx, wh, prior)
 	return out, true, diags
 }
@@ -379,7 +372,6 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	r.data.webhookList.wrote(state.ID.ValueString())
 	wh, err := r.data.client.Webhooks.Update(ctx, state.ID.ValueString(), patch)
 	if err != nil {
 		addAPIErrorAt(&resp.Diagnostics, "Cannot update webhook "+state.ID.ValueString(), err, webhookFieldPaths)
@@ -396,7 +388,6 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.data.webhookList.wrote(state.ID.ValueString())
 	err := r.data.client.Webhooks.Delete(ctx, state.ID.ValueString())
 	if err != nil && !entrupy.IsNotFound(err) { // already gone is what we wanted
 		addAPIError(&resp.Diagnostics, "Cannot delete webhook "+state.ID.ValueString(), err)

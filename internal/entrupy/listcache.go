@@ -1,25 +1,25 @@
-package provider
+package entrupy
 
 import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
-// List-backed refresh. A refresh of many webhooks or users would cost one
-// GET per object, 100 s for 1,000 objects at Entrupy's 10 requests/second.
-// The list routes return 25 objects a request, so once a command has asked
-// for more than a few objects of one type, a listReader walks that type's
-// list route and answers Reads from the pages it has fetched.
+// List-backed reads: a read-through cache of the services' Read. A refresh
+// of many webhooks or users would cost one GET per object, 100 s for 1,000
+// objects at Entrupy's 10 requests/second. The list routes return 25
+// objects a request, so once a client has been asked to Read more than a
+// few objects of one type, its listReader walks that type's list route and
+// answers Reads from the pages it has fetched (WithListReads turns it on).
 //
 // Rules it keeps:
 //   - An answer is an object as a page returned it, at most listMaxAge old
-//     and never older than a write this process made to that object (an
-//     object the process created, updated or deleted is always read with a
-//     GET). Each listed object answers one Read: a second Read of the same
-//     object in the command fetches it again.
+//     and never older than a write this client made to that object: every
+//     write through the service (create, update, delete, CreateOnce's
+//     adoption) invalidates the object it touched, so it is read with a GET
+//     afterwards. Each listed object answers one Read: a second Read of the
+//     same object fetches it again.
 //   - A miss is never a deletion: an object missing from the pages (listing
 //     done, budget spent, or an error) is read with a GET, whose 404 is what
 //     removes it from state.
@@ -33,16 +33,16 @@ import (
 //     tenth of one GET per object, plus at most 12 requests. A
 //     configuration that manages most of the account's objects yields up
 //     to 25 answers a page and lists it all.
-//   - Nothing outlives the provider instance: the pages live in memory, in
-//     the providerData of one Configure, and are gone with the process.
+//   - Nothing outlives the client: the pages live in memory, in the client
+//     of one provider Configure, and are gone with the process.
 //
 // One page is fetched at a time per type; the Reads that want an object not
 // yet seen wait for it (or for their context).
 const (
-	// listAfterReads is how many Reads of a type a command makes with one
+	// ListAfterReads is how many Reads of a type a client makes with one
 	// GET each before the listing starts: a configuration with a handful of
 	// objects of a type is read exactly as before.
-	listAfterReads = 4
+	ListAfterReads = 4
 	// The page budget (see budget).
 	listBudgetBase         = 3
 	listBudgetReadsPerPage = 8
@@ -51,8 +51,6 @@ const (
 	// listDenseShare: a listing where at least 1 object in listDenseShare
 	// was Read in this command is dense (see budget).
 	listDenseShare = 5
-	// listPageSize is the list routes' page size.
-	listPageSize = entrupy.ListPageSize
 	// listMaxAge is how long a listed object may answer a Read.
 	listMaxAge = time.Minute
 )
@@ -73,7 +71,7 @@ type listStats struct {
 // dense is worth finishing, because the Reads still to come are in it too.
 func (l *listReader[T]) budget() int {
 	b := min(listBudgetBase+l.stats.Reads/listBudgetReadsPerPage, listBudgetMaxBase) + listBudgetPerHit*l.stats.Served
-	if listed := l.stats.Pages * listPageSize; listed > 0 && (l.stats.Served+l.stats.Late)*listDenseShare >= listed {
+	if listed := l.stats.Pages * ListPageSize; listed > 0 && (l.stats.Served+l.stats.Late)*listDenseShare >= listed {
 		b += l.stats.Late
 	}
 	return b
@@ -131,7 +129,7 @@ func (l *listReader[T]) lookup(ctx context.Context, id string) (v T, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.stats.Reads++
-	if l.stats.Reads <= listAfterReads || l.written[id] {
+	if l.stats.Reads <= ListAfterReads || l.written[id] {
 		l.missed[id] = true
 		return v, false
 	}
@@ -205,8 +203,9 @@ func (l *listReader[T]) fetchPage(ctx context.Context) {
 	}
 }
 
-// wrote records that this process created, updated or deleted id: a page
-// fetched before (or while) it did must not answer for it.
+// wrote records that this client created, updated or deleted id: a page
+// fetched before (or while) it did must not answer for it. The services'
+// writes call it; nothing else need.
 func (l *listReader[T]) wrote(id string) {
 	if l == nil {
 		return

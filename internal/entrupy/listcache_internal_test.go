@@ -1,4 +1,4 @@
-package provider
+package entrupy
 
 import (
 	"context"
@@ -204,8 +204,8 @@ func everyNth(total, n int) []string {
 func TestListReader_fewReadsFetchNothing(t *testing.T) {
 	f := newFakeListing(t, 100)
 	l := newFakeReader(f, true)
-	if served := readAll(t, f, l, ids(0, listAfterReads), 4); served != 0 || f.fetched() != 0 {
-		t.Fatalf("%d Reads: served %d, fetched %d pages; want 0 and 0", listAfterReads, served, f.fetched())
+	if served := readAll(t, f, l, ids(0, ListAfterReads), 4); served != 0 || f.fetched() != 0 {
+		t.Fatalf("%d Reads: served %d, fetched %d pages; want 0 and 0", ListAfterReads, served, f.fetched())
 	}
 }
 
@@ -226,7 +226,7 @@ func TestListReader_freshness(t *testing.T) {
 	now := time.Now()
 	l.now = func() time.Time { return now }
 	ctx := context.Background()
-	for _, id := range ids(50, 50+listAfterReads) { // past the GET-only Reads
+	for _, id := range ids(50, 50+ListAfterReads) { // past the GET-only Reads
 		l.lookup(ctx, id)
 	}
 	l.wrote("obj-00003")
@@ -261,7 +261,7 @@ func TestListReader_errors(t *testing.T) {
 
 	f = newFakeListing(t, 100)
 	l = newFakeReader(f, true)
-	for _, id := range ids(90, 90+listAfterReads) {
+	for _, id := range ids(90, 90+ListAfterReads) {
 		l.lookup(context.Background(), id)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
