@@ -24,15 +24,16 @@ import (
 //     done, budget spent, or an error) is read with a GET, whose 404 is what
 //     removes it from state.
 //   - A budget (see budget): the next page is fetched only while the pages
-//     fetched are fewer than a few (3, growing by one per 8 Reads up to 12)
-//     plus two per Read answered from pages. An account full of objects
-//     this configuration does not manage yields few answers per page, so
-//     the listing stops after a few pages and the Reads fall back to one
-//     GET each: in every layout list_refresh_test.go tries (managed objects
-//     listed first, last, spread thin, or absent) the cost stays within a
-//     tenth of one GET per object, plus at most 12 requests. A
-//     configuration that manages most of the account's objects yields up
-//     to 25 answers a page and lists it all.
+//     that answered no Read number fewer than one per ten Reads (at least
+//     one, at most 12); every Read answered from the pages pays for one
+//     more. An account full of objects this configuration does not manage
+//     yields few answers per page, so the listing stops early and the Reads
+//     fall back to one GET each: in every layout listcache_internal_test.go
+//     tries (managed objects listed first, last, spread thin, or absent) the
+//     cost stays within a tenth more than one GET per object (50 managed
+//     users among 1,050 cost at most 55 requests), and at most 12 requests
+//     more. A configuration that manages most of the account's objects
+//     yields up to 25 answers a page and lists it all.
 //   - Nothing outlives the client: the pages live in memory, in the client
 //     of one provider Configure, and are gone with the process.
 //
@@ -43,11 +44,11 @@ const (
 	// GET each before the listing starts: a configuration with a handful of
 	// objects of a type is read exactly as before.
 	ListAfterReads = 4
-	// The page budget (see budget).
-	listBudgetBase         = 3
-	listBudgetReadsPerPage = 8
+	// The page budget (see budget): pages that answered no Read may number
+	// one per listBudgetReadsPerPage Reads, at least one, at most
+	// listBudgetMaxBase.
+	listBudgetReadsPerPage = 10
 	listBudgetMaxBase      = 12
-	listBudgetPerHit       = 2
 	// listDenseShare: a listing where at least 1 object in listDenseShare
 	// was Read in this command is dense (see budget).
 	listDenseShare = 5
@@ -63,16 +64,18 @@ type listStats struct {
 	Late   int // listed objects that had been Read with a GET already
 }
 
-// budget is how many pages the listing may have fetched so far: a few (more
-// as the command's Reads add up, since a wasted page then costs less of the
-// whole), two more per Read answered from pages, and, while at least one
-// listed object in listDenseShare was one of this command's Reads, one more
-// per object listed too late (already read with a GET): a listing that
-// dense is worth finishing, because the Reads still to come are in it too.
+// budget is how many pages the listing may have fetched so far: one per
+// listBudgetReadsPerPage Reads (at least one, at most listBudgetMaxBase),
+// plus one per Read answered from pages, so that the pages that answered
+// nothing stay within a tenth of the Reads. While at least one listed
+// object in listDenseShare was one of the client's Reads, the listing is
+// dense and worth finishing, because the Reads still to come are in it
+// too: then each answered Read and each object listed too late (already
+// read with a GET) pays for one page more.
 func (l *listReader[T]) budget() int {
-	b := min(listBudgetBase+l.stats.Reads/listBudgetReadsPerPage, listBudgetMaxBase) + listBudgetPerHit*l.stats.Served
+	b := max(1, min(l.stats.Reads/listBudgetReadsPerPage, listBudgetMaxBase)) + l.stats.Served
 	if listed := l.stats.Pages * ListPageSize; listed > 0 && (l.stats.Served+l.stats.Late)*listDenseShare >= listed {
-		b += l.stats.Late
+		b += l.stats.Served + l.stats.Late
 	}
 	return b
 }
