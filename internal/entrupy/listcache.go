@@ -51,7 +51,7 @@ const (
 	listBudgetMaxBase      = 12
 	// listDenseShare: a listing where at least 1 object in listDenseShare
 	// was Read in this command is dense (see budget).
-	listDenseShare = 5
+	listDenseShare = 15
 	// listMaxAge is how long a listed object may answer a Read.
 	listMaxAge = time.Minute
 )
@@ -144,11 +144,7 @@ func (l *listReader[T]) lookup(ctx context.Context, id string) (v T, ok bool) {
 				return o.v, true
 			}
 		}
-		if l.done || l.stats.Pages >= l.budget() {
-			l.missed[id] = true
-			return v, false
-		}
-		if ch := l.fetching; ch != nil {
+		if ch := l.fetching; ch != nil { // a page on its way costs nothing more: wait for it
 			l.mu.Unlock()
 			select {
 			case <-ch:
@@ -159,6 +155,10 @@ func (l *listReader[T]) lookup(ctx context.Context, id string) (v T, ok bool) {
 				return v, false
 			}
 			continue
+		}
+		if l.done || l.stats.Pages >= l.budget() {
+			l.missed[id] = true
+			return v, false
 		}
 		l.fetchPage(ctx)
 		if ctx.Err() != nil {

@@ -33,6 +33,21 @@ func (r *runner) process(t *testing.T, f *fixture, state string) *entrupy.Client
 	return c
 }
 
+// loseWebhookCreate makes a webhook create of state on r whose every
+// answer is lost, and returns the id of the webhook it left.
+func (r *runner) loseWebhookCreate(t *testing.T, f *fixture, state, url string) string {
+	t.Helper()
+	f.emu.FailNext("POST /v2/webhooks", emulator.Fail500After, emulator.Fail500After)
+	if _, _, err := r.process(t, f, state).Webhooks.CreateOnce(context.Background(), hookReq(url)); err == nil {
+		t.Fatal("create succeeded although every answer was lost")
+	}
+	hooks := f.emu.Inventory().Webhooks
+	if len(hooks) != 1 {
+		t.Fatalf("%d webhooks after the lost create, want 1", len(hooks))
+	}
+	return hooks[0].ID
+}
+
 func hookReq(url string) entrupy.CreateWebhookRequest {
 	on := true
 	return entrupy.CreateWebhookRequest{URL: url, SecretKey: "s3cret", Events: []string{entrupy.EventSessionCompleted}, Enabled: &on}
@@ -130,16 +145,12 @@ func TestCreateOnceSeenInState(t *testing.T) {
 	t.Parallel()
 	f, _ := newFixture(t, emulator.Options{})
 	r := newRunner(t)
-	f.emu.FailNext("POST /v2/webhooks", emulator.Fail500After, emulator.Fail500After)
-	if _, _, err := r.process(t, f, "beef").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/seen")); err == nil {
-		t.Fatal("create succeeded although every answer was lost")
-	}
-	orphan := f.emu.Inventory().Webhooks[0]
-	if _, err := r.process(t, f, "beef").Webhooks.Read(context.Background(), orphan.ID); err != nil {
+	orphan := r.loseWebhookCreate(t, f, "beef", "https://hooks.example.com/seen")
+	if _, err := r.process(t, f, "beef").Webhooks.Read(context.Background(), orphan); err != nil {
 		t.Fatal(err)
 	}
 	got, adopted, err := r.process(t, f, "beef").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/seen"))
-	if err != nil || adopted || got.ID == orphan.ID {
+	if err != nil || adopted || got.ID == orphan {
 		t.Fatalf("after a state read the orphan: %v adopted=%v %v, want a new webhook", err, adopted, got)
 	}
 }
@@ -331,11 +342,7 @@ func TestCreateOnceJournalCompacts(t *testing.T) {
 	t.Parallel()
 	f, _ := newFixture(t, emulator.Options{})
 	r := newRunner(t)
-	f.emu.FailNext("POST /v2/webhooks", emulator.Fail500After, emulator.Fail500After)
-	if _, _, err := r.process(t, f, "c0c0").Webhooks.CreateOnce(context.Background(), hookReq("https://hooks.example.com/kept")); err == nil {
-		t.Fatal("create succeeded although every answer was lost")
-	}
-	orphan := f.emu.Inventory().Webhooks[0].ID
+	orphan := r.loseWebhookCreate(t, f, "c0c0", "https://hooks.example.com/kept")
 	c := r.process(t, f, "c0c0")
 	for i := range 600 { // two lines each: begin and end
 		if _, err := c.Users.Create(context.Background(), entrupy.CreateUserRequest{UniqueUserID: fmt.Sprintf("compact-%04d", i), Email: "c@example.com"}); err != nil {

@@ -150,16 +150,7 @@ func (s *UsersService) Get(ctx context.Context, uniqueUserID string) (*User, err
 // read with a GET, so a 404 is always Entrupy's. It also settles the user's
 // create for CreateOnce: a state holds it.
 func (s *UsersService) Read(ctx context.Context, uniqueUserID string) (*User, error) {
-	u, ok := s.reads.lookup(ctx, uniqueUserID)
-	if !ok {
-		got, err := s.Get(ctx, uniqueUserID)
-		if err != nil {
-			return nil, err
-		}
-		u = *got
-	}
-	s.c.seenInState(u.Metadata)
-	return &u, nil
+	return readHeld(ctx, s.c, s.reads, uniqueUserID, s.Get, func(u *User) map[string]string { return u.Metadata })
 }
 
 // List returns one page of users starting at cursor ("" for the first).
@@ -217,16 +208,22 @@ func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) 
 // the pages is read with a GET, so a 404 is always Entrupy's. It also
 // settles the webhook's create for CreateOnce: a state holds it.
 func (s *WebhooksService) Read(ctx context.Context, id string) (*Webhook, error) {
-	wh, ok := s.reads.lookup(ctx, id)
+	return readHeld(ctx, s.c, s.reads, id, s.Get, func(wh *Webhook) map[string]string { return wh.Metadata })
+}
+
+// readHeld is the services' Read: the object from reads (the list cache),
+// else with get; then its create is settled for CreateOnce.
+func readHeld[T any](ctx context.Context, c *Client, reads *listReader[T], id string, get func(context.Context, string) (*T, error), metadata func(*T) map[string]string) (*T, error) {
+	obj, ok := reads.lookup(ctx, id)
+	v := &obj
 	if !ok {
-		got, err := s.Get(ctx, id)
-		if err != nil {
+		var err error
+		if v, err = get(ctx, id); err != nil {
 			return nil, err
 		}
-		wh = *got
 	}
-	s.c.seenInState(wh.Metadata)
-	return &wh, nil
+	c.seenInState(metadata(v))
+	return v, nil
 }
 
 // List returns one page of webhooks starting at cursor ("" for the first).
