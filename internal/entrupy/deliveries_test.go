@@ -87,7 +87,7 @@ func TestWebhookTestIsNotRetried(t *testing.T) {
 func TestWebhookDeliveriesWalksPages(t *testing.T) {
 	t.Parallel()
 	pages := map[string]string{
-		"": `{"items": [{"id": "dlv_5", "test": true}, {"id": "dlv_4", "test": false}], "next_cursor": "p2"}`,
+		"":   `{"items": [{"id": "dlv_5", "test": true}, {"id": "dlv_4", "test": false}], "next_cursor": "p2"}`,
 		"p2": `{"items": [{"id": "dlv_3", "test": true}, {"id": "dlv_2", "test": false}], "next_cursor": "p3"}`,
 		"p3": `{"items": [{"id": "dlv_1", "test": true}], "next_cursor": null}`,
 	}
