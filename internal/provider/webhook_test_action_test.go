@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -432,15 +431,8 @@ func terraformAtLeast114(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version", "-json").Output()
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err != nil || json.Unmarshal(out, &v) != nil {
-		t.Fatalf("terraform version: %v %s", err, out)
-	}
-	if got, err := version.NewVersion(v.Version); err != nil || got.LessThan(terraform114) {
-		t.Skipf("Terraform %s cannot run actions (they need 1.14+); TestWebhookTestAction_protocol covers them at the protocol level", v.Version)
+	if v := terraformVersion(t); v.LessThan(terraform114) {
+		t.Skipf("Terraform %s cannot run actions (they need 1.14+); TestWebhookTestAction_protocol covers them at the protocol level", v)
 	}
 }
 
