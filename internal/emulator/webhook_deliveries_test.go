@@ -68,14 +68,14 @@ func TestDeliveryHistoryRecordsRetries(t *testing.T) {
 		t.Fatal(err)
 	}
 	var items []any
-	settled := func() bool { return len(items) == 2 && items[0].(map[string]any)["status"] != "pending" }
+	settled := func() bool { return len(items) == 2 && as[map[string]any](t, items[0])["status"] != "pending" }
 	for deadline := time.Now().Add(10 * time.Second); !settled(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("history %v, want two attempts", items)
 		}
 		items = as[[]any](t, h.do("GET", "/v2/webhooks/"+id+"/deliveries", nil).body["items"])
 	}
-	newest, oldest := items[0].(map[string]any), items[1].(map[string]any)
+	newest, oldest := as[map[string]any](t, items[0]), as[map[string]any](t, items[1])
 	for _, c := range []struct {
 		d       map[string]any
 		attempt float64
@@ -95,7 +95,7 @@ func TestDeliveryHistoryRecordsRetries(t *testing.T) {
 		t.Fatalf("test delivery: %s", a.raw)
 	}
 	items = as[[]any](t, h.do("GET", "/v2/webhooks/"+id+"/deliveries", nil).body["items"])
-	if len(items) != 3 || items[0].(map[string]any)["id"] != a.item()["id"] {
+	if len(items) != 3 || as[map[string]any](t, items[0])["id"] != a.item()["id"] {
 		t.Fatalf("history after a test: %v, want the test first", items)
 	}
 	bodies, rejected := rcv.received()
@@ -137,7 +137,7 @@ func TestTestDeliveryWaitsForTheReceiver(t *testing.T) {
 			t.Fatal("the test delivery never showed as pending")
 		}
 		if items := as[[]any](t, h.do("GET", "/v2/webhooks/"+id+"/deliveries", nil).body["items"]); len(items) == 1 {
-			pending = items[0].(map[string]any)
+			pending = as[map[string]any](t, items[0])
 		}
 	}
 	if pending["status"] != "pending" || pending["response_status"] != nil || pending["duration_ms"] != nil {

@@ -799,7 +799,8 @@ func TestWireContract(t *testing.T) {
 			a := e.must(e.do("POST", "/v2/webhooks", map[string]any{
 				"url": url, "secret_key": secret, "events": []string{"support.message", "session.completed"}, "enabled": enabled,
 			}), 201, "POST webhook")
-			return "/v2/webhooks/" + wireString(t, wireAt(a.body, "item").(map[string]any), "id")
+			id, _ := wireAt(a.body, "item.id").(string)
+			return "/v2/webhooks/" + id
 		}
 		ok, failing, unreachable, disabled := hook(rcv.URL+"/ok", true), hook(rcv.URL+"/fail", true), hook(dead.URL+"/gone", true), hook(rcv.URL+"/ok", false)
 		dlvNullable := wireNullable("item.", []string{"response_status", "error", "duration_ms"})
@@ -864,7 +865,7 @@ func TestWireContract(t *testing.T) {
 		wireSame(t, "oldest delivery", all[25]["event_type"], "support.message")
 		wireSame(t, "second oldest delivery", all[24]["id"], wireAt(first.body, "item.id"))
 		for i := 1; i < len(all); i++ {
-			if all[i-1]["created_at"].(string) < all[i]["created_at"].(string) {
+			if wireString(t, all[i-1], "created_at") < wireString(t, all[i], "created_at") {
 				t.Fatalf("deliveries not newest first: %v before %v", all[i-1], all[i])
 			}
 		}

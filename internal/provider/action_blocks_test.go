@@ -88,12 +88,18 @@ func checkActionBlocks(t *testing.T, name, src string) int {
 	if err != nil || hasErrors(schema.Diagnostics) {
 		t.Fatalf("GetProviderSchema: %v %s", err, diagText(schema.Diagnostics))
 	}
-	actions := srv.(tfprotov6.ProviderServerWithActions)
+	actions, ok := srv.(tfprotov6.ActionServer)
+	if !ok {
+		t.Fatal("the provider server serves no actions")
+	}
 	file, diags := hclsyntax.ParseConfig([]byte(src), name, hcl.InitialPos)
 	if diags.HasErrors() {
 		t.Fatalf("%s: %s", name, diags.Error())
 	}
-	body := file.Body.(*hclsyntax.Body)
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		t.Fatalf("%s: not native HCL syntax", name)
+	}
 	declared := map[string]bool{}
 	for _, b := range body.Blocks {
 		if b.Type != "action" {
@@ -120,7 +126,10 @@ func checkActionBlocks(t *testing.T, name, src string) int {
 			t.Errorf("%s: action %s.%s has no config block", name, typ, b.Labels[1])
 			continue
 		}
-		objType := as.Schema.ValueType().(tftypes.Object)
+		objType, isObj := as.Schema.ValueType().(tftypes.Object)
+		if !isObj {
+			t.Fatalf("action %s: config type %s", typ, as.Schema.ValueType())
+		}
 		vals := map[string]tftypes.Value{}
 		for attr, expr := range cfg.Attributes {
 			at, ok := objType.AttributeTypes[attr]

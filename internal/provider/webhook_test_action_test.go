@@ -115,16 +115,20 @@ func (p *protoProvider) actionType(name string) tftypes.Type {
 // actions is the provider server's action RPCs (Terraform 1.14+).
 func (p *protoProvider) actions() tfprotov6.ActionServer {
 	p.t.Helper()
-	srv, ok := p.srv.(tfprotov6.ProviderServerWithActions)
+	srv, ok := p.srv.(tfprotov6.ActionServer)
 	if !ok {
 		p.t.Fatalf("%T serves no actions", p.srv)
 	}
 	return srv
 }
 
-// planAction runs PlanAction with config.
-func (p *protoProvider) planAction(name string, config map[string]tftypes.Value) *tfprotov6.PlanActionResponse {
+// testAction is the provider's action type.
+const testAction = "entrupy_webhook_test"
+
+// planAction runs PlanAction of entrupy_webhook_test with config.
+func (p *protoProvider) planAction(config map[string]tftypes.Value) *tfprotov6.PlanActionResponse {
 	p.t.Helper()
+	name := testAction
 	resp, err := p.actions().PlanAction(context.Background(), &tfprotov6.PlanActionRequest{
 		ActionType: name, Config: p.dynamic(objectValue(p.t, p.actionType(name), config)),
 	})
@@ -134,10 +138,12 @@ func (p *protoProvider) planAction(name string, config map[string]tftypes.Value)
 	return resp
 }
 
-// invokeAction runs InvokeAction with config and returns the progress
-// messages streamed and the diagnostics of the completed event.
-func (p *protoProvider) invokeAction(name string, config map[string]tftypes.Value) ([]string, []*tfprotov6.Diagnostic) {
+// invokeAction runs InvokeAction of entrupy_webhook_test with config and
+// returns the progress messages streamed and the diagnostics of the
+// completed event.
+func (p *protoProvider) invokeAction(config map[string]tftypes.Value) ([]string, []*tfprotov6.Diagnostic) {
 	p.t.Helper()
+	name := testAction
 	stream, err := p.actions().InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{
 		ActionType: name, Config: p.dynamic(objectValue(p.t, p.actionType(name), config)),
 	})
@@ -199,7 +205,7 @@ func TestWebhookTestAction_protocol(t *testing.T) {
 	rcv := newSigningReceiver(t, secret)
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	p := newProtoProvider(t, emu, nil)
-	const name = "entrupy_webhook_test"
+	const name = testAction
 
 	s := p.schema.ActionSchemas[name]
 	if s == nil {
@@ -232,20 +238,20 @@ func TestWebhookTestAction_protocol(t *testing.T) {
 	}
 	// The plan reads the webhook (one GET) and checks the event against its events.
 	gets := emu.Count("GET /v2/webhooks/{id}")
-	if r := p.planAction(name, cfg(str(id), "support.message")); len(r.Diagnostics) > 0 {
+	if r := p.planAction(cfg(str(id), "support.message")); len(r.Diagnostics) > 0 {
 		t.Errorf("PlanAction: %s", diagText(r.Diagnostics))
 	}
-	if r := p.planAction(name, cfg(str(id), "certificate.transfer")); !strings.Contains(diagText(r.Diagnostics), `ERROR: Event not subscribed: event "certificate.transfer" is not one of the events of webhook `+id) {
+	if r := p.planAction(cfg(str(id), "certificate.transfer")); !strings.Contains(diagText(r.Diagnostics), `ERROR: Event not subscribed: event "certificate.transfer" is not one of the events of webhook `+id) {
 		t.Errorf("PlanAction with an unsubscribed event: %s", diagText(r.Diagnostics))
 	}
-	if r := p.planAction(name, cfg(str("wh_0000000000000000"), "")); !strings.Contains(diagText(r.Diagnostics), "ERROR: Webhook not found") {
+	if r := p.planAction(cfg(str("wh_0000000000000000"), "")); !strings.Contains(diagText(r.Diagnostics), "ERROR: Webhook not found") {
 		t.Errorf("PlanAction of an unknown webhook: %s", diagText(r.Diagnostics))
 	}
 	if n := emu.Count("GET /v2/webhooks/{id}") - gets; n != 3 {
 		t.Errorf("the plans made %d GETs, want 3", n)
 	}
 	// A webhook ID known only after apply is not read at plan.
-	if r := p.planAction(name, cfg(tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "")); len(r.Diagnostics) > 0 || emu.Count("GET /v2/webhooks/{id}")-gets != 3 {
+	if r := p.planAction(cfg(tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "")); len(r.Diagnostics) > 0 || emu.Count("GET /v2/webhooks/{id}")-gets != 3 {
 		t.Errorf("PlanAction with an unknown webhook_id: %s", diagText(r.Diagnostics))
 	}
 	if n := len(emu.Changes("")); n != 2 {
@@ -253,12 +259,12 @@ func TestWebhookTestAction_protocol(t *testing.T) {
 	}
 
 	// Invoke: progress, then one verified test delivery.
-	progress, diags := p.invokeAction(name, cfg(str(id), ""))
+	progress, diags := p.invokeAction(cfg(str(id), ""))
 	if hasErrors(diags) || len(progress) != 2 || progress[0] != "sending a test session.completed to "+rcv.URL+"/hooks" ||
 		!expectError(`^test delivery dlv_\w+ succeeded: the receiver answered 200 OK in \d+ ms$`).MatchString(progress[1]) {
 		t.Errorf("InvokeAction: progress %q, %s", progress, diagText(diags))
 	}
-	progress, diags = p.invokeAction(name, cfg(str(id), "support.message"))
+	progress, diags = p.invokeAction(cfg(str(id), "support.message"))
 	if hasErrors(diags) || len(progress) != 2 || progress[0] != "sending a test support.message to "+rcv.URL+"/hooks" {
 		t.Errorf("InvokeAction of support.message: progress %q, %s", progress, diagText(diags))
 	}
@@ -267,7 +273,7 @@ func TestWebhookTestAction_protocol(t *testing.T) {
 	}
 
 	// A receiver answering 500: the invoke fails naming 500 and what to check.
-	progress, diags = p.invokeAction(name, cfg(str(failing), ""))
+	progress, diags = p.invokeAction(cfg(str(failing), ""))
 	text := diagText(diags)
 	if !hasErrors(diags) || len(progress) != 2 || !strings.Contains(progress[1], "failed: the receiver answered 500 Internal Server Error") ||
 		!expectError(`ERROR: Webhook receiver did not accept the test delivery: The receiver at \S+/fail answered the test session.completed with 500 Internal Server Error \(delivery dlv_\w+, \d+ ms\)`).MatchString(text) {
@@ -283,12 +289,12 @@ func TestWebhookTestAction_protocol(t *testing.T) {
 	if _, err := emu.Client(t).Webhooks.Update(context.Background(), id, entrupy.UpdateWebhookRequest{SecretKey: new("rotated-secret")}); err != nil {
 		t.Fatal(err)
 	}
-	_, diags = p.invokeAction(name, cfg(str(id), ""))
+	_, diags = p.invokeAction(cfg(str(id), ""))
 	if text := diagText(diags); !strings.Contains(text, "with 401 Unauthorized") || !strings.Contains(text, "check signature verification first") {
 		t.Errorf("InvokeAction after a rotation the receiver lacks: %s", text)
 	}
 	rcv.accept("rotated-secret")
-	if _, diags = p.invokeAction(name, cfg(str(id), "")); hasErrors(diags) {
+	if _, diags = p.invokeAction(cfg(str(id), "")); hasErrors(diags) {
 		t.Errorf("InvokeAction once the receiver has the new secret: %s", diagText(diags))
 	}
 
@@ -297,7 +303,7 @@ func TestWebhookTestAction_protocol(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := emu.Count("POST /v2/webhooks/{id}/test")
-	if _, diags = p.invokeAction(name, cfg(str(id), "")); !strings.Contains(diagText(diags), "ERROR: Webhook is disabled") || emu.Count("POST /v2/webhooks/{id}/test") != tests {
+	if _, diags = p.invokeAction(cfg(str(id), "")); !strings.Contains(diagText(diags), "ERROR: Webhook is disabled") || emu.Count("POST /v2/webhooks/{id}/test") != tests {
 		t.Errorf("InvokeAction of a disabled webhook: %s", diagText(diags))
 	}
 }
@@ -334,7 +340,7 @@ func TestAccWebhookDeliveries_dataSource(t *testing.T) {
 					id := s.RootModule().Resources[whAddr].Primary.ID
 					d, err := emu.Client(t).Webhooks.Test(context.Background(), id, entrupy.TestWebhookRequest{Event: "support.message"})
 					if err != nil || d.Status != entrupy.DeliverySucceeded {
-						return fmt.Errorf("test delivery: %+v %v", d, err)
+						return fmt.Errorf("test delivery: %+v %w", d, err)
 					}
 					// Then a real event, delivered in the background.
 					if err := emu.SupportMessage(item.EntrupyID, "hello"); err != nil {
