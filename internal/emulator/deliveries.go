@@ -27,6 +27,7 @@ type Delivery struct {
 	Attempt   int       `json:"attempt"`
 	Status    int       `json:"status"` // 0 when the receiver could not be reached
 	Error     string    `json:"error,omitempty"`
+	Test      bool      `json:"test,omitempty"` // a test delivery (POST /v2/webhooks/{id}/test)
 	Signature string    `json:"signature"`
 	Body      []byte    `json:"body"`
 	At        time.Time `json:"at"`
@@ -39,9 +40,10 @@ type deliverer struct {
 	attempts int
 	backoff  time.Duration
 
-	mu  sync.Mutex // guards log and run
-	log []Delivery
-	run *deliveryRun // the deliveries since the start or the last Reset
+	mu      sync.Mutex // guards log, history and run
+	log     []Delivery
+	history []*historyEntry // what GET /v2/webhooks/{id}/deliveries shows, oldest first
+	run     *deliveryRun    // the deliveries since the start or the last Reset
 }
 
 // deliveryRun is a generation of deliveries: Close and Reset stop one.
@@ -75,7 +77,7 @@ func (d *deliverer) restart() *deliveryRun {
 	defer d.mu.Unlock()
 	old := d.run
 	d.run = newDeliveryRun()
-	d.log = nil
+	d.log, d.history = nil, nil
 	return old
 }
 
@@ -133,29 +135,8 @@ func (d *deliverer) deliver(run *deliveryRun, webhookID, eventID, eventType stri
 		if !ok {
 			return
 		}
-		now := d.s.opts.Now()
-		sig := signDelivery(secret, now, body)
-		rec := Delivery{EventID: eventID, WebhookID: webhookID, Type: eventType, URL: url, Attempt: attempt, Signature: sig, Body: body, At: now}
-		req, err := http.NewRequestWithContext(run.ctx, http.MethodPost, url, bytes.NewReader(body))
-		if err == nil {
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("User-Agent", "Entrupy-Webhooks (emulator)")
-			req.Header.Set(entrupy.HeaderSignature, sig)
-			var resp *http.Response
-			if resp, err = d.client.Do(req); err == nil {
-				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-				_ = resp.Body.Close()
-				rec.Status = resp.StatusCode
-			}
-		}
-		if err != nil {
-			rec.Error = err.Error()
-		}
-		d.mu.Lock()
-		if d.run == run { // a Reset since has cleared the log
-			d.log = append(d.log, rec)
-		}
-		d.mu.Unlock()
+		rec := Delivery{EventID: eventID, WebhookID: webhookID, Type: eventType, URL: url, Attempt: attempt, Body: body, At: d.s.opts.Now()}
+		d.attempt(run.ctx, run, &rec, secret)
 		if rec.Status >= 200 && rec.Status < 300 {
 			return
 		}
@@ -166,6 +147,37 @@ func (d *deliverer) deliver(run *deliveryRun, webhookID, eventID, eventType stri
 		}
 		wait = min(wait*2, time.Minute)
 	}
+}
+
+// attempt makes one POST of rec.Body to rec.URL signed with secret, fills
+// in rec's Signature and its Status or Error, records it in the log and in
+// the webhook's delivery history (webhook_deliveries.go), and returns its
+// history entry (false when a Reset has ended run).
+func (d *deliverer) attempt(ctx context.Context, run *deliveryRun, rec *Delivery, secret string) (DeliveryItem, bool) {
+	rec.Signature = signDelivery(secret, rec.At, rec.Body)
+	h := d.begin(run, *rec)
+	start := time.Now()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rec.URL, bytes.NewReader(rec.Body))
+	if err == nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", "Entrupy-Webhooks (emulator)")
+		req.Header.Set(entrupy.HeaderSignature, rec.Signature)
+		var resp *http.Response
+		if resp, err = d.client.Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			_ = resp.Body.Close()
+			rec.Status = resp.StatusCode
+		}
+	}
+	if err != nil {
+		rec.Error = err.Error()
+	}
+	d.mu.Lock()
+	if d.run == run { // a Reset since has cleared the log
+		d.log = append(d.log, *rec)
+	}
+	d.mu.Unlock()
+	return d.finish(h, *rec, time.Since(start))
 }
 
 // Deliveries returns every delivery attempt so far, oldest first.

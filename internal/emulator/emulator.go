@@ -296,6 +296,11 @@ type call struct {
 	// answer changed nothing (authorize-user for an existing user): no
 	// write is counted or persisted.
 	unchanged bool
+	// after, set by a handler that answered 2xx, runs once s.mu is
+	// released and gives the answer instead: the work of a route that
+	// waits on something outside the emulator (a test delivery waits for
+	// the receiver) must not hold the lock.
+	after func() response
 }
 
 func (c *call) decode(v any) *response {
@@ -342,6 +347,9 @@ func (s *Server) routes() {
 	api("GET /v2/webhooks/{id}", readRoute, s.getWebhook)
 	api("PATCH /v2/webhooks/{id}", changeRoute, s.updateWebhook)
 	api("DELETE /v2/webhooks/{id}", changeRoute, s.deleteWebhook)
+	// A test delivery changes no state (its history is not persisted).
+	api("POST /v2/webhooks/{id}/test", readRoute, s.testWebhook)
+	api("GET /v2/webhooks/{id}/deliveries", readRoute, s.listDeliveries)
 	// Anything else under the API is a JSON 404 (after the token check).
 	api("/", readRoute, func(c *call) response {
 		return errorResponse(http.StatusNotFound, entrupy.CodeNotFound, "no route "+c.r.Method+" "+c.r.URL.Path, "")
@@ -404,6 +412,9 @@ func (s *Server) pipeline(pattern string, kind int, h handlerFunc) http.Handler 
 			s.persistLocked()
 		}
 		s.mu.Unlock()
+		if c.after != nil && resp.status < 300 && !replayed {
+			resp = c.after()
+		}
 
 		if s.opts.ResponseDelay > 0 {
 			time.Sleep(s.opts.ResponseDelay) // committed; the client waits

@@ -372,7 +372,30 @@ type deliveryEvent struct {
 	ID        string `json:"id"`
 	Type      string `json:"type"`
 	CreatedAt string `json:"created_at"`
+	Test      bool   `json:"test,omitempty"` // true only in test deliveries
 	Data      any    `json:"data"`
+}
+
+// testWebhookBody is POST /v2/webhooks/{id}/test [chosen]: {"event"?}.
+type testWebhookBody struct {
+	Event string `json:"event"`
+}
+
+// DeliveryItem is one delivery attempt as the API shows it [chosen]:
+// {"id": "dlv_…", "event_id", "event_type", "test", "attempt", "status",
+// "response_status" (null without an answer), "error" (null with one),
+// "duration_ms" (null while pending), "created_at"}.
+type DeliveryItem struct {
+	ID             string  `json:"id"`
+	EventID        string  `json:"event_id"`
+	EventType      string  `json:"event_type"`
+	Test           bool    `json:"test"`
+	Attempt        int     `json:"attempt"`
+	Status         string  `json:"status"`
+	ResponseStatus *int    `json:"response_status"`
+	Error          *string `json:"error"`
+	DurationMS     *int64  `json:"duration_ms"`
+	CreatedAt      string  `json:"created_at"`
 }
 
 // supportMessageData is the data of a support.message delivery: the item

@@ -21,9 +21,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
 
 const (
@@ -763,6 +766,117 @@ func TestWireContract(t *testing.T) {
 		a = e.must(e.do("GET", "/v2/authentications/NOSUCHID", nil), 404, "GET unknown item")
 		shapes.check("404 for an unknown item", "error_not_found.json", notFound, a.body, none)
 		wireSame(t, "404: code", wireAt(a.body, "code"), "not_found")
+	})
+
+	// Test deliveries and the delivery history, against a real receiver
+	// on 127.0.0.1 that verifies Entrupy-Signature.
+	t.Run("deliveries", func(t *testing.T) {
+		e, shapes := e.on(t), shapes.on(t)
+		const secret = "whsec-wire-deliveries"
+		var mu sync.Mutex
+		var got []map[string]any
+		rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			if entrupy.VerifySignature(secret, r.Header.Get("Entrupy-Signature"), b, time.Minute) != nil {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			var ev map[string]any
+			_ = json.Unmarshal(b, &ev)
+			mu.Lock()
+			got = append(got, ev)
+			mu.Unlock()
+			if r.URL.Path == "/fail" {
+				w.WriteHeader(http.StatusInternalServerError)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		}))
+		t.Cleanup(rcv.Close)
+		dead := httptest.NewServer(http.NotFoundHandler())
+		dead.Close() // nothing listens there any more
+		hook := func(url string, enabled bool) string {
+			a := e.must(e.do("POST", "/v2/webhooks", map[string]any{
+				"url": url, "secret_key": secret, "events": []string{"support.message", "session.completed"}, "enabled": enabled,
+			}), 201, "POST webhook")
+			id, _ := wireAt(a.body, "item.id").(string)
+			return "/v2/webhooks/" + id
+		}
+		ok, failing, unreachable, disabled := hook(rcv.URL+"/ok", true), hook(rcv.URL+"/fail", true), hook(dead.URL+"/gone", true), hook(rcv.URL+"/ok", false)
+		dlvNullable := wireNullable("item.", []string{"response_status", "error", "duration_ms"})
+
+		a := e.must(e.do("POST", ok+"/test", wireObject(t, "test_webhook_request.json")), 200, "POST test")
+		shapes.check("POST "+ok+"/test", "delivery.json", wrap("delivery.json"), a.body, dlvNullable)
+		for k, want := range map[string]any{"status": "succeeded", "response_status": 200.0, "error": nil, "test": true, "attempt": 1.0, "event_type": "support.message"} {
+			wireSame(t, "test delivery: "+k, wireAt(a.body, "item."+k), want)
+		}
+		if id, _ := wireAt(a.body, "item.id").(string); !strings.HasPrefix(id, "dlv_") {
+			t.Errorf("delivery id %q, want dlv_…", id)
+		}
+		mu.Lock()
+		if len(got) != 1 || got[0]["test"] != true || got[0]["type"] != "support.message" || got[0]["id"] != wireAt(a.body, "item.event_id") {
+			t.Errorf("the receiver got %v, want one signed support.message test event %v", got, wireAt(a.body, "item.event_id"))
+		}
+		mu.Unlock()
+		first := e.must(e.do("POST", ok+"/test", nil), 200, "POST test without a body")
+		wireSame(t, "test of the first event", wireAt(first.body, "item.event_type"), "session.completed")
+
+		a = e.must(e.do("POST", failing+"/test", map[string]any{}), 200, "POST test to a failing receiver")
+		shapes.check("POST "+failing+"/test", "delivery.json", wrap("delivery.json"), a.body, dlvNullable)
+		wireSame(t, "failing receiver: status", wireAt(a.body, "item.status"), "failed")
+		wireSame(t, "failing receiver: response_status", wireAt(a.body, "item.response_status"), 500.0)
+		a = e.must(e.do("POST", unreachable+"/test", map[string]any{}), 200, "POST test to nobody")
+		shapes.check("POST "+unreachable+"/test", "delivery.json", wrap("delivery.json"), a.body, dlvNullable)
+		wireSame(t, "unreachable receiver: status", wireAt(a.body, "item.status"), "failed")
+		wireSame(t, "unreachable receiver: response_status", wireAt(a.body, "item.response_status"), nil)
+		if msg, _ := wireAt(a.body, "item.error").(string); msg == "" {
+			t.Errorf("unreachable receiver: error %v, want the network error", wireAt(a.body, "item.error"))
+		}
+
+		a = e.must(e.do("POST", disabled+"/test", map[string]any{}), 409, "POST test of a disabled webhook")
+		wireSame(t, "disabled: code", wireAt(a.body, "code"), "conflict")
+		a = e.must(e.do("POST", ok+"/test", map[string]any{"event": "certificate.transfer"}), 400, "POST test of an unsubscribed event")
+		shapes.check("400 for an unsubscribed event", "error.json", wireFixture(t, "error.json"), a.body, none)
+		wireSame(t, "unsubscribed: field", wireAt(a.body, "field"), "event")
+		e.must(e.do("POST", ok+"/test", map[string]any{"event": "item.archived"}), 400, "POST test of an unknown event")
+		e.must(e.do("POST", "/v2/webhooks/wh_0000000000000000/test", map[string]any{}), 404, "POST test of an unknown webhook")
+		e.must(e.do("GET", "/v2/webhooks/wh_0000000000000000/deliveries", nil), 404, "GET deliveries of an unknown webhook")
+
+		// Enough deliveries for two pages, newest first.
+		for range 24 {
+			e.must(e.do("POST", ok+"/test", map[string]any{}), 200, "POST test")
+		}
+		listNullable := wireNullable("items[].", []string{"response_status", "error", "duration_ms"}, "next_cursor")
+		a = e.must(e.do("GET", ok+"/deliveries", nil), 200, "GET deliveries")
+		shapes.check("GET "+ok+"/deliveries", "deliveries_page.json", wireFixture(t, "deliveries_page.json"), a.body, listNullable)
+		next, more := wireAt(a.body, "next_cursor").(string)
+		if !more {
+			t.Fatalf("26 deliveries on one page: %s", a.raw)
+		}
+		page1 := wireItems(t, a.body)
+		a = e.must(e.do("GET", ok+"/deliveries?cursor="+url.QueryEscape(next), nil), 200, "GET deliveries page 2")
+		shapes.check("GET "+ok+"/deliveries?cursor=", "deliveries_page.json", wireFixture(t, "deliveries_page.json"), a.body, listNullable)
+		all := append(page1, wireItems(t, a.body)...)
+		ids := wireIDs(all, "id")
+		if len(ids) != 26 || len(slices.Compact(slices.Sorted(slices.Values(ids)))) != 26 || wireAt(a.body, "next_cursor") != nil {
+			t.Fatalf("two pages of deliveries: %v, want 26 distinct and the end", ids)
+		}
+		// The oldest two are the first tests, the newest the last one sent.
+		wireSame(t, "oldest delivery", all[25]["event_type"], "support.message")
+		wireSame(t, "second oldest delivery", all[24]["id"], wireAt(first.body, "item.id"))
+		for i := 1; i < len(all); i++ {
+			if wireString(t, all[i-1], "created_at") < wireString(t, all[i], "created_at") {
+				t.Fatalf("deliveries not newest first: %v before %v", all[i-1], all[i])
+			}
+		}
+		// Each webhook has its own history.
+		a = e.must(e.do("GET", failing+"/deliveries", nil), 200, "GET deliveries of the failing webhook")
+		shapes.check("GET "+failing+"/deliveries", "deliveries_page.json", wireFixture(t, "deliveries_page.json"), a.body, listNullable)
+		if items := wireItems(t, a.body); len(items) != 1 || items[0]["status"] != "failed" || items[0]["response_status"] != 500.0 {
+			t.Errorf("the failing webhook's history: %s", a.raw)
+		}
+		a = e.must(e.do("GET", unreachable+"/deliveries", nil), 200, "GET deliveries of the unreachable webhook")
+		shapes.check("GET "+unreachable+"/deliveries", "deliveries_page.json", wireFixture(t, "deliveries_page.json"), a.body, listNullable)
 	})
 
 	// Every path of every fixture compared must have been met non-null at

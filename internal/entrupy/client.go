@@ -308,6 +308,12 @@ type request struct {
 	body       any
 	create     bool   // a create: send an Idempotency-Key, the same on every retry
 	apiVersion string // overrides the client's Api-Version for this call
+	// sendOnce is set on a request that acts outside the API at once and
+	// that no Idempotency-Key makes safe to repeat (a test delivery): a 5xx
+	// or a network error is returned, not retried, since the request may
+	// have acted before the answer was lost. A 429 is still retried: the
+	// API did not process it.
+	sendOnce bool
 }
 
 // do sends req, retrying as the policy allows, and decodes a 2xx body into
@@ -380,6 +386,9 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			retryFields["rate_per_second"] = c.limiter.limited(apiErr.RetryAfter)
 		}
 		wait, retry := c.backoff(&r, status, apiErr, max(time.Since(began), r.waited))
+		if req.sendOnce && status != http.StatusTooManyRequests {
+			retry = false
+		}
 		if !retry {
 			return err
 		}

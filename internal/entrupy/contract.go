@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Headers.
@@ -111,6 +112,8 @@ const (
 	pathLookupAuthentication  = "/v2/lookup/authentications/"     // [doc] + {customer_item_id}
 	pathCertificate           = "/v2/certificates/"               // [chosen] + {certificate_id}
 	pathTransfersSuffix       = "/transfers"                      // [chosen]
+	pathWebhookTestSuffix     = "/test"                           // [chosen] as Stripe, GitHub and Svix offer
+	pathDeliveriesSuffix      = "/deliveries"                     // [chosen]
 	QueryIncludeImages        = "include_images"                  // [doc]
 	QueryIncludeCatalog       = "include_catalog"                 // [doc]
 	QueryCursor               = "cursor"                          // [chosen]
@@ -159,6 +162,17 @@ func PathWebhook(id string) string {
 	return PathWebhooks + "/" + url.PathEscape(id)
 }
 
+// PathWebhookTest is POST /v2/webhooks/{id}/test: one signed test delivery.
+func PathWebhookTest(id string) string {
+	return PathWebhook(id) + pathWebhookTestSuffix
+}
+
+// PathWebhookDeliveries is GET /v2/webhooks/{id}/deliveries: the delivery
+// history, newest first.
+func PathWebhookDeliveries(id string) string {
+	return PathWebhook(id) + pathDeliveriesSuffix
+}
+
 // Search filter keys [chosen, after the SDK's {key, value} maps].
 const (
 	FilterUsername        = "owner.user.username"
@@ -185,6 +199,29 @@ const (
 
 // WebhookEvents lists the events a webhook can subscribe to today.
 var WebhookEvents = []string{EventSessionCompleted, EventSupportMessage, EventCertificateTransfer}
+
+// Webhook deliveries [chosen]: the test route and the delivery history.
+const (
+	// DeliveryIDPrefix starts every delivery id.
+	DeliveryIDPrefix = "dlv_"
+	// TestDeliveryTimeout is how long POST /v2/webhooks/{id}/test waits for
+	// the receiver's answer before it answers itself.
+	TestDeliveryTimeout = 10 * time.Second
+	// DeliveryHistoryDays is how far back GET /v2/webhooks/{id}/deliveries goes.
+	DeliveryHistoryDays = 30
+)
+
+// Delivery statuses [chosen]: an attempt waiting for the receiver's
+// answer, one the receiver answered 2xx, and one it answered otherwise or
+// never (a network error, a timeout).
+const (
+	DeliveryPending   = "pending"
+	DeliverySucceeded = "succeeded"
+	DeliveryFailed    = "failed"
+)
+
+// DeliveryStatuses lists the statuses of a delivery today.
+var DeliveryStatuses = []string{DeliveryPending, DeliverySucceeded, DeliveryFailed}
 
 // Certificate transfer statuses [chosen].
 const (
@@ -565,10 +602,39 @@ type UpdateWebhookRequest struct {
 
 // Event is the body of a webhook delivery [chosen].
 type Event struct {
-	ID        string         `json:"id"`
-	Type      string         `json:"type"`
-	CreatedAt string         `json:"created_at"`
-	Data      map[string]any `json:"data"`
+	ID        string `json:"id"`
+	Type      string `json:"type"`
+	CreatedAt string `json:"created_at"`
+	// Test is true in the body of a test delivery (POST
+	// /v2/webhooks/{id}/test) and absent from real ones.
+	Test bool           `json:"test,omitempty"`
+	Data map[string]any `json:"data"`
+}
+
+// TestWebhookRequest is POST /v2/webhooks/{id}/test [chosen]: the event
+// type of the synthetic event, or "" for the webhook's first event.
+type TestWebhookRequest struct {
+	Event string `json:"event,omitempty"`
+}
+
+// Delivery is one attempt to deliver an event to a webhook, test or real,
+// as GET /v2/webhooks/{id}/deliveries and the test route show it [chosen].
+type Delivery struct {
+	ID        string `json:"id"` // dlv_<opaque>
+	EventID   string `json:"event_id"`
+	EventType string `json:"event_type"`
+	Test      bool   `json:"test"`
+	Attempt   int    `json:"attempt"` // 1..
+	Status    string `json:"status"`  // pending | succeeded | failed
+	// ResponseStatus is the receiver's HTTP status; null when it did not
+	// answer (yet).
+	ResponseStatus *int `json:"response_status"`
+	// Error is why the receiver could not be reached (a network error, a
+	// timeout); null when it answered.
+	Error *string `json:"error"`
+	// DurationMS is how long the attempt took; null while pending.
+	DurationMS *int64 `json:"duration_ms"`
+	CreatedAt  string `json:"created_at"` // RFC 3339
 }
 
 // healthResponse is GET /v1/health [doc].

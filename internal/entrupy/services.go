@@ -248,3 +248,50 @@ func (s *WebhooksService) Delete(ctx context.Context, id string) error {
 	s.reads.wrote(id)
 	return s.c.do(ctx, request{method: http.MethodDelete, path: PathWebhook(id)}, nil)
 }
+
+// Test sends one signed delivery of a synthetic event ("test": true) to the
+// webhook's URL at once, and returns it once the receiver answered or after
+// TestDeliveryTimeout: Status says whether the receiver took it. A disabled
+// webhook is a 409, an event it does not subscribe to a 400.
+//
+// The request is sent once: a 5xx or a network error is returned, not
+// retried. The API may have delivered before its answer was lost, so a
+// retry could deliver twice; and an Idempotency-Key would not help, since
+// the contract gives the test route none (it creates nothing). A 429 is
+// retried as always: it was not processed.
+func (s *WebhooksService) Test(ctx context.Context, id string, req TestWebhookRequest) (*Delivery, error) {
+	return item[Delivery](ctx, s.c, request{method: http.MethodPost, path: PathWebhookTest(id), body: req, sendOnce: true})
+}
+
+// DeliveriesPage returns one page of a webhook's delivery history, newest
+// first, starting at cursor ("" for the first).
+func (s *WebhooksService) DeliveriesPage(ctx context.Context, id, cursor string) ([]Delivery, *string, error) {
+	return listPage[Delivery](ctx, s.c, PathWebhookDeliveries(id), cursor)
+}
+
+// DeliveriesOptions narrows Deliveries.
+type DeliveriesOptions struct {
+	// MaxItems stops the walk once that many deliveries are held (0: all).
+	MaxItems int
+	// Test, when set, keeps only test deliveries (true) or real ones (false).
+	Test *bool
+}
+
+// Deliveries walks every page of a webhook's delivery history (the last
+// DeliveryHistoryDays days), newest first, keeping those opts asks for;
+// truncated is true when MaxItems stopped it before the end.
+func (s *WebhooksService) Deliveries(ctx context.Context, id string, opts DeliveriesOptions) (deliveries []Delivery, truncated bool, err error) {
+	return Walk(ctx, opts.MaxItems, func(ctx context.Context, cursor string) ([]Delivery, *string, error) {
+		page, next, err := s.DeliveriesPage(ctx, id, cursor)
+		if err != nil || opts.Test == nil {
+			return page, next, err
+		}
+		kept := page[:0]
+		for _, d := range page {
+			if d.Test == *opts.Test {
+				kept = append(kept, d)
+			}
+		}
+		return kept, next, nil
+	})
+}

@@ -155,6 +155,8 @@ var wireResponseTypes = []struct {
 	{"users_page.json", wireAs[entrupy.Page[entrupy.User]]},
 	{"webhook.json", wireAs[entrupy.Webhook]},
 	{"webhooks_page.json", wireAs[entrupy.Page[entrupy.Webhook]]},
+	{"delivery.json", wireAs[entrupy.Delivery]},
+	{"deliveries_page.json", wireAs[entrupy.Page[entrupy.Delivery]]},
 	{"authorize_response.json", wireAs[entrupy.AuthorizeResponse]},
 }
 
@@ -291,6 +293,15 @@ func wireWantWebhook() entrupy.Webhook {
 	}
 }
 
+func wireWantDelivery() entrupy.Delivery {
+	status, ms := 500, int64(184)
+	return entrupy.Delivery{
+		ID: "dlv_7c2e91b0a4d35f18", EventID: "evt_4b8d0e2f9a1c7d63", EventType: "session.completed", Test: true,
+		Attempt: 2, Status: "failed", ResponseStatus: &status, Error: wireStr("read tcp 127.0.0.1:52814: connection reset by peer"),
+		DurationMS: &ms, CreatedAt: "2026-05-01T12:00:03Z",
+	}
+}
+
 func wireWantAuthorize() entrupy.AuthorizeResponse {
 	return entrupy.AuthorizeResponse{
 		SignedAuthorizationRequest: "signed.eyJ1c2VyIjoiQWNtZS15b3VyX3BsYXRmb3JtX3VzZXJfaWRfMTIzIn0.c2ln",
@@ -395,6 +406,21 @@ func TestWireDecodedValues(t *testing.T) {
 		t.Fatalf("webhooks_page.json decoded as %s", wireJSONText(hooks))
 	}
 	wireCheck(t, "webhooks_page.json items[0]", hooks.Items[0], wireWantWebhook())
+
+	var dlv entrupy.Delivery
+	decode("delivery.json", &dlv)
+	wireCheck(t, "delivery.json", dlv, wireWantDelivery())
+
+	var dlvs entrupy.Page[entrupy.Delivery]
+	decode("deliveries_page.json", &dlvs)
+	if len(dlvs.Items) != 2 || wireDeref(dlvs.NextCursor) != "bzoyNQ" {
+		t.Fatalf("deliveries_page.json decoded as %s", wireJSONText(dlvs))
+	}
+	wireCheck(t, "deliveries_page.json items[0]", dlvs.Items[0], wireWantDelivery())
+	wireCheck(t, "deliveries_page.json items[1]", dlvs.Items[1], entrupy.Delivery{
+		ID: "dlv_19af3c5e7b2d4e80", EventID: "evt_0d6a2b9c4e8f1a57", EventType: "support.message",
+		Attempt: 1, Status: "pending", CreatedAt: "2026-05-01T11:59:58Z",
+	})
 
 	var ar entrupy.AuthorizeResponse
 	decode("authorize_response.json", &ar)
@@ -782,6 +808,45 @@ func TestWireRequests(t *testing.T) {
 			method: "PATCH", path: "/v2/webhooks/wh_3f9a0c1d2e4b5a67", query: no, body: fixture("update_webhook_request.json"),
 		},
 		{
+			name: "Webhooks.Test", status: 200, answer: envelope("delivery.json"),
+			call: func(t *testing.T) error {
+				d, err := c.Webhooks.Test(ctx, "wh_3f9a0c1d2e4b5a67", entrupy.TestWebhookRequest{Event: "support.message"})
+				if err == nil {
+					wireCheck(t, "delivery", *d, wireWantDelivery())
+				}
+				return err
+			},
+			// A test delivery creates nothing: no Idempotency-Key (and no retry, see TestWebhookTestIsNotRetried).
+			method: "POST", path: "/v2/webhooks/wh_3f9a0c1d2e4b5a67/test", query: no, body: fixture("test_webhook_request.json"),
+		},
+		{
+			name: "Webhooks.Test of the first event", status: 200, answer: envelope("delivery.json"),
+			call: func(*testing.T) error {
+				_, err := c.Webhooks.Test(ctx, "wh_3f9a0c1d2e4b5a67", entrupy.TestWebhookRequest{})
+				return err
+			},
+			method: "POST", path: "/v2/webhooks/wh_3f9a0c1d2e4b5a67/test", query: no, body: `{}`,
+		},
+		{
+			name: "Webhooks.DeliveriesPage first page", status: 200, answer: fixture("deliveries_page.json"),
+			call: func(t *testing.T) error {
+				ds, next, err := c.Webhooks.DeliveriesPage(ctx, "wh_3f9a0c1d2e4b5a67", "")
+				if err == nil && (len(ds) != 2 || wireDeref(next) != "bzoyNQ" || ds[1].Status != "pending") {
+					t.Errorf("decoded %s next %v", wireJSONText(ds), wireJSONText(next))
+				}
+				return err
+			},
+			method: "GET", path: "/v2/webhooks/wh_3f9a0c1d2e4b5a67/deliveries", query: no,
+		},
+		{
+			name: "Webhooks.DeliveriesPage with a cursor", status: 200, answer: fixture("deliveries_page.json"),
+			call: func(*testing.T) error {
+				_, _, err := c.Webhooks.DeliveriesPage(ctx, "wh_3f9a0c1d2e4b5a67", "bzoyNQ")
+				return err
+			},
+			method: "GET", path: "/v2/webhooks/wh_3f9a0c1d2e4b5a67/deliveries", query: url.Values{"cursor": {"bzoyNQ"}},
+		},
+		{
 			name: "Webhooks.Delete", status: 204,
 			call:   func(*testing.T) error { return c.Webhooks.Delete(ctx, "wh_3f9a0c1d2e4b5a67") },
 			method: "DELETE", path: "/v2/webhooks/wh_3f9a0c1d2e4b5a67", query: no,
@@ -915,6 +980,12 @@ func TestWireToleratesAdditions(t *testing.T) {
 	wh, err := c.Webhooks.Get(ctx, "wh_3f9a0c1d2e4b5a67")
 	if err != nil || !reflect.DeepEqual(wh.Events, []string{"item.archived", "session.completed"}) {
 		t.Errorf("a webhook with a new event: %s %v", wireJSONText(wh), err)
+	}
+	dlv := strings.Replace(wireEnvelope(t, "delivery.json"), `"failed"`, `"abandoned"`, 1)
+	rec.script(200, dlv)
+	d, err := c.Webhooks.Test(ctx, "wh_3f9a0c1d2e4b5a67", entrupy.TestWebhookRequest{})
+	if err != nil || d.Status != "abandoned" {
+		t.Errorf("a delivery with a new status: %s %v", wireJSONText(d), err)
 	}
 	cert := strings.Replace(wireEnvelope(t, "certificate.json"), `"pending"`, `"expired"`, 1)
 	rec.script(200, cert)

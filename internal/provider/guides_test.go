@@ -61,10 +61,14 @@ var guideBlockTests = map[string]string{
 	"receiver-go":      "TestGuidesReceivers",
 	"receiver-python":  "TestGuidesReceivers",
 	"receiver-node":    "TestGuidesReceivers",
+	"prove-webhook":    "TestGuidesActionBlocks, TestAccGuides/actions (Terraform 1.14+)",
+	"prove-invoke":     "TestAccGuides/actions (Terraform 1.14+)",
+	"watch-check":      "TestAccGuides/watch",
 	// rotating-webhook-secrets
 	"rotation-before": "TestAccGuides/rotation",
 	"rotation-after":  "TestAccGuides/rotation",
 	"rotation-apply":  "TestAccGuides/rotation",
+	"rotation-prove":  "TestGuidesActionBlocks, TestAccGuides/actions (Terraform 1.14+)",
 	// testing-with-the-emulator
 	"ci-build":          "TestAccGuides/emulator_recipe",
 	"ci-start":          "TestAccGuides/emulator_recipe",
@@ -599,6 +603,17 @@ func TestAccGuides(t *testing.T) {
 	t.Run("workspaces", func(t *testing.T) {
 		t.Parallel()
 		testGuideWorkspaces(t, g, blocks)
+	})
+	t.Run("watch", func(t *testing.T) {
+		t.Parallel()
+		testGuideWatch(t, g, blocks)
+	})
+	t.Run("actions", func(t *testing.T) {
+		t.Parallel()
+		if v := terraformVersion(t); v.LessThan(terraform114) {
+			t.Skipf("the guides' action blocks need Terraform 1.14+ to run, and this is %s; TestGuidesActionBlocks checks them against the provider's schema at the protocol level", v)
+		}
+		testGuideActions(t, g, blocks)
 	})
 	t.Run("emulator_recipe", func(t *testing.T) {
 		t.Parallel()
@@ -1302,4 +1317,100 @@ func TestAccGuidesMigration_http(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestGuidesActionBlocks holds every guide block with action blocks to the
+// provider's schema at the protocol level (checkActionBlocks), whatever
+// the Terraform on PATH: TestAccGuides/actions runs them only on 1.14+.
+func TestGuidesActionBlocks(t *testing.T) {
+	t.Parallel()
+	checked := 0
+	for name, b := range guideBlocks(t) {
+		if b.lang == "terraform" && hasActionBlock(b.text) {
+			if n := checkActionBlocks(t, name, b.text); n == 0 {
+				t.Errorf("%s: no action block checked", name)
+			}
+			checked++
+			if !strings.Contains(guideBlockTests[name], "TestGuidesActionBlocks") {
+				t.Errorf("%s has action blocks but guideBlockTests does not name TestGuidesActionBlocks for it", name)
+			}
+		}
+	}
+	if checked != 2 {
+		t.Errorf("checked %d blocks with actions, want 2 (prove-webhook and rotation-prove)", checked)
+	}
+}
+
+// guideWebhookSecretVariable declares the variable the guides' blocks use.
+const guideWebhookSecretVariable = "variable \"webhook_secret\" {\n  type      = string\n  sensitive = true\n}\n"
+
+// testGuideWatch applies the check block of the receiving guide beside a
+// webhook: it passes before any delivery and after a delivery the receiver
+// took, and warns, naming the webhook, after one it refused.
+func testGuideWatch(t *testing.T, g *guideCLI, blocks map[string]guideBlock) {
+	const secret = "watch-secret"
+	rcv := newSigningReceiver(t, secret)
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	hook := func(path string) string {
+		return guideWebhookSecretVariable + fmt.Sprintf("resource \"entrupy_webhook\" \"orders\" {\n  url    = %q\n  events = [\"session.completed\"]\n  secret = var.webhook_secret\n}\n", rcv.URL+path)
+	}
+	run := g.workdir(t, emu, map[string]string{"main.tf": hook("/hooks"), "check.tf": blocks["watch-check"].text})
+	env := []string{"TF_VAR_webhook_secret=" + secret}
+	if out := run.terraform(env, "apply", "-auto-approve", "-no-color", "-input=false"); strings.Contains(out, "Check block assertion failed") {
+		t.Fatalf("the check fails before any delivery:\n%s", out)
+	}
+	id := emu.WebhookIDs()[0]
+	test := func() {
+		t.Helper()
+		if _, err := emu.Client(t).Webhooks.Test(context.Background(), id, entrupy.TestWebhookRequest{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	test()
+	if out := run.terraform(env, "plan", "-no-color", "-input=false"); strings.Contains(out, "Check block assertion failed") {
+		t.Fatalf("the check fails after a delivery the receiver took:\n%s", out)
+	}
+	if err := os.WriteFile(filepath.Join(run.dir, "main.tf"), []byte(hook("/fail")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run.terraform(env, "apply", "-auto-approve", "-no-color", "-input=false")
+	test()
+	out := run.terraform(env, "plan", "-no-color", "-input=false")
+	if !strings.Contains(out, "Check block assertion failed") || !strings.Contains(out, "The last delivery to "+rcv.URL+"/fail did not succeed") || !strings.Contains(out, `"response_status":500`) {
+		t.Errorf("the check does not warn after a refused delivery:\n%s", out)
+	}
+}
+
+// testGuideActions (Terraform 1.14+) runs the guides' action blocks: the
+// webhook created with its trigger proves the receiver, -invoke proves it
+// again, and the rotation's after_update trigger proves the new secret.
+func testGuideActions(t *testing.T, g *guideCLI, blocks map[string]guideBlock) {
+	const oldSecret, newSecret = "actions-old-secret", "actions-new-secret"
+	rcv := newSigningReceiver(t, oldSecret)
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	local := func(b guideBlock) string {
+		return strings.ReplaceAll(b.text, "https://hooks.example.com/entrupy", rcv.URL+"/entrupy")
+	}
+	run := g.workdir(t, emu, map[string]string{"main.tf": guideWebhookSecretVariable + local(blocks["prove-webhook"])})
+	run.terraform([]string{"TF_VAR_webhook_secret=" + oldSecret}, "apply", "-auto-approve", "-no-color", "-input=false")
+	if err := rcv.expectTests("session.completed"); err != nil {
+		t.Fatalf("after_create: %v", err)
+	}
+	shell(t, run.dir, append(slices.Clone(run.env), "TF_VAR_webhook_secret="+oldSecret), blocks["prove-invoke"].text)
+	if err := rcv.expectTests("session.completed", "session.completed"); err != nil {
+		t.Fatalf("-invoke: %v", err)
+	}
+
+	rot := g.workdir(t, emu, map[string]string{"main.tf": "variable \"webhook_secret\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n" +
+		strings.Replace(local(blocks["rotation-prove"]), "secret_wo_version = 2", "secret_wo_version = 1", 1)})
+	rot.terraform([]string{"TF_VAR_webhook_secret=" + oldSecret}, "apply", "-auto-approve", "-no-color", "-input=false")
+	rcv.accept(newSecret, oldSecret)
+	if err := os.WriteFile(filepath.Join(rot.dir, "main.tf"), []byte("variable \"webhook_secret\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n"+local(blocks["rotation-prove"])), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rot.terraform([]string{"TF_VAR_webhook_secret=" + newSecret}, "apply", "-auto-approve", "-no-color", "-input=false")
+	log := emu.Deliveries()
+	if len(log) == 0 || !log[len(log)-1].Test || entrupy.VerifySignature(newSecret, log[len(log)-1].Signature, log[len(log)-1].Body, time.Minute) != nil {
+		t.Fatalf("after_update did not prove the new secret: %+v", log)
+	}
 }

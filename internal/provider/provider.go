@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -29,6 +30,7 @@ var (
 	_ provider.Provider                       = (*EntrupyProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*EntrupyProvider)(nil)
 	_ provider.ProviderWithListResources      = (*EntrupyProvider)(nil)
+	_ provider.ProviderWithActions            = (*EntrupyProvider)(nil)
 )
 
 // EntrupyProvider is the provider; version is set at build time.
@@ -150,6 +152,7 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // verify checks the token and the URL with one health request unless an
@@ -212,6 +215,7 @@ func (p *EntrupyProvider) DataSources(context.Context) []func() datasource.DataS
 		NewAuthenticationsDataSource,
 		NewCertificateDataSource,
 		NewCatalogDataSource,
+		NewWebhookDeliveriesDataSource,
 	}
 }
 
@@ -226,5 +230,13 @@ func (p *EntrupyProvider) ListResources(context.Context) []func() list.ListResou
 	return []func() list.ListResource{
 		NewWebhookListResource,
 		NewIntegrationUserListResource,
+	}
+}
+
+// Actions are the provider's actions (Terraform 1.14+); an older Terraform
+// never asks for them.
+func (p *EntrupyProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewWebhookTestAction,
 	}
 }

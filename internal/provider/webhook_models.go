@@ -93,3 +93,46 @@ func webhookDisplayName(wh *entrupy.Webhook) string {
 	}
 	return name
 }
+
+// webhookTestActionModel is the configuration of the entrupy_webhook_test
+// action.
+type webhookTestActionModel struct {
+	WebhookID types.String `tfsdk:"webhook_id"`
+	Event     types.String `tfsdk:"event"`
+}
+
+// webhookDeliveriesDataSourceModel is entrupy_webhook_deliveries.
+type webhookDeliveriesDataSourceModel struct {
+	WebhookID  types.String           `tfsdk:"webhook_id"`
+	MaxItems   types.Int64            `tfsdk:"max_items"`
+	Test       types.Bool             `tfsdk:"test"`
+	Deliveries []webhookDeliveryModel `tfsdk:"deliveries"`
+}
+
+// webhookDeliveryModel is one delivery attempt of entrupy_webhook_deliveries.
+type webhookDeliveryModel struct {
+	ID             types.String `tfsdk:"id"`
+	EventID        types.String `tfsdk:"event_id"`
+	EventType      types.String `tfsdk:"event_type"`
+	Test           types.Bool   `tfsdk:"test"`
+	Attempt        types.Int64  `tfsdk:"attempt"`
+	Status         types.String `tfsdk:"status"`
+	ResponseStatus types.Int64  `tfsdk:"response_status"`
+	Error          types.String `tfsdk:"error"`
+	DurationMS     types.Int64  `tfsdk:"duration_ms"`
+	CreatedAt      types.String `tfsdk:"created_at"`
+}
+
+// flattenDelivery maps a delivery attempt.
+func flattenDelivery(d entrupy.Delivery) webhookDeliveryModel {
+	m := webhookDeliveryModel{
+		ID: types.StringValue(d.ID), EventID: types.StringValue(d.EventID), EventType: types.StringValue(d.EventType),
+		Test: types.BoolValue(d.Test), Attempt: types.Int64Value(int64(d.Attempt)), Status: types.StringValue(d.Status),
+		ResponseStatus: types.Int64Null(), Error: types.StringPointerValue(d.Error), DurationMS: types.Int64PointerValue(d.DurationMS),
+		CreatedAt: types.StringValue(d.CreatedAt),
+	}
+	if d.ResponseStatus != nil {
+		m.ResponseStatus = types.Int64Value(int64(*d.ResponseStatus))
+	}
+	return m
+}

@@ -55,6 +55,7 @@ func TestProviderSchemaShape(t *testing.T) {
 		"list resource":      {"entrupy_integration_user", "entrupy_webhook"},
 		"resource identity":  {"entrupy_integration_user", "entrupy_webhook"},
 		"ephemeral resource": {"entrupy_sdk_authorization"},
+		"action":             {"entrupy_webhook_test"},
 	} {
 		var got []string
 		switch kind {
@@ -66,13 +67,15 @@ func TestProviderSchemaShape(t *testing.T) {
 			got = keys(ps.ResourceIdentitySchemas)
 		case "ephemeral resource":
 			got = keys(ps.EphemeralResourceSchemas)
+		case "action":
+			got = keys(ps.ActionSchemas)
 		}
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("%s schemas: got %v, want %v", kind, got, want)
 		}
 	}
-	if len(ps.DataSourceSchemas) < 8 {
-		t.Errorf("want the 8 data sources, got %v", keys(ps.DataSourceSchemas))
+	if len(ps.DataSourceSchemas) < 9 {
+		t.Errorf("want the 9 data sources, got %v", keys(ps.DataSourceSchemas))
 	}
 
 	wh := ps.ResourceSchemas["entrupy_webhook"].Block
