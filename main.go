@@ -15,7 +15,7 @@ import (
 )
 
 // Regenerate docs/: the GNUmakefile's docs target feeds tfplugindocs the
-// schemas read from the provider server (internal/testsupport/cmd/providerschema).
+// schemas read from the provider server (tools/providerschema).
 //go:generate make docs
 
 // gcPercent is the provider's GOGC when the environment sets none, and

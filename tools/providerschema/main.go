@@ -1,10 +1,15 @@
-// Command providerschema writes what `terraform providers schema -json`
-// prints for this provider, read straight from the provider's protocol
-// server, so that tfplugindocs (--providers-schema) documents every schema
-// the provider has, including the list resource and resource identity
-// schemas that Terraform 1.11 does not report:
+// Command providerschema is a docs tool: it writes what `terraform providers
+// schema -json` prints for this provider, read straight from the provider's
+// protocol server, so that tfplugindocs (--providers-schema) documents every
+// schema the provider has, including the list resource, action and resource
+// identity schemas that Terraform 1.11 does not report:
 //
-//	go run ./internal/testsupport/cmd/providerschema -o FILE [-address ADDR]
+//	go run ./tools/providerschema -o FILE [-address ADDR]
+//
+// It converts the kinds this provider has (provider, resources, data
+// sources, ephemeral resources, list resources, actions, identities) and
+// refuses a schema of another kind (functions, state stores) rather than
+// leave it out of the docs: add its conversion when the provider has one.
 //
 // The JSON has the format of terraform-json's ProviderSchemas (format
 // version 1.0): one provider, keyed by its address.
@@ -85,6 +90,9 @@ func ProviderSchemas(ctx context.Context, server tfprotov6.ProviderServer, addre
 	if err := diagnosticsError("GetProviderSchema", resp.Diagnostics); err != nil {
 		return nil, err
 	}
+	if len(resp.Functions) > 0 || len(resp.StateStoreSchemas) > 0 {
+		return nil, fmt.Errorf("the provider serves %d functions and %d state stores, which providerschema does not convert yet", len(resp.Functions), len(resp.StateStoreSchemas))
+	}
 	idResp, err := server.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
 	if err != nil {
 		return nil, fmt.Errorf("GetResourceIdentitySchemas: %w", err)
@@ -109,13 +117,7 @@ func ProviderSchemas(ctx context.Context, server tfprotov6.ProviderServer, addre
 	if ps.ListResourceSchemas, err = convertSchemas("list resource", resp.ListResourceSchemas); err != nil {
 		return nil, err
 	}
-	if ps.StateStoreSchemas, err = convertSchemas("state store", resp.StateStoreSchemas); err != nil {
-		return nil, err
-	}
 	if ps.ActionSchemas, err = convertActions(resp.ActionSchemas); err != nil {
-		return nil, err
-	}
-	if ps.Functions, err = convertFunctions(resp.Functions); err != nil {
 		return nil, err
 	}
 	if ps.ResourceIdentitySchemas, err = convertIdentities(idResp.IdentitySchemas); err != nil {
@@ -352,62 +354,6 @@ func convertActions(in map[string]*tfprotov6.ActionSchema) (map[string]*tfjson.A
 		out[name] = act
 	}
 	return out, nil
-}
-
-func convertFunctions(in map[string]*tfprotov6.Function) (map[string]*tfjson.FunctionSignature, error) {
-	if len(in) == 0 {
-		return nil, nil
-	}
-	out := make(map[string]*tfjson.FunctionSignature, len(in))
-	for _, name := range sortedKeys(in) {
-		f := in[name]
-		if f == nil {
-			continue
-		}
-		if f.Return == nil || f.Return.Type == nil {
-			return nil, fmt.Errorf("function %s: no return type", name)
-		}
-		ret, err := ctyType(f.Return.Type)
-		if err != nil {
-			return nil, fmt.Errorf("function %s, return type: %w", name, err)
-		}
-		sig := &tfjson.FunctionSignature{
-			Description:        f.Description,
-			Summary:            f.Summary,
-			DeprecationMessage: f.DeprecationMessage,
-			ReturnType:         ret,
-		}
-		for i, p := range f.Parameters {
-			param, err := convertParameter(p)
-			if err != nil {
-				return nil, fmt.Errorf("function %s, parameter %d: %w", name, i, err)
-			}
-			sig.Parameters = append(sig.Parameters, param)
-		}
-		if f.VariadicParameter != nil {
-			if sig.VariadicParameter, err = convertParameter(f.VariadicParameter); err != nil {
-				return nil, fmt.Errorf("function %s, variadic parameter: %w", name, err)
-			}
-		}
-		out[name] = sig
-	}
-	return out, nil
-}
-
-func convertParameter(in *tfprotov6.FunctionParameter) (*tfjson.FunctionParameter, error) {
-	if in == nil {
-		return nil, errors.New("missing")
-	}
-	ty, err := ctyType(in.Type)
-	if err != nil {
-		return nil, err
-	}
-	return &tfjson.FunctionParameter{
-		Name:        in.Name,
-		Description: in.Description,
-		IsNullable:  in.AllowNullValue,
-		Type:        ty,
-	}, nil
 }
 
 // ctyType converts a plugin-protocol type to the cty type Terraform prints
