@@ -228,7 +228,7 @@ func TestMatchesTerraformProvidersSchema(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	root, err := filepath.Abs("../../../..")
+	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
