@@ -173,7 +173,7 @@ func itemAttributes() map[string]schema.Attribute {
 		},
 		"certificate": schema.SingleNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "The item's certificate; null unless the result is `authentic`.",
+			MarkdownDescription: "The item's certificate; null unless the result is `authentic`, and null again once Entrupy withdraws the result (its revoked certificate stays readable with `entrupy_certificate` by `certificate_id`).",
 			Attributes: map[string]schema.Attribute{
 				"certificate_id": computedString("Certificate ID, for the `entrupy_certificate` data source."),
 				"site":           computedString("URL of the certificate web page. Opaque: Entrupy may change it."),
@@ -202,7 +202,7 @@ func itemAttributes() map[string]schema.Attribute {
 						"display": computedString("Result in the provider's `accept_language`."),
 						"final": schema.BoolAttribute{
 							Computed:            true,
-							MarkdownDescription: "Whether the result is final.",
+							MarkdownDescription: "Whether Entrupy marks the result final. Entrupy's guarantee keeps a window to invalidate results and certificates, so even a final result can change later (and its certificate be revoked): every read shows the result as it is now.",
 						},
 						"reason": computedString("Why an `invalid` item is invalid (`image_quality`, `item_not_supported`, `damaged_item`, `test_submission`, `other`); null otherwise."),
 					},
