@@ -631,7 +631,8 @@ func TestWireContract(t *testing.T) {
 		for _, it := range all {
 			certID, ok := wireAt(it, "certificate.certificate_id").(string)
 			if ok && certID != free {
-				withdrawn, withdrawnCert = it["entrupy_id"].(string), certID
+				withdrawn, _ = it["entrupy_id"].(string)
+				withdrawnCert = certID
 				break
 			}
 		}
@@ -822,7 +823,7 @@ func TestWireContract(t *testing.T) {
 		var pending string
 		for _, it := range all {
 			if wireAt(it, "status.result.final") == false {
-				pending = it["entrupy_id"].(string)
+				pending, _ = it["entrupy_id"].(string)
 				break
 			}
 		}
