@@ -46,13 +46,12 @@ func findCatalogCategory(id string) (entrupy.Value, bool) {
 	return catalogCategories[i], true
 }
 
-// catalogStyleEntry is one style of the emulator's catalog. retail is the
-// US list price in dollars (0: not sold new, retail_price null); resale the
-// typical US resale price of a grade A item.
+// catalogStyleEntry is one style of the emulator's catalog. resale is the
+// typical US price in dollars of a listing of a rating A item; listings in
+// other regions and ratings are priced from it.
 type catalogStyleEntry struct {
 	category   string // catalogCategories id
 	name, code string
-	retail     float64
 	resale     float64
 	colorways  []string
 	itemType   string // apparel: the item_type the style is for
@@ -63,79 +62,79 @@ var catalogStyles = map[string][]catalogStyleEntry{
 	"hermes": {
 		{category: "handbag", name: "Birkin 30", code: "H-BIRKIN30", resale: 21500, colorways: []string{"Gold", "Noir", "Etoupe", "Bleu Nuit"}},
 		{category: "handbag", name: "Kelly 28 Sellier", code: "H-KELLY28S", resale: 19800, colorways: []string{"Noir", "Rouge Casaque", "Craie"}},
-		{category: "wallet", name: "Bearn Wallet", code: "H-BEARN", retail: 3350, resale: 2600, colorways: []string{"Gold", "Noir"}},
+		{category: "wallet", name: "Bearn Wallet", code: "H-BEARN", resale: 2600, colorways: []string{"Gold", "Noir"}},
 	},
 	"chanel": {
-		{category: "handbag", name: "Classic Flap Bag Medium", code: "A01112", retail: 10800, resale: 9400, colorways: []string{"Black", "Beige Clair", "Navy"}},
-		{category: "handbag", name: "Boy Bag", code: "A67086", retail: 7200, resale: 5100, colorways: []string{"Black", "Dark Grey"}},
+		{category: "handbag", name: "Classic Flap Bag Medium", code: "A01112", resale: 9400, colorways: []string{"Black", "Beige Clair", "Navy"}},
+		{category: "handbag", name: "Boy Bag", code: "A67086", resale: 5100, colorways: []string{"Black", "Dark Grey"}},
 	},
 	"louis_vuitton": {
-		{category: "handbag", name: "Neverfull MM", code: "N41605", retail: 2030, resale: 1650, colorways: []string{"Azur", "Ebene", "Monogram"}},
-		{category: "handbag", name: "Speedy Bandoulière 25", code: "M41113", retail: 2200, resale: 1800, colorways: []string{"Monogram", "Ebene"}},
-		{category: "wallet", name: "Zippy Wallet", code: "M42616", retail: 1050, resale: 720, colorways: []string{"Monogram", "Noir"}},
+		{category: "handbag", name: "Neverfull MM", code: "N41605", resale: 1650, colorways: []string{"Azur", "Ebene", "Monogram"}},
+		{category: "handbag", name: "Speedy Bandoulière 25", code: "M41113", resale: 1800, colorways: []string{"Monogram", "Ebene"}},
+		{category: "wallet", name: "Zippy Wallet", code: "M42616", resale: 720, colorways: []string{"Monogram", "Noir"}},
 	},
 	"dior": {
-		{category: "handbag", name: "Lady Dior Medium", code: "M0565ONGE", retail: 6500, resale: 4700, colorways: []string{"Black", "Latte", "Cloud Blue"}},
-		{category: "handbag", name: "Book Tote Medium", code: "M1296ZRIW", retail: 3650, resale: 2700, colorways: []string{"Blue Dior Oblique", "Ecru"}},
+		{category: "handbag", name: "Lady Dior Medium", code: "M0565ONGE", resale: 4700, colorways: []string{"Black", "Latte", "Cloud Blue"}},
+		{category: "handbag", name: "Book Tote Medium", code: "M1296ZRIW", resale: 2700, colorways: []string{"Blue Dior Oblique", "Ecru"}},
 	},
 	"goyard": {
-		{category: "handbag", name: "Saint Louis PM", code: "STLOUIPMLTY01", retail: 1960, resale: 1900, colorways: []string{"Black/Tan", "Grey", "Green"}},
-		{category: "handbag", name: "Artois MM", code: "ARTOISMMLTY01", retail: 3300, resale: 3000, colorways: []string{"Black/Tan", "Navy"}},
+		{category: "handbag", name: "Saint Louis PM", code: "STLOUIPMLTY01", resale: 1900, colorways: []string{"Black/Tan", "Grey", "Green"}},
+		{category: "handbag", name: "Artois MM", code: "ARTOISMMLTY01", resale: 3000, colorways: []string{"Black/Tan", "Navy"}},
 	},
 	"celine": {
-		{category: "handbag", name: "Triomphe Shoulder Bag", code: "188423BF4", retail: 3900, resale: 2900, colorways: []string{"Tan", "Black"}},
-		{category: "handbag", name: "Nano Luggage", code: "189243DRU", retail: 2750, resale: 1900, colorways: []string{"Dune", "Black"}},
+		{category: "handbag", name: "Triomphe Shoulder Bag", code: "188423BF4", resale: 2900, colorways: []string{"Tan", "Black"}},
+		{category: "handbag", name: "Nano Luggage", code: "189243DRU", resale: 1900, colorways: []string{"Dune", "Black"}},
 	},
 	"gucci": {
-		{category: "handbag", name: "GG Marmont Small Shoulder Bag", code: "443497 DTDIT 1000", retail: 2650, resale: 1500, colorways: []string{"Black", "Dusty Pink"}},
-		{category: "handbag", name: "Ophidia GG Medium Tote", code: "631685 96IWB 8745", retail: 2100, resale: 1350, colorways: []string{"Beige/Ebony"}},
-		{category: "handbag", name: "Jackie 1961 Small Shoulder Bag", code: "636709 HUHHG 8565", retail: 3200, resale: 2100, colorways: []string{"Beige/Ebony", "Black"}},
+		{category: "handbag", name: "GG Marmont Small Shoulder Bag", code: "443497 DTDIT 1000", resale: 1500, colorways: []string{"Black", "Dusty Pink"}},
+		{category: "handbag", name: "Ophidia GG Medium Tote", code: "631685 96IWB 8745", resale: 1350, colorways: []string{"Beige/Ebony"}},
+		{category: "handbag", name: "Jackie 1961 Small Shoulder Bag", code: "636709 HUHHG 8565", resale: 2100, colorways: []string{"Beige/Ebony", "Black"}},
 	},
 	"fendi": {
-		{category: "handbag", name: "Baguette", code: "8BR600A72V", retail: 3900, resale: 2500, colorways: []string{"Tobacco", "Black"}},
-		{category: "handbag", name: "Peekaboo ISeeU Medium", code: "8BN321ABVL", retail: 6700, resale: 4200, colorways: []string{"Black", "Dove Grey"}},
+		{category: "handbag", name: "Baguette", code: "8BR600A72V", resale: 2500, colorways: []string{"Tobacco", "Black"}},
+		{category: "handbag", name: "Peekaboo ISeeU Medium", code: "8BN321ABVL", resale: 4200, colorways: []string{"Black", "Dove Grey"}},
 	},
 	"bottega_veneta": {
-		{category: "handbag", name: "The Pouch", code: "576227VCP40", retail: 3200, resale: 1800, colorways: []string{"Black", "Parakeet"}},
-		{category: "handbag", name: "Cassette", code: "578004VMAY1", retail: 3900, resale: 2400, colorways: []string{"Fondant", "Black"}},
+		{category: "handbag", name: "The Pouch", code: "576227VCP40", resale: 1800, colorways: []string{"Black", "Parakeet"}},
+		{category: "handbag", name: "Cassette", code: "578004VMAY1", resale: 2400, colorways: []string{"Fondant", "Black"}},
 	},
 	"yves_saint_laurent": {
-		{category: "handbag", name: "Loulou Medium", code: "574946DV727", retail: 2990, resale: 1750, colorways: []string{"Black", "Dark Beige"}},
-		{category: "wallet", name: "Cassandre Matelassé Zip Around Wallet", code: "358094BOW01", retail: 895, resale: 450, colorways: []string{"Black"}},
+		{category: "handbag", name: "Loulou Medium", code: "574946DV727", resale: 1750, colorways: []string{"Black", "Dark Beige"}},
+		{category: "wallet", name: "Cassandre Matelassé Zip Around Wallet", code: "358094BOW01", resale: 450, colorways: []string{"Black"}},
 	},
 	"burberry": {
-		{category: "handbag", name: "TB Bag Small", code: "80170661", retail: 2290, resale: 1150, colorways: []string{"Archive Beige", "Black"}},
-		{category: "handbag", name: "Lola Shoulder Bag", code: "80492471", retail: 2350, resale: 1200, colorways: []string{"Black", "Dusky Pink"}},
+		{category: "handbag", name: "TB Bag Small", code: "80170661", resale: 1150, colorways: []string{"Archive Beige", "Black"}},
+		{category: "handbag", name: "Lola Shoulder Bag", code: "80492471", resale: 1200, colorways: []string{"Black", "Dusky Pink"}},
 	},
 	"balenciaga": {
-		{category: "handbag", name: "Le City Medium", code: "700940210B0", retail: 3100, resale: 1700, colorways: []string{"Black", "Dark Grey"}},
-		{category: "handbag", name: "Hourglass Small", code: "5935461QJ4M", retail: 2950, resale: 1500, colorways: []string{"Black", "White"}},
+		{category: "handbag", name: "Le City Medium", code: "700940210B0", resale: 1700, colorways: []string{"Black", "Dark Grey"}},
+		{category: "handbag", name: "Hourglass Small", code: "5935461QJ4M", resale: 1500, colorways: []string{"Black", "White"}},
 	},
 	"chloe": {
-		{category: "handbag", name: "Marcie Small Saddle Bag", code: "CHC21US591", retail: 1990, resale: 900, colorways: []string{"Tan", "Black"}},
-		{category: "handbag", name: "Woody Tote Medium", code: "CHC22AS383", retail: 1190, resale: 650, colorways: []string{"White/Beige", "Blue"}},
+		{category: "handbag", name: "Marcie Small Saddle Bag", code: "CHC21US591", resale: 900, colorways: []string{"Tan", "Black"}},
+		{category: "handbag", name: "Woody Tote Medium", code: "CHC22AS383", resale: 650, colorways: []string{"White/Beige", "Blue"}},
 	},
 	"prada": {
-		{category: "handbag", name: "Re-Edition 2005 Re-Nylon", code: "1BH204R064", retail: 1950, resale: 1300, colorways: []string{"Black", "Pink"}},
-		{category: "handbag", name: "Galleria Saffiano Medium", code: "1BA863NZV", retail: 4300, resale: 2300, colorways: []string{"Black", "Caramel"}},
+		{category: "handbag", name: "Re-Edition 2005 Re-Nylon", code: "1BH204R064", resale: 1300, colorways: []string{"Black", "Pink"}},
+		{category: "handbag", name: "Galleria Saffiano Medium", code: "1BA863NZV", resale: 2300, colorways: []string{"Black", "Caramel"}},
 	},
 	"coach": {
-		{category: "handbag", name: "Tabby Shoulder Bag 26", code: "76105", retail: 450, resale: 260, colorways: []string{"Black", "Chalk"}},
-		{category: "handbag", name: "Willow Tote", code: "C0689", retail: 495, resale: 240, colorways: []string{"Brass/Black", "Sand"}},
+		{category: "handbag", name: "Tabby Shoulder Bag 26", code: "76105", resale: 260, colorways: []string{"Black", "Chalk"}},
+		{category: "handbag", name: "Willow Tote", code: "C0689", resale: 240, colorways: []string{"Brass/Black", "Sand"}},
 	},
 	"nike": {
-		{category: "sneakers", name: "Dunk Low Retro", code: "DD1391-100", retail: 115, resale: 125, colorways: []string{"White/Black"}},
-		{category: "sneakers", name: "Air Force 1 '07", code: "CW2288-111", retail: 115, resale: 95, colorways: []string{"White/White"}},
-		{category: "sneakers", name: "Air Max 1 '86 OG", code: "DQ3989-100", retail: 150, resale: 170, colorways: []string{"White/University Red"}},
+		{category: "sneakers", name: "Dunk Low Retro", code: "DD1391-100", resale: 125, colorways: []string{"White/Black"}},
+		{category: "sneakers", name: "Air Force 1 '07", code: "CW2288-111", resale: 95, colorways: []string{"White/White"}},
+		{category: "sneakers", name: "Air Max 1 '86 OG", code: "DQ3989-100", resale: 170, colorways: []string{"White/University Red"}},
 	},
 	"jordan": {
-		{category: "sneakers", name: "Air Jordan 1 Retro High OG", code: "DZ5485-612", retail: 180, resale: 210, colorways: []string{"Varsity Red/Black/Sail"}},
-		{category: "sneakers", name: "Air Jordan 4 Retro", code: "FV5029-141", retail: 215, resale: 260, colorways: []string{"White/Military Blue/Neutral Grey"}},
-		{category: "sneakers", name: "Air Jordan 11 Retro", code: "CT8012-170", retail: 230, resale: 240, colorways: []string{"White/Black/Gym Red"}},
+		{category: "sneakers", name: "Air Jordan 1 Retro High OG", code: "DZ5485-612", resale: 210, colorways: []string{"Varsity Red/Black/Sail"}},
+		{category: "sneakers", name: "Air Jordan 4 Retro", code: "FV5029-141", resale: 260, colorways: []string{"White/Military Blue/Neutral Grey"}},
+		{category: "sneakers", name: "Air Jordan 11 Retro", code: "CT8012-170", resale: 240, colorways: []string{"White/Black/Gym Red"}},
 	},
 	"adidas": {
-		{category: "sneakers", name: "Samba OG", code: "B75806", retail: 100, resale: 110, colorways: []string{"Cloud White/Core Black/Clear Granite"}},
-		{category: "sneakers", name: "Gazelle Indoor", code: "IG4999", retail: 120, resale: 135, colorways: []string{"Blue Fusion/Cloud White/Gum"}},
+		{category: "sneakers", name: "Samba OG", code: "B75806", resale: 110, colorways: []string{"Cloud White/Core Black/Clear Granite"}},
+		{category: "sneakers", name: "Gazelle Indoor", code: "IG4999", resale: 135, colorways: []string{"Blue Fusion/Cloud White/Gum"}},
 	},
 	"yeezy": {
 		{category: "sneakers", name: "Yeezy Boost 350 V2", code: "CP9652", resale: 290, colorways: []string{"Core Black/Red"}},
@@ -143,16 +142,16 @@ var catalogStyles = map[string][]catalogStyleEntry{
 		{category: "sneakers", name: "Yeezy Slide", code: "FZ5897", resale: 95, colorways: []string{"Bone"}},
 	},
 	"new_balance": {
-		{category: "sneakers", name: "550", code: "BB550WT1", retail: 110, resale: 115, colorways: []string{"White/Green"}},
-		{category: "sneakers", name: "990v6 Made in USA", code: "M990GL6", retail: 200, resale: 185, colorways: []string{"Grey"}},
+		{category: "sneakers", name: "550", code: "BB550WT1", resale: 115, colorways: []string{"White/Green"}},
+		{category: "sneakers", name: "990v6 Made in USA", code: "M990GL6", resale: 185, colorways: []string{"Grey"}},
 	},
 	"essentials": {
-		{category: "tops", itemType: "tops", name: "Essentials Hoodie", code: "192BT212050F", retail: 100, resale: 90, colorways: []string{"Light Oatmeal", "Black", "Jade Ash"}},
-		{category: "tops", itemType: "tops", name: "Essentials Crewneck T-Shirt", code: "125SP212000F", retail: 50, resale: 45, colorways: []string{"Dark Oatmeal", "Black"}},
-		{category: "outerwear", itemType: "outerwear", name: "Essentials Puffer Jacket", code: "130HO244100F", retail: 250, resale: 190, colorways: []string{"Iron", "Black"}},
-		{category: "outerwear", itemType: "outerwear", name: "Essentials Textured Nylon Trucker Jacket", code: "130SP242100F", retail: 180, resale: 130, colorways: []string{"Desert Sand"}},
-		{category: "dresses", itemType: "dresses", name: "Essentials Tee Dress", code: "260SP242000F", retail: 110, resale: 70, colorways: []string{"Heather Grey"}},
-		{category: "bottoms", itemType: "bottoms", name: "Essentials Sweatpants", code: "130BT212000F", retail: 90, resale: 80, colorways: []string{"Light Oatmeal", "Dark Heather Oatmeal"}},
+		{category: "tops", itemType: "tops", name: "Essentials Hoodie", code: "192BT212050F", resale: 90, colorways: []string{"Light Oatmeal", "Black", "Jade Ash"}},
+		{category: "tops", itemType: "tops", name: "Essentials Crewneck T-Shirt", code: "125SP212000F", resale: 45, colorways: []string{"Dark Oatmeal", "Black"}},
+		{category: "outerwear", itemType: "outerwear", name: "Essentials Puffer Jacket", code: "130HO244100F", resale: 190, colorways: []string{"Iron", "Black"}},
+		{category: "outerwear", itemType: "outerwear", name: "Essentials Textured Nylon Trucker Jacket", code: "130SP242100F", resale: 130, colorways: []string{"Desert Sand"}},
+		{category: "dresses", itemType: "dresses", name: "Essentials Tee Dress", code: "260SP242000F", resale: 70, colorways: []string{"Heather Grey"}},
+		{category: "bottoms", itemType: "bottoms", name: "Essentials Sweatpants", code: "130BT212000F", resale: 80, colorways: []string{"Light Oatmeal", "Dark Heather Oatmeal"}},
 	},
 }
 
