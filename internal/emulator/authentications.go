@@ -363,6 +363,9 @@ func (s *Server) AcceptTransfer(certificateID, transferID string) error {
 	if t.Status != entrupy.TransferPending {
 		return fmt.Errorf("emulator: transfer %s is %s, not pending", transferID, t.Status)
 	}
+	if rec.RevokedAt != nil {
+		return fmt.Errorf("emulator: certificate %s was revoked at %s; its transfer %s cannot be accepted", certificateID, *rec.RevokedAt, transferID)
+	}
 	t.Status = entrupy.TransferAccepted
 	rec.Holder = Holder{Name: t.RecipientName}
 	s.persistLocked()

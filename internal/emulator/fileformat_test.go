@@ -365,6 +365,9 @@ func TestFileFormatRoundTrip(t *testing.T) {
 		as[map[string]any](t, as[map[string]any](t, a.item()["status"])["result"])["id"] != emulator.DefaultWithdrawnResult {
 		t.Fatalf("withdrawn item: %s", a.raw)
 	}
+	if a := h.do("POST", "/v2/certificates/"+revoked+"/transfers", map[string]any{"recipient_email": "r@example.com"}); a.status != 409 {
+		t.Errorf("a transfer of a revoked certificate: %d %s, want 409", a.status, a.raw)
+	}
 	if a := h.do("POST", "/_emulator/authentications/"+revokedItem+"/withdraw", map[string]any{}); a.status != 400 {
 		t.Errorf("withdrawing the same result twice: %d %s, want 400", a.status, a.raw)
 	}
