@@ -303,7 +303,7 @@ func (s *Server) createTransfer(c *call) response {
 	if bad := checkEmail("recipient_email", req.RecipientEmail); bad != nil {
 		return *bad
 	}
-	if rec.RevokedAt != nil {
+	if rec.RevokedAt != nil { // [chosen] a revoked certificate cannot change hands
 		return errorResponse(http.StatusConflict, entrupy.CodeConflict, fmt.Sprintf("certificate %s was revoked at %s and cannot be transferred", id, *rec.RevokedAt), "")
 	}
 	if n := len(rec.Transfers); n > 0 && rec.Transfers[n-1].Status == entrupy.TransferPending {
