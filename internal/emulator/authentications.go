@@ -51,7 +51,7 @@ func (s *Server) getAuthentication(c *call) response {
 	withImages, _ := strconv.ParseBool(c.r.URL.Query().Get(entrupy.QueryIncludeImages))
 	out := render(it, c.lang, withImages)
 	if withCatalog, _ := strconv.ParseBool(c.r.URL.Query().Get(entrupy.QueryIncludeCatalog)); withCatalog {
-		out.Catalog = renderCatalog(it.Catalog, c.lang) // null without a match [doc]
+		out.Catalog = renderCatalog(it.Catalog) // null without a match [doc]
 	}
 	return itemResponse(http.StatusOK, out)
 }
@@ -238,11 +238,16 @@ func (s *Server) searchAuthentications(c *call) response {
 func (s *Server) certificate(rec *CertificateRecord, lang string) certificate {
 	it := s.st.Items[rec.EntrupyID]
 	ri := render(it, lang, false)
+	site, preview := rec.Site, rec.Preview // kept once the item no longer links the certificate
+	if it.Certificate != nil {
+		site, preview = it.Certificate.Site, it.Certificate.Preview
+	}
 	out := certificate{
 		CertificateID:   rec.CertificateID,
 		EntrupyID:       rec.EntrupyID,
-		Site:            it.Certificate.Site,
-		Preview:         it.Certificate.Preview,
+		Site:            site,
+		Preview:         preview,
+		Status:          entrupy.CertificateValid,
 		AuthenticatedAt: time.Unix(it.Timestamp.Epoch, 0).UTC().Format(time.RFC3339),
 		DateCode:        rec.DateCode,
 		StyleCode:       rec.StyleCode,
@@ -262,6 +267,10 @@ func (s *Server) certificate(rec *CertificateRecord, lang string) certificate {
 	if n := len(rec.Transfers); n > 0 {
 		t := rec.Transfers[n-1].view()
 		out.Transfer = &t
+	}
+	if rec.RevokedAt != nil {
+		out.Status = entrupy.CertificateRevoked
+		out.RevokedAt = clonePtr(rec.RevokedAt)
 	}
 	return out
 }
@@ -293,6 +302,9 @@ func (s *Server) createTransfer(c *call) response {
 	}
 	if bad := checkEmail("recipient_email", req.RecipientEmail); bad != nil {
 		return *bad
+	}
+	if rec.RevokedAt != nil { // [chosen] a revoked certificate cannot change hands
+		return errorResponse(http.StatusConflict, entrupy.CodeConflict, fmt.Sprintf("certificate %s was revoked at %s and cannot be transferred", id, *rec.RevokedAt), "")
 	}
 	if n := len(rec.Transfers); n > 0 && rec.Transfers[n-1].Status == entrupy.TransferPending {
 		return errorResponse(http.StatusConflict, entrupy.CodeConflict, fmt.Sprintf("certificate %s already has a pending transfer %s", id, rec.Transfers[n-1].TransferID), "")
@@ -350,6 +362,9 @@ func (s *Server) AcceptTransfer(certificateID, transferID string) error {
 	}
 	if t.Status != entrupy.TransferPending {
 		return fmt.Errorf("emulator: transfer %s is %s, not pending", transferID, t.Status)
+	}
+	if rec.RevokedAt != nil {
+		return fmt.Errorf("emulator: certificate %s was revoked at %s; its transfer %s cannot be accepted", certificateID, *rec.RevokedAt, transferID)
 	}
 	t.Status = entrupy.TransferAccepted
 	rec.Holder = Holder{Name: t.RecipientName}

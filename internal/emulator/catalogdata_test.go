@@ -15,8 +15,8 @@ import (
 )
 
 // TestGeneratedCatalog: generated items carry catalog data that fits their
-// category and brand, in several markets, with some items unmatched, the
-// same on every run.
+// category and brand, with listings in several markets, some items
+// unmatched, the same on every run.
 func TestGeneratedCatalog(t *testing.T) {
 	t.Parallel()
 	seed := emulator.GenerateSeed(400, 11, "Acme")
@@ -24,14 +24,22 @@ func TestGeneratedCatalog(t *testing.T) {
 		t.Fatal("GenerateSeed is not deterministic")
 	}
 	categories := map[string][]string{
-		entrupy.CategoryLuxury:   {"handbag", "wallet"},
-		entrupy.CategorySneakers: {"sneakers"},
-		entrupy.CategoryApparel:  {"tops", "dresses", "outerwear", "bottoms"},
+		entrupy.CategoryLuxury:   {"Handbag", "Wallet"},
+		entrupy.CategorySneakers: {"Sneakers"},
+		entrupy.CategoryApparel:  {"Tops", "Dresses", "Outerwear", "Bottoms"},
 	}
-	sneakerCode := regexp.MustCompile(`^[A-Z0-9]{5,9}(-[0-9]{3})?$`)
+	scores := map[string][2]float64{"A": {90, 100}, "B": {75, 89.5}, "C": {55, 74.5}, "D": {30, 54.5}}
+	price := regexp.MustCompile(`^[0-9]+\.[0-9]{2}$`)
+	yen := regexp.MustCompile(`^[0-9]+00$`)
 	markets := map[string]string{}
-	var matched, unmatched, noMarket, noCondition int
+	var matched, unmatched, noListings, noCondition, noScore, noRegion int
 	seenCategory := map[string]bool{}
+	deref := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
 	for _, it := range seed.Authentications {
 		c := it.Catalog
 		if c == nil {
@@ -39,72 +47,93 @@ func TestGeneratedCatalog(t *testing.T) {
 			continue
 		}
 		matched++
+		p := c.ProductInformation
 		if it.Status.Result.ID == "invalid" || it.Status.Result.ID == "error_processing" {
 			t.Errorf("%s: an %s item has catalog data", it.EntrupyID, it.Status.Result.ID)
 		}
-		if c.Brand != *it.Properties.Brand {
-			t.Errorf("%s: catalog brand %+v, item brand %+v", it.EntrupyID, c.Brand, *it.Properties.Brand)
+		if deref(p.Brand) != it.Properties.Brand.Display {
+			t.Errorf("%s: catalog brand %q, item brand %+v", it.EntrupyID, deref(p.Brand), *it.Properties.Brand)
 		}
 		var productCategory string
 		for _, b := range entrupy.Brands {
-			if b.ID == c.Brand.ID {
+			if b.ID == it.Properties.Brand.ID {
 				productCategory = b.ProductCategory
 			}
 		}
-		if !slices.Contains(categories[productCategory], c.Category.ID) || c.Category.Display == "" {
-			t.Errorf("%s: %s item (%s) in catalog category %+v", it.EntrupyID, productCategory, c.Brand.ID, c.Category)
+		if !slices.Contains(categories[productCategory], deref(p.Category)) {
+			t.Errorf("%s: %s item in catalog category %q", it.EntrupyID, productCategory, deref(p.Category))
 		}
-		seenCategory[c.Category.ID] = true
-		if c.Style.Name == "" || c.Style.Code == "" {
-			t.Errorf("%s: style %+v", it.EntrupyID, c.Style)
+		seenCategory[deref(p.Category)] = true
+		if deref(p.Style) == "" {
+			t.Errorf("%s: no style", it.EntrupyID)
 		}
 		switch productCategory {
 		case entrupy.CategoryLuxury:
-			if (c.Material == nil) != (it.Properties.Material == nil) || (c.Material != nil && *c.Material != *it.Properties.Material) {
-				t.Errorf("%s: catalog material %+v, item material %+v", it.EntrupyID, c.Material, it.Properties.Material)
+			if (p.Material == nil) != (it.Properties.Material == nil) || (p.Material != nil && *p.Material != it.Properties.Material.Display) {
+				t.Errorf("%s: catalog material %v, item material %+v", it.EntrupyID, deref(p.Material), it.Properties.Material)
 			}
 		case entrupy.CategorySneakers:
-			if !sneakerCode.MatchString(c.Style.Code) || c.Colorway == nil || c.Material != nil || c.SerialNumber != nil {
-				t.Errorf("%s: sneaker catalog %+v", it.EntrupyID, c)
+			if p.Colorway == nil || p.Material != nil || p.SerialNumber != nil {
+				t.Errorf("%s: sneaker product information %+v", it.EntrupyID, p)
 			}
 		case entrupy.CategoryApparel:
-			if it.Properties.ItemType != nil && c.Category.ID != it.Properties.ItemType.ID {
-				t.Errorf("%s: %s item in catalog category %s", it.EntrupyID, it.Properties.ItemType.ID, c.Category.ID)
+			if it.Properties.ItemType != nil && strings.ToLower(deref(p.Category)) != it.Properties.ItemType.ID {
+				t.Errorf("%s: %s item in catalog category %s", it.EntrupyID, it.Properties.ItemType.ID, deref(p.Category))
 			}
 		}
-		if c.Condition == nil {
+		if a := c.ConditionAssessment; a == nil {
 			noCondition++
-		} else if !slices.Contains(entrupy.CatalogGrades, c.Condition.Grade) {
-			t.Errorf("%s: grade %q", it.EntrupyID, c.Condition.Grade)
+		} else {
+			r, ok := scores[a.Rating]
+			if !ok || a.Issues == nil {
+				t.Errorf("%s: assessment %+v", it.EntrupyID, a)
+			}
+			if a.Score == nil {
+				noScore++
+			} else if *a.Score < r[0] || *a.Score > r[1] {
+				t.Errorf("%s: rating %s with score %v", it.EntrupyID, a.Rating, *a.Score)
+			}
+			if a.Rating == "A" && len(a.Issues) > 0 || a.Rating != "A" && len(a.Issues) == 0 {
+				t.Errorf("%s: rating %s with issues %q", it.EntrupyID, a.Rating, a.Issues)
+			}
 		}
-		m := c.Market
-		if m == nil {
-			noMarket++
-			continue
+		if c.MarketplaceListings == nil {
+			t.Errorf("%s: marketplace_listings nil, want a list", it.EntrupyID)
 		}
-		if cur, ok := markets[m.Region]; ok && cur != m.Currency {
-			t.Errorf("region %s priced in %s and %s", m.Region, cur, m.Currency)
+		if len(c.MarketplaceListings) == 0 {
+			noListings++
 		}
-		markets[m.Region] = m.Currency
-		if m.ResaleLow != nil && (m.ResaleHigh == nil || *m.ResaleLow <= 0 || *m.ResaleLow > *m.ResaleHigh) {
-			t.Errorf("%s: resale range %v..%v", it.EntrupyID, *m.ResaleLow, m.ResaleHigh)
-		}
-		if m.Currency == "JPY" && m.RetailPrice != nil && *m.RetailPrice != float64(int64(*m.RetailPrice)/100*100) {
-			t.Errorf("%s: a yen price %v not in hundreds", it.EntrupyID, *m.RetailPrice)
+		for _, l := range c.MarketplaceListings {
+			if l.Platform == "" || !strings.Contains(l.Title, deref(p.Style)) || !strings.HasPrefix(l.URL, "https://") || !strings.Contains(l.URL, ".example/") {
+				t.Errorf("%s: listing %+v", it.EntrupyID, l)
+			}
+			switch {
+			case l.Currency == "JPY" && !yen.MatchString(l.Price), l.Currency != "JPY" && !price.MatchString(l.Price):
+				t.Errorf("%s: a %s price %q", it.EntrupyID, l.Currency, l.Price)
+			}
+			if l.Region == nil {
+				noRegion++
+				continue
+			}
+			if cur, ok := markets[*l.Region]; ok && cur != l.Currency {
+				t.Errorf("region %s priced in %s and %s", *l.Region, cur, l.Currency)
+			}
+			markets[*l.Region] = l.Currency
 		}
 	}
-	t.Logf("%d matched, %d unmatched, %d without market, %d without condition; markets %v", matched, unmatched, noMarket, noCondition, markets)
-	if unmatched == 0 || matched < len(seed.Authentications)/2 || noMarket == 0 || noCondition == 0 {
-		t.Errorf("%d matched, %d unmatched, %d without market, %d without condition", matched, unmatched, noMarket, noCondition)
+	t.Logf("%d matched, %d unmatched, %d without listings, %d without condition, %d without score, %d listings without region; markets %v",
+		matched, unmatched, noListings, noCondition, noScore, noRegion, markets)
+	if unmatched == 0 || matched < len(seed.Authentications)/2 || noListings == 0 || noCondition == 0 || noScore == 0 || noRegion == 0 {
+		t.Errorf("%d matched, %d unmatched, %d without listings, %d without condition, %d without score, %d without region", matched, unmatched, noListings, noCondition, noScore, noRegion)
 	}
-	for region, currency := range map[string]string{"US": "USD", "EU": "EUR", "JP": "JPY", "GB": "GBP"} {
+	for region, currency := range map[string]string{"US": "USD", "EU": "EUR", "JP": "JPY", "GB": "GBP", "HK": "HKD"} {
 		if markets[region] != currency {
 			t.Errorf("market %s priced in %q, want %s", region, markets[region], currency)
 		}
 	}
-	for _, id := range []string{"handbag", "wallet", "sneakers", "tops", "outerwear"} {
-		if !seenCategory[id] {
-			t.Errorf("no generated item in catalog category %s", id)
+	for _, c := range []string{"Handbag", "Wallet", "Sneakers", "Tops", "Outerwear"} {
+		if !seenCategory[c] {
+			t.Errorf("no generated item in catalog category %s", c)
 		}
 	}
 }
@@ -139,10 +168,15 @@ func TestCatalogSeedFile(t *testing.T) {
 	}
 	items := as[[]any](t, file["authentications"])
 	own := map[string]any{
-		"brand": map[string]any{"id": "chanel", "display": "Chanel"}, "category": map[string]any{"id": "handbag", "display": "Handbag"},
-		"style": map[string]any{"name": "Classic Flap Bag Jumbo", "code": "A58600"}, "material": nil, "colorway": "Black",
-		"description": nil, "serial_number": "31555812", "condition": map[string]any{"grade": "C", "notes": nil},
-		"market": map[string]any{"region": "CA", "currency": "CAD", "retail_price": 15900.5, "resale_low": nil, "resale_high": 12000.0},
+		"product_information": map[string]any{
+			"brand": "Chanel", "category": "Shoulder Bag", "style": "Classic Flap Bag Jumbo", "material": nil,
+			"colorway": "Black", "description": nil, "serial_number": "31555812",
+		},
+		"condition_assessment": map[string]any{"rating": "C", "score": 61.5, "issues": []any{"Corner wear"}, "notes": nil},
+		"marketplace_listings": []any{
+			map[string]any{"platform": "Rebag", "title": "Chanel Jumbo Flap", "url": "https://rebag.example/l/1", "price": "15900.50", "currency": "CAD", "region": "CA"},
+			map[string]any{"platform": "Brand Off", "title": "シャネル マトラッセ", "url": "https://brandoff.example/l/2", "price": "1450000", "currency": "JPY", "region": nil},
+		},
 	}
 	// Item 0: its own catalog; 1: none (null); 2: no key (the emulator's).
 	var derived string
@@ -193,24 +227,20 @@ func TestCatalogSeedFile(t *testing.T) {
 	restarted := start(t, emulator.Options{StateFile: statePath})
 	check(restarted, "state file")
 
-	// Japanese display strings.
-	ja := catalogAnswer(t, h, ids[0], "Accept-Language", "ja")
-	if d := as[map[string]any](t, as[map[string]any](t, ja)["brand"])["display"]; d != "シャネル" {
-		t.Errorf("brand display in Japanese: %v", d)
-	}
-	if d := as[map[string]any](t, as[map[string]any](t, ja)["category"])["display"]; d != "ハンドバッグ" {
-		t.Errorf("category display in Japanese: %v", d)
-	}
+	// Plain display strings: the same whatever the Accept-Language.
+	sameJSON(t, "catalog with Accept-Language: ja", catalogAnswer(t, h, ids[0], "Accept-Language", "ja"), own)
 
 	for _, bad := range []struct {
 		field string
 		value any
 		want  string
 	}{
-		{"condition", map[string]any{"grade": "E", "notes": nil}, "catalog.condition.grade"},
-		{"market", map[string]any{"region": "US", "currency": "dollars"}, "catalog.market.currency"},
-		{"market", map[string]any{"region": "US", "currency": "USD", "resale_low": -5}, "catalog.market.resale_low"},
-		{"brand", map[string]any{"id": "", "display": ""}, "catalog.brand.id"},
+		{"condition_assessment", map[string]any{"rating": "", "score": nil, "issues": []any{}, "notes": nil}, "catalog.condition_assessment.rating"},
+		{"condition_assessment", map[string]any{"rating": "B", "score": 101, "issues": []any{}, "notes": nil}, "catalog.condition_assessment.score"},
+		{"marketplace_listings", []any{map[string]any{"platform": "eBay", "title": "x", "url": "https://e.example/1", "price": 12.5, "currency": "USD"}}, "marketplace_listings.price of type string"},
+		{"marketplace_listings", []any{map[string]any{"platform": "eBay", "title": "x", "url": "https://e.example/1", "price": "12,50", "currency": "USD"}}, "catalog.marketplace_listings[0].price"},
+		{"marketplace_listings", []any{map[string]any{"platform": "eBay", "title": "x", "url": "https://e.example/1", "price": "12.50", "currency": "dollars"}}, "catalog.marketplace_listings[0].currency"},
+		{"marketplace_listings", []any{map[string]any{"platform": "", "title": "x", "url": "https://e.example/1", "price": "12.50", "currency": "USD"}}, "catalog.marketplace_listings[0].platform"},
 	} {
 		broken := map[string]any{}
 		for k, v := range own {

@@ -100,10 +100,6 @@ func newDeliverer(s *Server) *deliverer {
 // (and scoped to username, or to no user). Called with s.mu held.
 func (s *Server) emitLocked(eventType, username string, data any, now time.Time) {
 	event := deliveryEvent{ID: randomID(eventIDPrefix), Type: eventType, CreatedAt: now.Format(time.RFC3339), Data: data}
-	body, err := json.Marshal(event)
-	if err != nil {
-		return
-	}
 	run := s.hooks.current()
 	for _, w := range s.st.Webhooks {
 		if !w.Enabled || !slices.Contains(w.Events, eventType) {
@@ -112,9 +108,34 @@ func (s *Server) emitLocked(eventType, username string, data any, now time.Time)
 		if w.Username != nil && *w.Username != username {
 			continue
 		}
+		body, err := deliveryBody(w.APIVersion, event)
+		if err != nil {
+			continue
+		}
 		run.wg.Add(1)
 		go s.hooks.deliver(run, w.ID, event.ID, eventType, body)
 	}
+}
+
+// deliveryBody is what a delivery of event carries to a webhook of
+// apiVersion: the event itself (the envelope) [chosen], or for a webhook
+// of entrupy.ItemDeliveryAPIVersion the item alone, data.item [doc: v1.4
+// webhooks page]. Both are signed alike.
+func deliveryBody(apiVersion string, event deliveryEvent) ([]byte, error) {
+	if apiVersion != entrupy.ItemDeliveryAPIVersion {
+		return json.Marshal(event)
+	}
+	data, err := json.Marshal(event.Data)
+	if err != nil {
+		return nil, err
+	}
+	var d struct {
+		Item json.RawMessage `json:"item"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil || len(d.Item) == 0 {
+		return nil, fmt.Errorf("emulator: %s event without data.item", event.Type)
+	}
+	return d.Item, nil
 }
 
 // deliver retries with exponential backoff until the receiver answers 2xx,

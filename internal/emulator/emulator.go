@@ -356,6 +356,7 @@ func (s *Server) routes() {
 	})
 	s.adminRoutes()
 	s.deliveryAdminRoutes()
+	s.withdrawalAdminRoutes()
 }
 
 // ServeHTTP serves the API.

@@ -171,6 +171,7 @@ func TestLoadsFormat0StateFile(t *testing.T) {
 			"date_code":        rec["date_code"], "style_code": rec["style_code"], "serial_number": rec["serial_number"],
 			"customer_item_id": as[map[string]any](t, it["text_fields"])["customer_item_id"],
 			"photos":           rec["photos"], "holder": rec["holder"], "transfer": nil,
+			"status": "valid", "revoked_at": nil, // the file predates revoked certificates
 		}
 		if rec["hide_customer_item_id"] == true {
 			want["customer_item_id"] = nil
@@ -337,6 +338,39 @@ func TestFileFormatRoundTrip(t *testing.T) {
 	if err := h.emu.AcceptTransfer(cert, as[string](t, tr.item()["transfer_id"])); err != nil {
 		t.Fatal(err)
 	}
+	// A withdrawn result: the revoked certificate survives the restart.
+	var revoked, revokedItem string
+	for _, c := range loaded.Certificates {
+		if c.CertificateID != cert {
+			revoked, revokedItem = c.CertificateID, c.EntrupyID
+			break
+		}
+	}
+	for _, bad := range []struct{ id, result, want string }{
+		{revokedItem, "authentic", "cannot become authentic"},
+		{revokedItem, "fake", `unknown result "fake"`},
+		{"NOSUCHID", "", `no authentication "NOSUCHID"`},
+	} {
+		if err := h.emu.WithdrawResult(bad.id, bad.result); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("WithdrawResult(%q, %q): %v, want an error saying %s", bad.id, bad.result, err, bad.want)
+		}
+	}
+	if a := h.do("POST", "/_emulator/authentications/"+revokedItem+"/withdraw", map[string]any{}); a.status != 204 {
+		t.Fatalf("withdraw: %d %s", a.status, a.raw)
+	}
+	if a := h.do("GET", "/v2/certificates/"+revoked, nil); a.item()["status"] != "revoked" {
+		t.Fatalf("withdrawn certificate: %s", a.raw)
+	}
+	if a := h.do("GET", "/v2/authentications/"+revokedItem, nil); a.item()["certificate"] != nil ||
+		as[map[string]any](t, as[map[string]any](t, a.item()["status"])["result"])["id"] != emulator.DefaultWithdrawnResult {
+		t.Fatalf("withdrawn item: %s", a.raw)
+	}
+	if a := h.do("POST", "/v2/certificates/"+revoked+"/transfers", map[string]any{"recipient_email": "r@example.com"}); a.status != 409 {
+		t.Errorf("a transfer of a revoked certificate: %d %s, want 409", a.status, a.raw)
+	}
+	if a := h.do("POST", "/_emulator/authentications/"+revokedItem+"/withdraw", map[string]any{}); a.status != 400 {
+		t.Errorf("withdrawing the same result twice: %d %s, want 400", a.status, a.raw)
+	}
 	if f := readJSON(t, statePath); f["format"] != float64(emulator.FileFormat) {
 		t.Fatalf("state file has format %v, want %d", f["format"], emulator.FileFormat)
 	}
@@ -349,7 +383,7 @@ func TestFileFormatRoundTrip(t *testing.T) {
 	if s, _ := h2.emu.WebhookSecret(id); s != "sec" {
 		t.Errorf("secret %q after restart", s)
 	}
-	for _, p := range []string{"/v2/webhooks/" + id, "/v2/integrations/users/user-0001", "/v2/certificates/" + cert, "/v2/integrations/users"} {
+	for _, p := range []string{"/v2/webhooks/" + id, "/v2/integrations/users/user-0001", "/v2/certificates/" + cert, "/v2/integrations/users", "/v2/certificates/" + revoked} {
 		if a, b := h.do("GET", p, nil), h2.do("GET", p, nil); a.raw != b.raw {
 			t.Errorf("%s after restart:\n got %s\nwant %s", p, b.raw, a.raw)
 		}
@@ -389,5 +423,114 @@ func TestRefusesNewerFileFormat(t *testing.T) {
 	var s emulator.Seed
 	if err := json.Unmarshal(newer, &s); err == nil {
 		t.Error("json.Unmarshal of a format 99 seed succeeded")
+	}
+}
+
+// TestLoadsFormat1Files: testdata/state-v1.json and testdata/seed-v1.json
+// were written by the emulator of format 1, whose catalogs had id/display
+// pairs, a condition grade and a market's price bands. They load; each
+// catalog is upgraded to the current shape (display strings as product
+// information, the grade as the rating, no listings: format 1 had none),
+// every certificate reads as valid, and the state file is rewritten in
+// the current format, catalogs included.
+func TestLoadsFormat1Files(t *testing.T) {
+	t.Parallel()
+	upgraded := func(old map[string]any) any {
+		if old == nil {
+			return nil
+		}
+		display := func(k string) any {
+			if v, ok := old[k].(map[string]any); ok {
+				return v["display"]
+			}
+			return nil
+		}
+		out := map[string]any{
+			"product_information": map[string]any{
+				"brand": display("brand"), "category": display("category"), "style": as[map[string]any](t, old["style"])["name"],
+				"material": display("material"), "colorway": old["colorway"], "description": old["description"], "serial_number": old["serial_number"],
+			},
+			"condition_assessment": nil,
+			"marketplace_listings": []any{},
+		}
+		if c, ok := old["condition"].(map[string]any); ok {
+			out["condition_assessment"] = map[string]any{"rating": c["grade"], "score": nil, "issues": []any{}, "notes": c["notes"]}
+		}
+		return out
+	}
+	catalogs := func(items map[string]any) map[string]any {
+		out := map[string]any{}
+		for id, v := range items {
+			c, _ := as[map[string]any](t, v)["catalog"].(map[string]any)
+			if c != nil {
+				if _, ok := c["product_information"]; ok {
+					t.Fatalf("%s: testdata holds a catalog in the current shape, want format 1", id)
+				}
+			}
+			out[id] = upgraded(c)
+		}
+		return out
+	}
+
+	path := copyTestdata(t, "state-v1.json")
+	file := readJSON(t, path)
+	if file["format"] != float64(1) {
+		t.Fatalf("testdata/state-v1.json has format %v, want 1", file["format"])
+	}
+	items := as[map[string]any](t, file["items"])
+	want := catalogs(items)
+	h := start(t, emulator.Options{StateFile: path})
+	matched := 0
+	for id, c := range want {
+		sameJSON(t, "state file: catalog of "+id, catalogAnswer(t, h, id), c)
+		if c != nil {
+			matched++
+		}
+		a := h.do("GET", "/v2/authentications/"+id, nil)
+		sameJSON(t, "state file: item "+id, without(a.item(), "catalog", "images"), without(as[map[string]any](t, items[id]), "catalog", "images"))
+	}
+	if matched == 0 {
+		t.Fatal("no item of state-v1.json has catalog data")
+	}
+	for id := range as[map[string]any](t, file["certificates"]) {
+		a := h.do("GET", "/v2/certificates/"+id, nil)
+		if a.item()["status"] != "valid" || a.item()["revoked_at"] != nil {
+			t.Errorf("certificate %s of a format 1 file: %s", id, a.raw)
+		}
+	}
+	// A change rewrites the file in the current format; a restart serves
+	// the same catalogs from it.
+	if a := h.do("POST", "/v2/integrations/users", map[string]any{"unique_user_id": "store-lyon-11", "email": "lyon@example.com"}); a.status != 201 {
+		t.Fatalf("create: %s", a.raw)
+	}
+	rewritten := readJSON(t, path)
+	if rewritten["format"] != float64(emulator.FileFormat) {
+		t.Errorf("rewritten state file has format %v, want %d", rewritten["format"], emulator.FileFormat)
+	}
+	for id, v := range as[map[string]any](t, rewritten["items"]) {
+		sameJSON(t, "rewritten state file: catalog of "+id, as[map[string]any](t, v)["catalog"], want[id])
+	}
+	restarted := start(t, emulator.Options{StateFile: path})
+	for id, c := range want {
+		sameJSON(t, "restarted: catalog of "+id, catalogAnswer(t, restarted, id), c)
+	}
+
+	// The seed file of format 1.
+	seedPath := copyTestdata(t, "seed-v1.json")
+	seedFile := readJSON(t, seedPath)
+	if seedFile["format"] != float64(1) {
+		t.Fatalf("testdata/seed-v1.json has format %v, want 1", seedFile["format"])
+	}
+	seedItems := map[string]any{}
+	for _, v := range as[[]any](t, seedFile["authentications"]) {
+		seedItems[as[string](t, as[map[string]any](t, v)["entrupy_id"])] = v
+	}
+	seed, err := emulator.LoadSeedFile(seedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := start(t, emulator.Options{Seed: seed})
+	for id, c := range catalogs(seedItems) {
+		sameJSON(t, "seed file: catalog of "+id, catalogAnswer(t, hs, id), c)
 	}
 }

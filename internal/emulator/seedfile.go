@@ -119,21 +119,20 @@ func fromClientItem(c entrupy.Item) item {
 		}
 	}
 	if cc := c.Catalog; cc != nil {
+		p := cc.ProductInformation
 		it.Catalog = &itemCatalog{
-			Brand:       idDisplay{ID: cc.Brand.ID, Display: cc.Brand.Display},
-			Category:    idDisplay{ID: cc.Category.ID, Display: cc.Category.Display},
-			Style:       catalogStyle{Name: cc.Style.Name, Code: cc.Style.Code},
-			Material:    fromClientIDDisplay(cc.Material),
-			Colorway:    clonePtr(cc.Colorway),
-			Description: clonePtr(cc.Description), SerialNumber: clonePtr(cc.SerialNumber),
+			Product: catalogProduct{
+				Brand: clonePtr(p.Brand), Category: clonePtr(p.Category), Style: clonePtr(p.Style), Material: clonePtr(p.Material),
+				Colorway: clonePtr(p.Colorway), Description: clonePtr(p.Description), SerialNumber: clonePtr(p.SerialNumber),
+			},
+			Listings: make([]catalogListing, len(cc.MarketplaceListings)),
 		}
-		if cd := cc.Condition; cd != nil {
-			it.Catalog.Condition = &catalogCondition{Grade: cd.Grade, Notes: clonePtr(cd.Notes)}
+		if a := cc.ConditionAssessment; a != nil {
+			it.Catalog.Condition = &catalogAssessment{Rating: a.Rating, Score: clonePtr(a.Score), Issues: append([]string{}, a.Issues...), Notes: clonePtr(a.Notes)}
 		}
-		if m := cc.Market; m != nil {
-			it.Catalog.Market = &catalogMarket{
-				Region: m.Region, Currency: m.Currency,
-				RetailPrice: clonePtr(m.RetailPrice), ResaleLow: clonePtr(m.ResaleLow), ResaleHigh: clonePtr(m.ResaleHigh),
+		for i, l := range cc.MarketplaceListings {
+			it.Catalog.Listings[i] = catalogListing{
+				Platform: l.Platform, Title: l.Title, URL: l.URL, Price: l.Price, Currency: l.Currency, Region: clonePtr(l.Region),
 			}
 		}
 	}
@@ -173,21 +172,20 @@ func toClientItem(it item) entrupy.Item {
 		}
 	}
 	if ic := it.Catalog; ic != nil {
+		p := ic.Product
 		c.Catalog = &entrupy.Catalog{
-			Brand:       entrupy.IDDisplay{ID: ic.Brand.ID, Display: ic.Brand.Display},
-			Category:    entrupy.IDDisplay{ID: ic.Category.ID, Display: ic.Category.Display},
-			Style:       entrupy.CatalogStyle{Name: ic.Style.Name, Code: ic.Style.Code},
-			Material:    toClientIDDisplay(ic.Material),
-			Colorway:    clonePtr(ic.Colorway),
-			Description: clonePtr(ic.Description), SerialNumber: clonePtr(ic.SerialNumber),
+			ProductInformation: entrupy.ProductInformation{
+				Brand: clonePtr(p.Brand), Category: clonePtr(p.Category), Style: clonePtr(p.Style), Material: clonePtr(p.Material),
+				Colorway: clonePtr(p.Colorway), Description: clonePtr(p.Description), SerialNumber: clonePtr(p.SerialNumber),
+			},
+			MarketplaceListings: make([]entrupy.MarketplaceListing, len(ic.Listings)),
 		}
-		if cd := ic.Condition; cd != nil {
-			c.Catalog.Condition = &entrupy.CatalogCondition{Grade: cd.Grade, Notes: clonePtr(cd.Notes)}
+		if a := ic.Condition; a != nil {
+			c.Catalog.ConditionAssessment = &entrupy.ConditionAssessment{Rating: a.Rating, Score: clonePtr(a.Score), Issues: append([]string{}, a.Issues...), Notes: clonePtr(a.Notes)}
 		}
-		if m := ic.Market; m != nil {
-			c.Catalog.Market = &entrupy.CatalogMarket{
-				Region: m.Region, Currency: m.Currency,
-				RetailPrice: clonePtr(m.RetailPrice), ResaleLow: clonePtr(m.ResaleLow), ResaleHigh: clonePtr(m.ResaleHigh),
+		for i, l := range ic.Listings {
+			c.Catalog.MarketplaceListings[i] = entrupy.MarketplaceListing{
+				Platform: l.Platform, Title: l.Title, URL: l.URL, Price: l.Price, Currency: l.Currency, Region: clonePtr(l.Region),
 			}
 		}
 	}

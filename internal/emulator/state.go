@@ -25,11 +25,18 @@ import (
 //   - 1: {"format": 1, ...}: items in the contract's item shape, the
 //     emulator's records of certificates, users, webhooks and idempotency
 //     keys. Seed files: {"format": 1, "authentications", "certificates"}.
+//     Item catalogs had the first catalog shape (id/display pairs, a
+//     condition grade, a market's price bands); they load upgraded to the
+//     current one (see legacyCatalog).
+//   - 2: catalogs in the contract's current shape (product_information,
+//     condition_assessment, marketplace_listings), and certificate records
+//     that may carry revoked_at (with the certificate's site and preview).
+//     Otherwise as format 1.
 //
 // A file with a greater format than FileFormat was written by a newer
 // emulator and is refused rather than misread. When a shape changes,
 // FileFormat goes up and the loader converts older files.
-const FileFormat = 1
+const FileFormat = 2
 
 // checkFormat refuses a file format this emulator does not know.
 func checkFormat(kind, path string, format int) error {
@@ -59,6 +66,13 @@ type CertificateRecord struct {
 	Holder             Holder `json:"holder"`
 	// Transfers is the history, oldest first; the last one is current.
 	Transfers []TransferRecord `json:"transfers"`
+	// RevokedAt (RFC 3339) is set when Entrupy withdrew the certificate
+	// (WithdrawResult); files without it hold valid certificates. Site and
+	// Preview keep the item's links, which the item no longer carries
+	// once the certificate is revoked.
+	RevokedAt *string `json:"revoked_at,omitempty"`
+	Site      string  `json:"site,omitempty"`
+	Preview   string  `json:"preview,omitempty"`
 }
 
 // TransferRecord is a transfer as the emulator keeps it: the contract's

@@ -138,41 +138,48 @@ type itemImage struct {
 	URL        string `json:"url"`
 }
 
-// itemCatalog is an item's "catalog" [doc], its shape [chosen]: brand,
-// category, style, material, colorway, description, serial_number,
-// condition and market; the last six may be null.
+// itemCatalog is an item's "catalog" [doc], its shape [chosen] after the
+// three parts of Entrupy's catalog-data pages: {"product_information",
+// "condition_assessment" (null when the item was not assessed),
+// "marketplace_listings" ([] when there are none)}. Files of format 1 held
+// another shape; see item.UnmarshalJSON (catalogdata.go).
 type itemCatalog struct {
-	Brand        idDisplay         `json:"brand"`
-	Category     idDisplay         `json:"category"`
-	Style        catalogStyle      `json:"style"`
-	Material     *idDisplay        `json:"material"`
-	Colorway     *string           `json:"colorway"`
-	Description  *string           `json:"description"`
-	SerialNumber *string           `json:"serial_number"`
-	Condition    *catalogCondition `json:"condition"`
-	Market       *catalogMarket    `json:"market"`
+	Product   catalogProduct     `json:"product_information"`
+	Condition *catalogAssessment `json:"condition_assessment"`
+	Listings  []catalogListing   `json:"marketplace_listings"`
 }
 
-// catalogStyle is "catalog.style": {"name", "code"}.
-type catalogStyle struct {
-	Name string `json:"name"`
-	Code string `json:"code"`
+// catalogProduct is "catalog.product_information": plain display strings
+// (no id/display pairs), each a string or null.
+type catalogProduct struct {
+	Brand        *string `json:"brand"`
+	Category     *string `json:"category"`
+	Style        *string `json:"style"`
+	Material     *string `json:"material"`
+	Colorway     *string `json:"colorway"`
+	Description  *string `json:"description"`
+	SerialNumber *string `json:"serial_number"`
 }
 
-// catalogCondition is "catalog.condition": {"grade": A|B|C|D, "notes"}.
-type catalogCondition struct {
-	Grade string  `json:"grade"`
-	Notes *string `json:"notes"`
+// catalogAssessment is "catalog.condition_assessment": {"rating" (A..D,
+// open), "score" (0..100 or null), "issues" ([string]), "notes" (or null)}.
+type catalogAssessment struct {
+	Rating string   `json:"rating"`
+	Score  *float64 `json:"score"`
+	Issues []string `json:"issues"`
+	Notes  *string  `json:"notes"`
 }
 
-// catalogMarket is "catalog.market": a region, an ISO 4217 currency and
-// prices in it, each a number or null.
-type catalogMarket struct {
-	Region      string   `json:"region"`
-	Currency    string   `json:"currency"`
-	RetailPrice *float64 `json:"retail_price"`
-	ResaleLow   *float64 `json:"resale_low"`
-	ResaleHigh  *float64 `json:"resale_high"`
+// catalogListing is one of "catalog.marketplace_listings": {"platform",
+// "title", "url", "price" (a decimal string, "1250.00"), "currency" (ISO
+// 4217), "region" (or null)}.
+type catalogListing struct {
+	Platform string  `json:"platform"`
+	Title    string  `json:"title"`
+	URL      string  `json:"url"`
+	Price    string  `json:"price"`
+	Currency string  `json:"currency"`
+	Region   *string `json:"region"`
 }
 
 // searchRequest is POST /v2/search/authentications:
@@ -248,6 +255,8 @@ type certificate struct {
 	Photos          []string  `json:"photos"`
 	Holder          Holder    `json:"holder"`
 	Transfer        *Transfer `json:"transfer"`
+	Status          string    `json:"status"`     // valid | revoked
+	RevokedAt       *string   `json:"revoked_at"` // RFC 3339, null unless revoked
 }
 
 // Holder is a certificate's current holder: {"username", "name"}.

@@ -47,12 +47,15 @@ var wireItemNullable = []string{
 
 // wireCatalogNullable lists the catalog fields that may be null.
 var wireCatalogNullable = []string{
-	"material", "colorway", "description", "serial_number", "condition", "condition.notes",
-	"market", "market.retail_price", "market.resale_low", "market.resale_high",
+	"product_information.brand", "product_information.category", "product_information.style",
+	"product_information.material", "product_information.colorway", "product_information.description",
+	"product_information.serial_number",
+	"condition_assessment", "condition_assessment.score", "condition_assessment.notes",
+	"marketplace_listings[].region",
 }
 
 // wireCertificateNullable lists the certificate fields that may be null.
-var wireCertificateNullable = []string{"date_code", "style_code", "serial_number", "customer_item_id", "transfer"}
+var wireCertificateNullable = []string{"date_code", "style_code", "serial_number", "customer_item_id", "transfer", "revoked_at"}
 
 func wireNullable(prefix string, paths []string, more ...string) map[string]bool {
 	out := map[string]bool{}
@@ -623,6 +626,42 @@ func TestWireContract(t *testing.T) {
 		shapes.check("GET "+cert+" with a cancelled transfer", "certificate.json", wrap("certificate.json"), a.body, certNullable)
 		wireSame(t, "certificate: transfer.status after cancel", wireAt(a.body, "item.transfer.status"), "cancelled")
 
+		// A withdrawn result [doc]: the item shows the new result, final,
+		// and no longer links its certificate, which reads as revoked.
+		var withdrawn, withdrawnCert string
+		for _, it := range all {
+			certID, ok := wireAt(it, "certificate.certificate_id").(string)
+			if ok && certID != free {
+				withdrawn, _ = it["entrupy_id"].(string)
+				withdrawnCert = certID
+				break
+			}
+		}
+		cert = "/v2/certificates/" + url.PathEscape(withdrawnCert)
+		before := e.must(e.do("GET", cert, nil), 200, "GET "+cert)
+		wireSame(t, "certificate before the withdrawal: status", wireAt(before.body, "item.status"), "valid")
+		wireSame(t, "certificate before the withdrawal: revoked_at", wireAt(before.body, "item.revoked_at"), nil)
+		if a := e.do("POST", "/_emulator/authentications/"+url.PathEscape(withdrawn)+"/withdraw", map[string]any{"result": "unidentified"}); a.status != 204 {
+			t.Fatalf("withdraw %s: %d %s", withdrawn, a.status, a.raw)
+		}
+		item := "/v2/authentications/" + url.PathEscape(withdrawn)
+		a = e.must(e.do("GET", item, nil), 200, "GET "+item+" after the withdrawal")
+		shapes.check("GET "+item+" after the withdrawal", "item_envelope.json", wireFixture(t, "item_envelope.json"), a.body, wireNullable("item.", wireItemNullable))
+		wireSame(t, "withdrawn item: certificate", wireAt(a.body, "item.certificate"), nil)
+		wireSame(t, "withdrawn item: status.result", wireAt(a.body, "item.status.result"), map[string]any{"id": "unidentified", "display": "Unidentified", "final": true, "reason": nil})
+		a = e.must(e.do("GET", cert, nil), 200, "GET "+cert+" revoked")
+		shapes.check("GET "+cert+" revoked", "certificate.json", wrap("certificate.json"), a.body, certNullable)
+		wireSame(t, "revoked certificate: status", wireAt(a.body, "item.status"), "revoked")
+		if at, _ := wireAt(a.body, "item.revoked_at").(string); !strings.HasSuffix(at, "Z") || len(at) != len("2026-05-20T09:00:00Z") {
+			t.Errorf("revoked certificate: revoked_at = %s, want an RFC 3339 UTC time", wireText(wireAt(a.body, "item.revoked_at")))
+		}
+		for _, k := range []string{"site", "preview", "entrupy_id", "holder", "photos", "authenticated_at"} {
+			wireSame(t, "revoked certificate: "+k, wireAt(a.body, "item."+k), wireAt(before.body, "item."+k))
+		}
+		a = e.must(e.do("POST", cert+"/transfers", body), 409, "POST a transfer of a revoked certificate")
+		shapes.check("409 for a revoked certificate's transfer", "error_not_found.json", notFound, a.body, none)
+		wireSame(t, "409: code", wireAt(a.body, "code"), "conflict")
+
 		a = e.must(e.do("GET", "/v2/certificates/C-NOSUCHCERT", nil), 404, "GET unknown certificate")
 		shapes.check("GET unknown certificate", "error_not_found.json", notFound, a.body, none)
 	})
@@ -750,6 +789,78 @@ func TestWireContract(t *testing.T) {
 		e.must(e.do("DELETE", path, nil), 204, "DELETE "+path)
 		a = e.must(e.do("GET", path, nil), 404, "GET deleted webhook")
 		shapes.check("GET deleted webhook", "error_not_found.json", notFound, a.body, none)
+	})
+
+	// Deliveries: a webhook of api_version 2 gets the envelope
+	// (webhook_event.json), one of 1.4 the item itself
+	// (webhook_event_v1_4.json) [doc], both signed the same way.
+	t.Run("deliveries", func(t *testing.T) {
+		e, shapes := e.on(t), shapes.on(t)
+		type received struct {
+			path, signature string
+			body            []byte
+		}
+		got := make(chan received, 4)
+		rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			got <- received{path: r.URL.Path, signature: r.Header.Get("Entrupy-Signature"), body: b}
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		t.Cleanup(rcv.Close)
+		secrets := map[string]string{"/v2": "whsec-wire-v2", "/v1.4": "whsec-wire-v14"}
+		for path, version := range map[string]string{"/v2": "", "/v1.4": "1.4"} {
+			hook := map[string]any{"url": rcv.URL + path, "secret_key": secrets[path], "events": []string{"session.completed"}}
+			hdr := []string{"Idempotency-Key", "wire-delivery" + path}
+			if version != "" {
+				hdr = append(hdr, "Api-Version", version)
+			}
+			a := e.must(e.do("POST", "/v2/webhooks", hook, hdr...), 201, "POST webhook for "+path)
+			want := version
+			if want == "" {
+				want = "2"
+			}
+			wireSame(t, "delivery webhook "+path+": api_version", wireAt(a.body, "item.api_version"), want)
+		}
+		var pending string
+		for _, it := range all {
+			if wireAt(it, "status.result.final") == false {
+				pending, _ = it["entrupy_id"].(string)
+				break
+			}
+		}
+		if pending == "" {
+			t.Fatal("no seeded authentication is still in progress")
+		}
+		if a := e.do("POST", "/_emulator/authentications/"+url.PathEscape(pending)+"/complete", map[string]any{"result": "authentic"}); a.status != 204 {
+			t.Fatalf("complete %s: %d %s", pending, a.status, a.raw)
+		}
+		bodies := map[string]received{}
+		for len(bodies) < 2 {
+			select {
+			case r := <-got:
+				bodies[r.path] = r
+			case <-time.After(10 * time.Second):
+				t.Fatalf("deliveries received: %d of 2", len(bodies))
+			}
+		}
+		item := e.must(e.do("GET", "/v2/authentications/"+url.PathEscape(pending), nil), 200, "GET completed item")
+		for path, r := range bodies {
+			if err := entrupy.VerifySignature(secrets[path], r.signature, r.body, time.Minute); err != nil {
+				t.Errorf("delivery to %s: signature %q does not verify: %v", path, r.signature, err)
+			}
+		}
+		var envelope, bare any
+		if err := json.Unmarshal(bodies["/v2"].body, &envelope); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(bodies["/v1.4"].body, &bare); err != nil {
+			t.Fatal(err)
+		}
+		shapes.check("delivery to a webhook of api_version 2", "webhook_event.json", wireFixture(t, "webhook_event.json"), envelope, wireNullable("data.item.", wireItemNullable))
+		shapes.check("delivery to a webhook of api_version 1.4", "webhook_event_v1_4.json", wireFixture(t, "webhook_event_v1_4.json"), bare, wireNullable("", wireItemNullable))
+		wireSame(t, "api_version 2 delivery: type", wireAt(envelope, "type"), "session.completed")
+		wireSame(t, "api_version 2 delivery: data.item", wireAt(envelope, "data.item"), wireAt(item.body, "item"))
+		wireSame(t, "api_version 1.4 delivery: the item", bare, wireAt(item.body, "item"))
 	})
 
 	// Error bodies.
@@ -900,6 +1011,14 @@ func TestWireContract(t *testing.T) {
 			// catalog is null in the item fixtures but item.json; answers'
 			// catalogs are checked against catalog.json.
 			if p == "items[].catalog" || p == "item.catalog" {
+				continue
+			}
+			// A delivery's item is the item GET answers (compared equal
+			// above), whose every path item_envelope.json covers: one
+			// delivery cannot show every field non-null. Deliveries
+			// carry neither images nor catalog data.
+			if name == "webhook_event.json" && strings.HasPrefix(p, "data.item.") ||
+				name == "webhook_event_v1_4.json" && (strings.Contains(p, ".") || p == "images" || p == "catalog") {
 				continue
 			}
 			if !shapes.seen[name][p] {

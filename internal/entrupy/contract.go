@@ -343,45 +343,62 @@ type Image struct {
 }
 
 // Catalog is an item's catalog data (GET /v2/authentications/{id} with
-// include_catalog=true) [doc]; its shape is [chosen], after what the SDKs
-// show of it. Prices are numbers in the market's currency; new keys may
-// appear and are ignored.
+// include_catalog=true) [doc]; its shape is [chosen] after the three parts
+// Entrupy's catalog-data pages describe: product information in plain
+// display strings, a condition assessment, and links to marketplace
+// listings whose prices are local to a region. New keys may appear and are
+// ignored.
 type Catalog struct {
-	Brand        IDDisplay         `json:"brand"`
-	Category     IDDisplay         `json:"category"` // e.g. handbag, sneakers, tops
-	Style        CatalogStyle      `json:"style"`
-	Material     *IDDisplay        `json:"material"`
-	Colorway     *string           `json:"colorway"`
-	Description  *string           `json:"description"`
-	SerialNumber *string           `json:"serial_number"`
-	Condition    *CatalogCondition `json:"condition"`
-	Market       *CatalogMarket    `json:"market"`
+	ProductInformation ProductInformation `json:"product_information"`
+	// ConditionAssessment is null when the item was not assessed.
+	ConditionAssessment *ConditionAssessment `json:"condition_assessment"`
+	// MarketplaceListings are listings of similar items; [] when none.
+	MarketplaceListings []MarketplaceListing `json:"marketplace_listings"`
 }
 
-// CatalogStyle is the catalog's style: {"name", "code"}.
-type CatalogStyle struct {
-	Name string `json:"name"`
-	Code string `json:"code"`
+// ProductInformation is what the catalog says the item is, each a plain
+// display string (brand "Louis Vuitton", category "Tote Bag", style
+// "Neverfull MM") or null. Display strings may change without notice [doc].
+type ProductInformation struct {
+	Brand        *string `json:"brand"`
+	Category     *string `json:"category"`
+	Style        *string `json:"style"`
+	Material     *string `json:"material"`
+	Colorway     *string `json:"colorway"`
+	Description  *string `json:"description"`
+	SerialNumber *string `json:"serial_number"`
 }
 
-// CatalogCondition is the item's condition: a grade (CatalogGrades) and notes.
-type CatalogCondition struct {
-	Grade string  `json:"grade"`
-	Notes *string `json:"notes"`
+// ConditionAssessment is the item's condition: a rating (CatalogRatings,
+// treated as open), a score from 0 to 100 (or null), the issues found and
+// notes.
+type ConditionAssessment struct {
+	Rating string   `json:"rating"`
+	Score  *float64 `json:"score"`
+	Issues []string `json:"issues"`
+	Notes  *string  `json:"notes"`
 }
 
-// CatalogMarket is regional price data: a region ("US", "EU", "JP", ...),
-// an ISO 4217 currency and prices in it, each null when unknown.
-type CatalogMarket struct {
-	Region      string   `json:"region"`
-	Currency    string   `json:"currency"`
-	RetailPrice *float64 `json:"retail_price"`
-	ResaleLow   *float64 `json:"resale_low"`
-	ResaleHigh  *float64 `json:"resale_high"`
+// MarketplaceListing links a listing of a similar item on a marketplace.
+// Price is the decimal string the API sends ("1250.00"), in Currency (ISO
+// 4217), local to Region (null when the marketplace gives none); it is
+// never turned into a float.
+type MarketplaceListing struct {
+	Platform string  `json:"platform"`
+	Title    string  `json:"title"`
+	URL      string  `json:"url"`
+	Price    string  `json:"price"`
+	Currency string  `json:"currency"`
+	Region   *string `json:"region"`
 }
 
-// CatalogGrades lists catalog.condition.grade values, best first [chosen].
-var CatalogGrades = []string{"A", "B", "C", "D"}
+// CatalogRatings lists the condition_assessment.rating values known today,
+// best first [chosen]; others may come and are read as they are.
+var CatalogRatings = []string{"A", "B", "C", "D"}
+
+// CatalogScoreMax is the greatest condition_assessment.score [chosen]; 0 is
+// the least.
+const CatalogScoreMax = 100
 
 // Filter is one search condition [chosen, after the SDK's {key, value} maps]:
 // {"key", "value"} for equality (a JSON null value matches null fields),
@@ -487,7 +504,18 @@ type Certificate struct {
 	Photos          []string  `json:"photos"`
 	Holder          Holder    `json:"holder"`
 	Transfer        *Transfer `json:"transfer"`
+	// Status is CertificateValid or CertificateRevoked: Entrupy can
+	// withdraw a certificate after issuing it [doc]. A revoked certificate
+	// stays readable; its item no longer links it.
+	Status    string  `json:"status"`
+	RevokedAt *string `json:"revoked_at"` // RFC 3339; null unless revoked
 }
+
+// Certificate statuses [chosen]; more may come.
+const (
+	CertificateValid   = "valid"
+	CertificateRevoked = "revoked"
+)
 
 // Holder is the current owner of a certificate.
 type Holder struct {
@@ -600,7 +628,13 @@ type UpdateWebhookRequest struct {
 	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
-// Event is the body of a webhook delivery [chosen].
+// ItemDeliveryAPIVersion is the api_version whose webhooks deliver the
+// v1.4 item itself as the body, not an Event [doc: v1.4 webhooks page];
+// the Entrupy-Signature header is the same.
+const ItemDeliveryAPIVersion = "1.4"
+
+// Event is the body of a webhook delivery [chosen], except for webhooks
+// whose api_version is ItemDeliveryAPIVersion.
 type Event struct {
 	ID        string `json:"id"`
 	Type      string `json:"type"`

@@ -158,6 +158,7 @@ var wireResponseTypes = []struct {
 	{"delivery.json", wireAs[entrupy.Delivery]},
 	{"deliveries_page.json", wireAs[entrupy.Page[entrupy.Delivery]]},
 	{"authorize_response.json", wireAs[entrupy.AuthorizeResponse]},
+	{"webhook_event_v1_4.json", wireAs[entrupy.Item]},
 }
 
 // TestWireResponsesRoundTrip: the client decodes each response fixture and
@@ -225,19 +226,31 @@ func wireWantItem() entrupy.Item {
 func wireFloat(f float64) *float64 { return &f }
 
 // wireWantCatalog is catalog.json (and item.json's catalog) as the client
-// must see it.
+// must see it. The prices stay the strings the fixture carries.
 func wireWantCatalog() *entrupy.Catalog {
 	return &entrupy.Catalog{
-		Brand:        entrupy.IDDisplay{ID: "louis_vuitton", Display: "Louis Vuitton"},
-		Category:     entrupy.IDDisplay{ID: "handbag", Display: "Handbag"},
-		Style:        entrupy.CatalogStyle{Name: "Neverfull MM", Code: "N41605"},
-		Material:     &entrupy.IDDisplay{ID: "damier_azur_canvas", Display: "Damier Azur Canvas"},
-		Colorway:     wireStr("Azur"),
-		Description:  wireStr("Louis Vuitton Neverfull MM tote in Damier Azur canvas with natural cowhide trim and a removable pouch."),
-		SerialNumber: wireStr("SD4128"),
-		Condition:    &entrupy.CatalogCondition{Grade: "B", Notes: wireStr("Light patina on the handles; corners clean.")},
-		Market: &entrupy.CatalogMarket{
-			Region: "US", Currency: "USD", RetailPrice: wireFloat(2030), ResaleLow: wireFloat(1150.5), ResaleHigh: wireFloat(1675),
+		ProductInformation: entrupy.ProductInformation{
+			Brand: wireStr("Louis Vuitton"), Category: wireStr("Tote Bag"), Style: wireStr("Neverfull MM"),
+			Material: wireStr("Damier Azur Canvas"), Colorway: wireStr("Azur/Beige"),
+			Description:  wireStr("Louis Vuitton Neverfull MM tote in Damier Azur canvas with natural cowhide trim and a removable pouch."),
+			SerialNumber: wireStr("SD4128"),
+		},
+		ConditionAssessment: &entrupy.ConditionAssessment{
+			Rating: "B", Score: wireFloat(82.5),
+			Issues: []string{"Light patina on the handles", "Faint scratches on the hardware"},
+			Notes:  wireStr("Corners clean; lining without stains."),
+		},
+		MarketplaceListings: []entrupy.MarketplaceListing{
+			{
+				Platform: "The RealReal", Title: "Louis Vuitton Damier Azur Neverfull MM",
+				URL:   "https://therealreal.example/products/louis-vuitton-damier-azur-neverfull-mm-8813",
+				Price: "1250.00", Currency: "USD", Region: wireStr("US"),
+			},
+			{
+				Platform: "Vestiaire Collective", Title: "Neverfull MM Damier Azur",
+				URL:   "https://vestiairecollective.example/women-bags/handbags/louis-vuitton/neverfull-mm-40117.shtml",
+				Price: "1090.50", Currency: "EUR", Region: wireStr("EU"),
+			},
 		},
 	}
 }
@@ -245,12 +258,15 @@ func wireWantCatalog() *entrupy.Catalog {
 // wireWantSneakerCatalog is item_with_catalog.json's catalog: the null forms.
 func wireWantSneakerCatalog() *entrupy.Catalog {
 	return &entrupy.Catalog{
-		Brand:     entrupy.IDDisplay{ID: "jordan", Display: "Jordan"},
-		Category:  entrupy.IDDisplay{ID: "sneakers", Display: "Sneakers"},
-		Style:     entrupy.CatalogStyle{Name: "Air Jordan 1 Retro High OG", Code: "DZ5485-612"},
-		Colorway:  wireStr("Varsity Red/Black/Sail"),
-		Condition: &entrupy.CatalogCondition{Grade: "A"},
-		Market:    &entrupy.CatalogMarket{Region: "JP", Currency: "JPY", RetailPrice: wireFloat(24200)},
+		ProductInformation: entrupy.ProductInformation{
+			Brand: wireStr("Jordan"), Category: wireStr("Sneakers"), Style: wireStr("Air Jordan 1 Retro High OG"),
+			Colorway: wireStr("Varsity Red/Black/Sail"),
+		},
+		ConditionAssessment: &entrupy.ConditionAssessment{Rating: "A", Issues: []string{}},
+		MarketplaceListings: []entrupy.MarketplaceListing{{
+			Platform: "SNKRDUNK", Title: "Air Jordan 1 Retro High OG Varsity Red 27.5cm",
+			URL: "https://snkrdunk.example/products/DZ5485-612", Price: "28600", Currency: "JPY",
+		}},
 	}
 }
 
@@ -272,6 +288,7 @@ func wireWantCertificate() entrupy.Certificate {
 		Transfer: &entrupy.Transfer{
 			TransferID: "tr_5d1c9e2a7b3f4068", Status: "pending", RecipientEmail: "buyer@example.com", InitiatedAt: "2026-05-02T08:30:00Z",
 		},
+		Status: "revoked", RevokedAt: wireStr("2026-05-20T09:00:00Z"),
 	}
 }
 
@@ -992,5 +1009,56 @@ func TestWireToleratesAdditions(t *testing.T) {
 	got, err := c.Certificates.Get(ctx, "C-1SALEFYH")
 	if err != nil || got.Transfer == nil || got.Transfer.Status != "expired" {
 		t.Errorf("a transfer with a new status: %s %v", wireJSONText(got), err)
+	}
+	cert = strings.Replace(wireEnvelope(t, "certificate.json"), `"revoked"`, `"suspended"`, 1)
+	rec.script(200, cert)
+	got, err = c.Certificates.Get(ctx, "C-1SALEFYH")
+	if err != nil || got.Status != "suspended" || wireDeref(got.RevokedAt) != "2026-05-20T09:00:00Z" {
+		t.Errorf("a certificate with a new status: %s %v", wireJSONText(got), err)
+	}
+	item := strings.Replace(wireEnvelope(t, "item.json"), `"rating": "B"`, `"rating": "A+"`, 1)
+	rec.script(200, item)
+	it, err := c.Authentications.Get(ctx, "1SALEFYH", &entrupy.GetOptions{IncludeCatalog: true})
+	if err != nil || it.Catalog == nil || it.Catalog.ConditionAssessment == nil || it.Catalog.ConditionAssessment.Rating != "A+" {
+		t.Errorf("a catalog with a new rating: %s %v", wireJSONText(it), err)
+	}
+}
+
+// TestWireWebhookEvents: the two delivery bodies. A webhook of api_version
+// 2 delivers the envelope (webhook_event.json), one of api_version 1.4 the
+// item itself (webhook_event_v1_4.json) [doc]; both carry the same item,
+// and the client's Event and Item read them without losing a key.
+func TestWireWebhookEvents(t *testing.T) {
+	t.Parallel()
+	if entrupy.ItemDeliveryAPIVersion != "1.4" {
+		t.Errorf("ItemDeliveryAPIVersion = %q; the contract says webhooks of api_version 1.4 deliver the item itself", entrupy.ItemDeliveryAPIVersion)
+	}
+	raw := wireFile(t, "webhook_event.json")
+	var ev entrupy.Event
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	again, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wireSameJSON(t, "webhook_event.json decoded and encoded again", raw, again)
+	if ev.ID != "evt_8f2c41d09a7b3e65" || ev.Type != "session.completed" || ev.CreatedAt != "2026-05-01T10:05:00Z" {
+		t.Errorf("webhook_event.json decoded as %s", wireJSONText(ev))
+	}
+	inner, err := json.Marshal(ev.Data["item"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromEnvelope, bare entrupy.Item
+	if err := json.Unmarshal(inner, &fromEnvelope); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(wireFile(t, "webhook_event_v1_4.json"), &bare); err != nil {
+		t.Fatal(err)
+	}
+	wireCheck(t, "webhook_event_v1_4.json (the item itself)", bare, fromEnvelope)
+	if bare.EntrupyID != "1SALEFYH" || bare.Certificate == nil || bare.Certificate.CertificateID != "C-1SALEFYH" || bare.Images != nil || bare.Catalog != nil {
+		t.Errorf("webhook_event_v1_4.json decoded as %s", wireJSONText(bare))
 	}
 }

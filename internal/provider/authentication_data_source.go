@@ -62,7 +62,7 @@ func (d *authenticationDataSource) Schema(_ context.Context, _ datasource.Schema
 			Optional:            true,
 		},
 		"include_catalog": schema.BoolAttribute{
-			MarkdownDescription: "Also read the item's catalog data (style, colorway, condition, regional prices) into `catalog`. Defaults to false. " +
+			MarkdownDescription: "Also read the item's catalog data (product information, condition assessment, marketplace listings) into `catalog`. Defaults to false. " +
 				"With `customer_item_id` this costs a second request (the lookup, then a read by Entrupy ID), as `include_images` does. " +
 				"The `entrupy_authentications` search cannot read catalog data: use `for_each` over its `ids` into this data source instead.",
 			Optional: true,

@@ -3,6 +3,8 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -190,93 +192,135 @@ func float64OrNull(p *float64) knownvalue.Check {
 	return knownvalue.Float64Exact(*p)
 }
 
-func idDisplayOrNull(v *entrupy.IDDisplay) knownvalue.Check {
-	if v == nil {
-		return knownvalue.Null()
-	}
-	return knownvalue.ObjectExact(map[string]knownvalue.Check{"id": knownvalue.StringExact(v.ID), "display": knownvalue.StringExact(v.Display)})
-}
-
 // catalogValue is the state an item's catalog data must have: every
-// field, null where the API's is.
+// field, null where the API's is, prices the API's strings.
 func catalogValue(c *entrupy.Catalog) knownvalue.Check {
 	if c == nil {
 		return knownvalue.Null()
 	}
-	var condition, market knownvalue.Check = knownvalue.Null(), knownvalue.Null()
-	if cd := c.Condition; cd != nil {
-		condition = knownvalue.ObjectExact(map[string]knownvalue.Check{"grade": knownvalue.StringExact(cd.Grade), "notes": stringOrNull(cd.Notes)})
+	p := c.ProductInformation
+	var condition knownvalue.Check = knownvalue.Null()
+	if a := c.ConditionAssessment; a != nil {
+		issues := make([]knownvalue.Check, len(a.Issues))
+		for i, issue := range a.Issues {
+			issues[i] = knownvalue.StringExact(issue)
+		}
+		condition = knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"rating": knownvalue.StringExact(a.Rating), "score": float64OrNull(a.Score),
+			"issues": knownvalue.ListExact(issues), "notes": stringOrNull(a.Notes),
+		})
 	}
-	if m := c.Market; m != nil {
-		market = knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"region": knownvalue.StringExact(m.Region), "currency": knownvalue.StringExact(m.Currency),
-			"retail_price": float64OrNull(m.RetailPrice), "resale_low": float64OrNull(m.ResaleLow), "resale_high": float64OrNull(m.ResaleHigh),
+	listings := make([]knownvalue.Check, len(c.MarketplaceListings))
+	for i, l := range c.MarketplaceListings {
+		listings[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"platform": knownvalue.StringExact(l.Platform), "title": knownvalue.StringExact(l.Title), "url": knownvalue.StringExact(l.URL),
+			"price": knownvalue.StringExact(l.Price), "currency": knownvalue.StringExact(l.Currency), "region": stringOrNull(l.Region),
 		})
 	}
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"brand":    idDisplayOrNull(&c.Brand),
-		"category": idDisplayOrNull(&c.Category),
-		"style":    knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact(c.Style.Name), "code": knownvalue.StringExact(c.Style.Code)}),
-		"material": idDisplayOrNull(c.Material), "colorway": stringOrNull(c.Colorway), "description": stringOrNull(c.Description),
-		"serial_number": stringOrNull(c.SerialNumber), "condition": condition, "market": market,
+		"product_information": knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"brand": stringOrNull(p.Brand), "category": stringOrNull(p.Category), "style": stringOrNull(p.Style),
+			"material": stringOrNull(p.Material), "colorway": stringOrNull(p.Colorway), "description": stringOrNull(p.Description),
+			"serial_number": stringOrNull(p.SerialNumber),
+		}),
+		"condition_assessment": condition,
+		"marketplace_listings": knownvalue.ListExact(listings),
 	})
 }
 
-// fullCatalog reports whether every nullable catalog field has a value.
+// fullCatalog reports whether every nullable catalog field has a value,
+// with issues and at least two listings, each with a region.
 func fullCatalog(c *entrupy.Catalog) bool {
-	return c != nil && c.Material != nil && c.Colorway != nil && c.Description != nil && c.SerialNumber != nil &&
-		c.Condition != nil && c.Condition.Notes != nil && c.Market != nil &&
-		c.Market.RetailPrice != nil && c.Market.ResaleLow != nil && c.Market.ResaleHigh != nil
+	if c == nil {
+		return false
+	}
+	p, a := c.ProductInformation, c.ConditionAssessment
+	if p.Brand == nil || p.Category == nil || p.Style == nil || p.Material == nil || p.Colorway == nil || p.Description == nil || p.SerialNumber == nil ||
+		a == nil || a.Score == nil || a.Notes == nil || len(a.Issues) == 0 || len(c.MarketplaceListings) < 2 {
+		return false
+	}
+	for _, l := range c.MarketplaceListings {
+		if l.Region == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // TestAccAuthenticationDataSource_catalog: include_catalog reads the
-// contract's catalog object field for field (here fed into a resource);
-// it is null for an item without a catalog match and when not asked for.
+// contract's catalog object field for field through the emulator (here
+// fed into a resource), prices as the API's decimal strings; null forms
+// (no score, a listing without region, no assessment, no listings) read as null or empty; catalog is null for an item without a
+// catalog match and when not asked for.
 func TestAccAuthenticationDataSource_catalog(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	full := seedItem(t, func(it entrupy.Item) bool { return fullCatalog(it.Catalog) })
-	sneaker := seedItem(t, func(it entrupy.Item) bool {
-		return it.Catalog != nil && it.Catalog.Category.ID == "sneakers" && it.Catalog.Market != nil && it.Catalog.Market.Currency != full.Catalog.Market.Currency
+	sparse := seedItem(t, func(it entrupy.Item) bool {
+		c := it.Catalog
+		if c == nil || c.ConditionAssessment == nil || c.ConditionAssessment.Score != nil {
+			return false
+		}
+		return slices.ContainsFunc(c.MarketplaceListings, func(l entrupy.MarketplaceListing) bool { return l.Region == nil })
 	})
+	bare := seedItem(t, func(it entrupy.Item) bool { return it.Catalog != nil && it.Catalog.ConditionAssessment == nil })
+	unlisted := seedItem(t, func(it entrupy.Item) bool { return it.Catalog != nil && len(it.Catalog.MarketplaceListings) == 0 })
 	none := seedItem(t, func(it entrupy.Item) bool { return it.Catalog == nil && it.Status.Result.ID == "authentic" })
 	p := tfjsonpath.New[string]
 	// Every field of the full item on its own too, so that a failure names it.
-	c, m := full.Catalog, full.Catalog.Market
+	c, pi, a := full.Catalog, full.Catalog.ProductInformation, full.Catalog.ConditionAssessment
 	cat := p("catalog")
+	// Each path is built afresh: tfjsonpath.Path's At* methods may share
+	// the steps of the path they extend.
+	info := func(k string) tfjsonpath.Path { return p("catalog").AtMapKey("product_information").AtMapKey(k) }
+	cond := func(k string) tfjsonpath.Path { return p("catalog").AtMapKey("condition_assessment").AtMapKey(k) }
+	first := func(k string) tfjsonpath.Path {
+		return p("catalog").AtMapKey("marketplace_listings").AtSliceIndex(0).AtMapKey(k)
+	}
+	l := c.MarketplaceListings[0]
 	fields := map[string]struct {
 		path tfjsonpath.Path
 		want knownvalue.Check
 	}{
-		"brand.id":            {cat.AtMapKey("brand").AtMapKey("id"), knownvalue.StringExact(c.Brand.ID)},
-		"brand.display":       {cat.AtMapKey("brand").AtMapKey("display"), knownvalue.StringExact(c.Brand.Display)},
-		"category.id":         {cat.AtMapKey("category").AtMapKey("id"), knownvalue.StringExact(c.Category.ID)},
-		"category.display":    {cat.AtMapKey("category").AtMapKey("display"), knownvalue.StringExact(c.Category.Display)},
-		"style.name":          {cat.AtMapKey("style").AtMapKey("name"), knownvalue.StringExact(c.Style.Name)},
-		"style.code":          {cat.AtMapKey("style").AtMapKey("code"), knownvalue.StringExact(c.Style.Code)},
-		"material.id":         {cat.AtMapKey("material").AtMapKey("id"), knownvalue.StringExact(c.Material.ID)},
-		"material.display":    {cat.AtMapKey("material").AtMapKey("display"), knownvalue.StringExact(c.Material.Display)},
-		"colorway":            {cat.AtMapKey("colorway"), knownvalue.StringExact(*c.Colorway)},
-		"description":         {cat.AtMapKey("description"), knownvalue.StringExact(*c.Description)},
-		"serial_number":       {cat.AtMapKey("serial_number"), knownvalue.StringExact(*c.SerialNumber)},
-		"condition.grade":     {cat.AtMapKey("condition").AtMapKey("grade"), knownvalue.StringExact(c.Condition.Grade)},
-		"condition.notes":     {cat.AtMapKey("condition").AtMapKey("notes"), knownvalue.StringExact(*c.Condition.Notes)},
-		"market.region":       {cat.AtMapKey("market").AtMapKey("region"), knownvalue.StringExact(m.Region)},
-		"market.currency":     {cat.AtMapKey("market").AtMapKey("currency"), knownvalue.StringExact(m.Currency)},
-		"market.retail_price": {cat.AtMapKey("market").AtMapKey("retail_price"), knownvalue.Float64Exact(*m.RetailPrice)},
-		"market.resale_low":   {cat.AtMapKey("market").AtMapKey("resale_low"), knownvalue.Float64Exact(*m.ResaleLow)},
-		"market.resale_high":  {cat.AtMapKey("market").AtMapKey("resale_high"), knownvalue.Float64Exact(*m.ResaleHigh)},
+		"product_information.brand":         {info("brand"), knownvalue.StringExact(*pi.Brand)},
+		"product_information.category":      {info("category"), knownvalue.StringExact(*pi.Category)},
+		"product_information.style":         {info("style"), knownvalue.StringExact(*pi.Style)},
+		"product_information.material":      {info("material"), knownvalue.StringExact(*pi.Material)},
+		"product_information.colorway":      {info("colorway"), knownvalue.StringExact(*pi.Colorway)},
+		"product_information.description":   {info("description"), knownvalue.StringExact(*pi.Description)},
+		"product_information.serial_number": {info("serial_number"), knownvalue.StringExact(*pi.SerialNumber)},
+		"condition_assessment.rating":       {cond("rating"), knownvalue.StringExact(a.Rating)},
+		"condition_assessment.score":        {cond("score"), knownvalue.Float64Exact(*a.Score)},
+		"condition_assessment.issues[0]":    {p("catalog").AtMapKey("condition_assessment").AtMapKey("issues").AtSliceIndex(0), knownvalue.StringExact(a.Issues[0])},
+		"condition_assessment.notes":        {cond("notes"), knownvalue.StringExact(*a.Notes)},
+		"marketplace_listings":              {cat.AtMapKey("marketplace_listings"), knownvalue.ListSizeExact(len(c.MarketplaceListings))},
+		"marketplace_listings[0].platform":  {first("platform"), knownvalue.StringExact(l.Platform)},
+		"marketplace_listings[0].title":     {first("title"), knownvalue.StringExact(l.Title)},
+		"marketplace_listings[0].url":       {first("url"), knownvalue.StringExact(l.URL)},
+		"marketplace_listings[0].price":     {first("price"), knownvalue.StringExact(l.Price)},
+		"marketplace_listings[0].currency":  {first("currency"), knownvalue.StringExact(l.Currency)},
+		"marketplace_listings[0].region":    {first("region"), knownvalue.StringExact(*l.Region)},
+	}
+	price, err := strconv.ParseFloat(l.Price, 64)
+	if err != nil {
+		t.Fatalf("the emulator's price %q is not a decimal: %v", l.Price, err)
 	}
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.entrupy_authentication.full", cat, catalogValue(full.Catalog)),
-		statecheck.ExpectKnownValue("data.entrupy_authentication.sneaker", cat, catalogValue(sneaker.Catalog)),
+		statecheck.ExpectKnownValue("data.entrupy_authentication.sparse", cat, catalogValue(sparse.Catalog)),
+		statecheck.ExpectKnownValue("data.entrupy_authentication.bare", cat, catalogValue(bare.Catalog)),
+		statecheck.ExpectKnownValue("data.entrupy_authentication.bare", cat.AtMapKey("condition_assessment"), knownvalue.Null()),
+		statecheck.ExpectKnownValue("data.entrupy_authentication.unlisted", cat, catalogValue(unlisted.Catalog)),
+		statecheck.ExpectKnownValue("data.entrupy_authentication.unlisted", cat.AtMapKey("marketplace_listings"), knownvalue.ListExact([]knownvalue.Check{})),
 		statecheck.ExpectKnownValue("data.entrupy_authentication.none", cat, knownvalue.Null()),
 		statecheck.ExpectKnownValue("data.entrupy_authentication.none", p("status").AtMapKey("result").AtMapKey("id"), knownvalue.StringExact("authentic")),
 		statecheck.ExpectKnownValue("data.entrupy_authentication.not_asked", cat, knownvalue.Null()),
 		statecheck.ExpectKnownValue("data.entrupy_authentication.not_asked", p("entrupy_id"), knownvalue.StringExact(full.EntrupyID)),
 		// Catalog data feeds another resource: a listing pipeline's input.
-		statecheck.ExpectKnownValue("terraform_data.listing", p("output").AtMapKey("style_code"), knownvalue.StringExact(c.Style.Code)),
-		statecheck.ExpectKnownValue("terraform_data.listing", p("output").AtMapKey("currency"), knownvalue.StringExact(m.Currency)),
-		statecheck.ExpectKnownValue("terraform_data.listing", p("output").AtMapKey("ask"), knownvalue.Float64Exact(*m.ResaleHigh)),
+		// The price stays the API's string; tonumber() is the reader's.
+		statecheck.ExpectKnownValue("terraform_data.listing", p("output").AtMapKey("style"), knownvalue.StringExact(*pi.Style)),
+		statecheck.ExpectKnownValue("terraform_data.listing", p("output").AtMapKey("price"), knownvalue.StringExact(l.Price)),
+		statecheck.ExpectKnownValue("terraform_data.listing", p("output").AtMapKey("currency"), knownvalue.StringExact(l.Currency)),
+		statecheck.ExpectKnownValue("terraform_data.listing", p("output").AtMapKey("amount"), knownvalue.Float64Exact(price)),
 	}
 	for _, f := range fields {
 		checks = append(checks, statecheck.ExpectKnownValue("data.entrupy_authentication.full", f.path, f.want))
@@ -289,10 +333,18 @@ data "entrupy_authentication" "full" {
   entrupy_id      = %q
   include_catalog = true
 }
-data "entrupy_authentication" "sneaker" {
+data "entrupy_authentication" "sparse" {
   entrupy_id      = %q
   include_catalog = true
   include_images  = true
+}
+data "entrupy_authentication" "bare" {
+  entrupy_id      = %q
+  include_catalog = true
+}
+data "entrupy_authentication" "unlisted" {
+  entrupy_id      = %q
+  include_catalog = true
 }
 data "entrupy_authentication" "none" {
   entrupy_id      = %q
@@ -302,12 +354,13 @@ data "entrupy_authentication" "not_asked" { entrupy_id = %q }
 
 resource "terraform_data" "listing" {
   input = {
-    style_code = data.entrupy_authentication.full.catalog.style.code
-    currency   = data.entrupy_authentication.full.catalog.market.currency
-    ask        = data.entrupy_authentication.full.catalog.market.resale_high
+    style    = data.entrupy_authentication.full.catalog.product_information.style
+    price    = data.entrupy_authentication.full.catalog.marketplace_listings[0].price
+    currency = data.entrupy_authentication.full.catalog.marketplace_listings[0].currency
+    amount   = tonumber(data.entrupy_authentication.full.catalog.marketplace_listings[0].price)
   }
 }
-`, full.EntrupyID, sneaker.EntrupyID, none.EntrupyID, full.EntrupyID),
+`, full.EntrupyID, sparse.EntrupyID, bare.EntrupyID, unlisted.EntrupyID, none.EntrupyID, full.EntrupyID),
 			ConfigStateChecks: checks,
 			ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
@@ -327,7 +380,7 @@ func TestAccAuthenticationDataSource_catalogByCustomerItemID(t *testing.T) {
 	var matched, unmatched entrupy.Item
 	for _, it := range newest {
 		switch {
-		case it.Catalog != nil && it.Catalog.Market != nil && (matched.Catalog == nil || it.Timestamp.Epoch > matched.Timestamp.Epoch):
+		case it.Catalog != nil && len(it.Catalog.MarketplaceListings) > 0 && (matched.Catalog == nil || it.Timestamp.Epoch > matched.Timestamp.Epoch):
 			matched = it
 		case it.Catalog == nil && (unmatched.EntrupyID == "" || it.Timestamp.Epoch > unmatched.Timestamp.Epoch):
 			unmatched = it

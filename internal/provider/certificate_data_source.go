@@ -47,6 +47,8 @@ type certificateDataSourceModel struct {
 	Photos          []types.String  `tfsdk:"photos"`
 	Holder          *holderModel    `tfsdk:"holder"`
 	Transfer        *transferModel  `tfsdk:"transfer"`
+	Status          types.String    `tfsdk:"status"`
+	RevokedAt       types.String    `tfsdk:"revoked_at"`
 }
 
 func (d *certificateDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -59,7 +61,10 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		stringvalidator.ExactlyOneOf(path.MatchRoot("certificate_id"), path.MatchRoot("entrupy_id")),
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the Entrupy certificate of an authentic item, with its current holder and transfer status. Only items whose result is `authentic` have a certificate.",
+		MarkdownDescription: "Reads the Entrupy certificate of an authentic item, with its current holder, transfer status and whether it is still valid. " +
+			"Only items whose result is `authentic` have a certificate. Entrupy can withdraw a result and revoke its certificate after issuing it: " +
+			"a revoked certificate is read (with `status = \"revoked\"` and `revoked_at`), not an error, and every attribute is read afresh on each plan. " +
+			"Check `status` with a `postcondition` before publishing a certificate.",
 		Attributes: map[string]schema.Attribute{
 			"certificate_id": schema.StringAttribute{
 				MarkdownDescription: "Certificate ID to read. Exactly one of `certificate_id` and `entrupy_id` must be set.",
@@ -68,7 +73,7 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Validators:          oneOf,
 			},
 			"entrupy_id": schema.StringAttribute{
-				MarkdownDescription: "Entrupy ID of the authentication whose certificate to read.",
+				MarkdownDescription: "Entrupy ID of the authentication whose certificate to read. An item whose result was withdrawn no longer links its revoked certificate: read that one by `certificate_id`.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          oneOf[:1],
@@ -104,6 +109,8 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"initiated_at":    computedString("When the transfer was started (RFC 3339)."),
 				},
 			},
+			"status":     computedString("`valid`, or `revoked` once Entrupy has withdrawn the certificate (its guarantee keeps a window to invalidate results and certificates); more values may come, so treat anything but `valid` as not valid."),
+			"revoked_at": computedString("When Entrupy revoked the certificate (RFC 3339); null while it is valid."),
 		},
 	}
 }
@@ -133,7 +140,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		}
 		if it.Certificate == nil {
 			resp.Diagnostics.AddAttributeError(path.Root("entrupy_id"), "Authentication has no certificate",
-				fmt.Sprintf("Authentication %q has result %q (%s, final: %t). Entrupy issues certificates only for authentic items.",
+				fmt.Sprintf("Authentication %q has result %q (%s, final: %t). Entrupy issues certificates only for authentic items; when it withdraws a result, the item no longer links its revoked certificate, which can still be read by certificate_id.",
 					id, it.Status.Result.ID, it.Status.Result.Display, it.Status.Result.Final))
 			return
 		}
@@ -166,6 +173,8 @@ func flattenCertificate(c *entrupy.Certificate) certificateDataSourceModel {
 		CustomerItemID:  types.StringPointerValue(c.CustomerItemID),
 		Photos:          make([]types.String, len(c.Photos)),
 		Holder:          &holderModel{Username: types.StringValue(c.Holder.Username), Name: types.StringValue(c.Holder.Name)},
+		Status:          types.StringValue(c.Status),
+		RevokedAt:       types.StringPointerValue(c.RevokedAt),
 	}
 	if c.Holder.Username == "" {
 		m.Holder.Username = types.StringNull()

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -69,6 +71,8 @@ data "entrupy_certificate" "pending" { certificate_id = %q }
 					"username": knownvalue.StringExact(hiddenItem.Owner.User.Username), "name": knownvalue.StringExact("Acme"),
 				})),
 				statecheck.ExpectKnownValue(h, p("transfer"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(h, p("status"), knownvalue.StringExact("valid")),
+				statecheck.ExpectKnownValue(h, p("revoked_at"), knownvalue.Null()),
 
 				statecheck.ExpectKnownValue(s, p("certificate_id"), knownvalue.StringExact(shown.CertificateID)),
 				statecheck.ExpectKnownValue(s, p("customer_item_id"), knownvalue.StringExact(*shownItem.TextFields.CustomerItemID)),
@@ -105,4 +109,92 @@ func TestAccCertificateDataSource_errors(t *testing.T) {
 			})
 		})
 	}
+}
+
+// revokedCertificateConfig reads a certificate and its item; with guard,
+// the certificate's data source has the postcondition the
+// entrupy_certificate example shows before publishing.
+func revokedCertificateConfig(emu *testsupport.Emulator, certID, entrupyID string, guard bool) string {
+	lifecycle := ""
+	if guard {
+		lifecycle = `
+  lifecycle {
+    postcondition {
+      condition     = self.status == "valid"
+      error_message = "Certificate ${self.certificate_id} is ${self.status} (revoked at ${coalesce(self.revoked_at, "unknown")}): do not publish it."
+    }
+  }`
+	}
+	return providerBlock(emu) + fmt.Sprintf(`
+data "entrupy_certificate" "c" {
+  certificate_id = %q%s
+}
+data "entrupy_authentication" "item" { entrupy_id = %q }
+
+resource "terraform_data" "publish" {
+  input = data.entrupy_certificate.c.site
+}
+`, certID, lifecycle, entrupyID)
+}
+
+// TestAccCertificateDataSource_revoked: Entrupy withdraws a final result.
+// The next run reads the item's new result (no certificate) and the
+// certificate as revoked (read, not an error), every field afresh; the
+// example's postcondition stops a pipeline from publishing it.
+func TestAccCertificateDataSource_revoked(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	rec, item := seedCertificate(t, func(c emulator.CertificateRecord, it entrupy.Item) bool {
+		return len(c.Transfers) == 0 && it.Status.Result.Final
+	})
+	p := tfjsonpath.New[string]
+	cert, auth := "data.entrupy_certificate.c", "data.entrupy_authentication.item"
+	rfc3339 := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: revokedCertificateConfig(emu, rec.CertificateID, item.EntrupyID, true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(cert, p("status"), knownvalue.StringExact("valid")),
+					statecheck.ExpectKnownValue(cert, p("revoked_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(auth, p("status").AtMapKey("result").AtMapKey("id"), knownvalue.StringExact("authentic")),
+					statecheck.ExpectKnownValue(auth, p("status").AtMapKey("result").AtMapKey("final"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(auth, p("certificate").AtMapKey("certificate_id"), knownvalue.StringExact(rec.CertificateID)),
+				},
+			},
+			{
+				// Without the guard: the revoked certificate is read.
+				PreConfig: func() {
+					if err := emu.WithdrawResult(item.EntrupyID, "unidentified"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: revokedCertificateConfig(emu, rec.CertificateID, item.EntrupyID, false),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(cert, p("status"), knownvalue.StringExact("revoked")),
+					statecheck.ExpectKnownValue(cert, p("revoked_at"), knownvalue.StringRegexp(rfc3339)),
+					statecheck.ExpectKnownValue(cert, p("certificate_id"), knownvalue.StringExact(rec.CertificateID)),
+					statecheck.ExpectKnownValue(cert, p("entrupy_id"), knownvalue.StringExact(item.EntrupyID)),
+					statecheck.ExpectKnownValue(cert, p("site"), knownvalue.StringExact(item.Certificate.Site)),
+					statecheck.ExpectKnownValue(auth, p("status").AtMapKey("result"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id": knownvalue.StringExact("unidentified"), "display": knownvalue.StringExact("Unidentified"),
+						"final": knownvalue.Bool(true), "reason": knownvalue.Null(),
+					})),
+					statecheck.ExpectKnownValue(auth, p("certificate"), knownvalue.Null()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// With the guard, the run stops before publishing.
+				Config:      revokedCertificateConfig(emu, rec.CertificateID, item.EntrupyID, true),
+				ExpectError: expectError(fmt.Sprintf(`Certificate %s is revoked \(revoked at \d{4}-[0-9T:-]+Z\): do not publish it`, rec.CertificateID)),
+			},
+			{
+				// The item no longer links the certificate: by entrupy_id
+				// it is an error that says where the revoked one is.
+				Config:      providerBlock(emu) + fmt.Sprintf("data \"entrupy_certificate\" \"x\" { entrupy_id = %q }\n", item.EntrupyID),
+				ExpectError: expectError(fmt.Sprintf(`%q has result "unidentified" \(Unidentified, final: true\).*revoked certificate, which can still be read by certificate_id`, item.EntrupyID)),
+			},
+		},
+	})
 }

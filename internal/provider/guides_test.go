@@ -6,6 +6,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -56,14 +58,15 @@ import (
 // guideBlockTests names every block of the guides and the test running it.
 var guideBlockTests = map[string]string{
 	// receiving-webhooks
-	"delivery-body":    "TestGuidesReceivers",
-	"signature-header": "TestGuidesReceivers",
-	"receiver-go":      "TestGuidesReceivers",
-	"receiver-python":  "TestGuidesReceivers",
-	"receiver-node":    "TestGuidesReceivers",
-	"prove-webhook":    "TestGuidesActionBlocks, TestAccGuides/actions (Terraform 1.14+)",
-	"prove-invoke":     "TestAccGuides/actions (Terraform 1.14+)",
-	"watch-check":      "TestAccGuides/watch",
+	"delivery-body":      "TestGuidesReceivers",
+	"delivery-body-v1-4": "TestGuidesReceivers",
+	"signature-header":   "TestGuidesReceivers",
+	"receiver-go":        "TestGuidesReceivers",
+	"receiver-python":    "TestGuidesReceivers",
+	"receiver-node":      "TestGuidesReceivers",
+	"prove-webhook":      "TestGuidesActionBlocks, TestAccGuides/actions (Terraform 1.14+)",
+	"prove-invoke":       "TestAccGuides/actions (Terraform 1.14+)",
+	"watch-check":        "TestAccGuides/watch",
 	// rotating-webhook-secrets
 	"rotation-before": "TestAccGuides/rotation",
 	"rotation-after":  "TestAccGuides/rotation",
@@ -366,12 +369,20 @@ func TestGuidesReceivers(t *testing.T) {
 		receivers[lang] = startReceiver(t, lang, newSecret+","+oldSecret, argv...)
 	}
 
-	// Real deliveries: one webhook per receiver, signed by the emulator.
+	// Real deliveries: two webhooks per receiver, signed by the emulator,
+	// one of api_version 2 (the envelope) and one of 1.4 (the item itself).
 	emu := testsupport.StartEmulator(t, emulator.Options{DeliveryBackoff: 20 * time.Millisecond, DeliveryAttempts: 3})
 	client := emu.Client(t)
+	v14 := map[string]string{} // webhook id → receiver, for the api_version 1.4 ones
 	for _, lang := range slices.Sorted(maps.Keys(receivers)) {
-		if _, err := client.Webhooks.Create(context.Background(), entrupy.CreateWebhookRequest{URL: receivers[lang].url, SecretKey: newSecret, Events: []string{entrupy.EventSupportMessage}}); err != nil {
-			t.Fatal(err)
+		for _, version := range []string{"", entrupy.ItemDeliveryAPIVersion} {
+			wh, err := client.Webhooks.Create(context.Background(), entrupy.CreateWebhookRequest{URL: receivers[lang].url, SecretKey: newSecret, Events: []string{entrupy.EventSupportMessage}, APIVersion: version})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if version != "" {
+				v14[wh.ID] = lang
+			}
 		}
 	}
 	item := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications[0]
@@ -379,7 +390,7 @@ func TestGuidesReceivers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var delivered []emulator.Delivery
-	for deadline := time.Now().Add(15 * time.Second); len(delivered) < len(receivers); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(15 * time.Second); len(delivered) < 2*len(receivers); time.Sleep(20 * time.Millisecond) {
 		delivered = emu.Deliveries()
 		if time.Now().After(deadline) {
 			t.Fatalf("deliveries: %+v", delivered)
@@ -389,15 +400,47 @@ func TestGuidesReceivers(t *testing.T) {
 		if d.Status != http.StatusNoContent || d.Attempt != 1 {
 			t.Errorf("a receiver answered %d (%s) to a real delivery (attempt %d) to %s", d.Status, d.Error, d.Attempt, d.URL)
 		}
+		if err := entrupy.VerifySignature(newSecret, d.Signature, d.Body, time.Minute); err != nil {
+			t.Errorf("VerifySignature refuses a real delivery to %s: %v", d.URL, err)
+		}
 	}
-	var actual, example map[string]json.RawMessage
-	if json.Unmarshal(delivered[0].Body, &actual) != nil || json.Unmarshal(body, &example) != nil {
-		t.Fatal("delivery bodies are not JSON objects")
+	var example, exampleItem map[string]json.RawMessage
+	if json.Unmarshal(body, &example) != nil || json.Unmarshal([]byte(strings.TrimSpace(blocks["delivery-body-v1-4"].text)), &exampleItem) != nil {
+		t.Fatal("the guide's example bodies are not JSON objects")
 	}
-	if got, want := slices.Sorted(maps.Keys(example)), slices.Sorted(maps.Keys(actual)); !slices.Equal(got, want) {
-		t.Errorf("the guide's example delivery has members %v, a real delivery %v", got, want)
+	var eventID string
+	itemBodies := map[string][]byte{} // receiver → the body of its api_version 1.4 delivery
+	for _, d := range delivered {
+		var actual map[string]json.RawMessage
+		if json.Unmarshal(d.Body, &actual) != nil {
+			t.Fatalf("a delivery body is not a JSON object: %s", d.Body)
+		}
+		if lang, ok := v14[d.WebhookID]; ok {
+			// The item itself: the example's members (it is cut short) and
+			// no envelope.
+			itemBodies[lang] = d.Body
+			for k := range exampleItem {
+				if _, ok := actual[k]; !ok {
+					t.Errorf("the guide's example v1.4 delivery has %q, a real one does not: %s", k, d.Body)
+				}
+			}
+			if _, ok := actual["data"]; ok || actual["entrupy_id"] == nil {
+				t.Errorf("a delivery to a webhook of api_version 1.4 is not the item itself: %s", d.Body)
+			}
+			continue
+		}
+		if got, want := slices.Sorted(maps.Keys(example)), slices.Sorted(maps.Keys(actual)); !slices.Equal(got, want) {
+			t.Errorf("the guide's example delivery has members %v, a real delivery %v", got, want)
+		}
+		eventID = d.EventID
 	}
-	eventID := delivered[0].EventID
+	if len(itemBodies) != len(receivers) || eventID == "" {
+		t.Fatalf("deliveries: %d of api_version 1.4 (want %d), event %q", len(itemBodies), len(receivers), eventID)
+	}
+	bodyHash := func(b []byte) string {
+		sum := sha256.Sum256(b)
+		return hex.EncodeToString(sum[:])
+	}
 
 	// Crafted deliveries, each verdict checked against VerifySignature.
 	now := time.Now()
@@ -405,6 +448,9 @@ func TestGuidesReceivers(t *testing.T) {
 		return []byte(`{"id":"` + id + `","type":"support.message","created_at":"2026-05-01T10:00:00Z","data":{"item":{"entrupy_id":"1SALEFYH"}}}`)
 	}
 	tampered := event("evt_tampered")
+	// A crafted v1.4 delivery: the item itself, no event id.
+	bare := []byte(`{"entrupy_id":"7QK2WB9D","status":{"flag":null,"result":{"id":"authentic","display":"Authentic","final":true,"reason":null}}}`)
+	bareTampered := []byte(strings.Replace(string(bare), `"authentic"`, `"unidentified"`, 1))
 	cases := []struct {
 		name, header string
 		body         []byte
@@ -422,6 +468,9 @@ func TestGuidesReceivers(t *testing.T) {
 		{"no timestamp", "v1=" + strings.Repeat("0", 64), event("evt_no_t"), 400},
 		{"not a timestamp", "t=soon," + strings.SplitN(entrupy.SignPayload(newSecret, now, event("evt_soon")), ",", 2)[1], event("evt_soon"), 400},
 		{"garbage", "%%%", event("evt_garbage"), 400},
+		{"api_version 1.4: the item itself", entrupy.SignPayload(newSecret, now, bare), bare, 204},
+		{"api_version 1.4: tampered item", entrupy.SignPayload(newSecret, now, bare), bareTampered, 400},
+		{"api_version 1.4: another secret", entrupy.SignPayload("whsec-someone-else", now, bare), bare, 400},
 	}
 	for _, lang := range slices.Sorted(maps.Keys(receivers)) {
 		r := receivers[lang]
@@ -439,14 +488,22 @@ func TestGuidesReceivers(t *testing.T) {
 				t.Errorf("%s receiver, %s: answered %d, want %d (as VerifySignature)", lang, c.name, got, c.want)
 			}
 		}
-		// The same delivery again (a retry): acknowledged, not handled again.
+		// The same delivery again (a retry): acknowledged, not handled
+		// again; the same for an item, re-signed as a retry is.
 		if got := post(t, r.url, cases[0].header, cases[0].body); got != 204 {
 			t.Errorf("%s receiver: a repeated delivery answered %d, want 204", lang, got)
+		}
+		if got := post(t, r.url, entrupy.SignPayload(oldSecret, now.Add(time.Second), bare), bare); got != 204 {
+			t.Errorf("%s receiver: a repeated v1.4 delivery answered %d, want 204", lang, got)
 		}
 	}
 	for _, lang := range slices.Sorted(maps.Keys(receivers)) {
 		r := receivers[lang]
-		want := []string{eventID + " support.message", "evt_new support.message", "evt_old support.message", "evt_two support.message", "evt_4m support.message"}
+		want := []string{
+			eventID + " support.message", bodyHash(itemBodies[lang]) + " item " + item.EntrupyID,
+			"evt_new support.message", "evt_old support.message", "evt_two support.message", "evt_4m support.message",
+			bodyHash(bare) + " item 7QK2WB9D",
+		}
 		var got []string
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 			got = receivedEvents(r.out.String())
@@ -454,8 +511,12 @@ func TestGuidesReceivers(t *testing.T) {
 				break
 			}
 		}
+		// The two real deliveries arrive in either order.
+		if len(got) > 1 && len(want) > 1 && got[0] != want[0] {
+			got[0], got[1] = got[1], got[0]
+		}
 		if !slices.Equal(got, want) {
-			t.Errorf("%s receiver handled %q, want each verified event once: %q\noutput:\n%s", lang, got, want, r.out.String())
+			t.Errorf("%s receiver handled %q, want each verified event and item once: %q\noutput:\n%s", lang, got, want, r.out.String())
 		}
 	}
 

@@ -173,7 +173,7 @@ func itemAttributes() map[string]schema.Attribute {
 		},
 		"certificate": schema.SingleNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "The item's certificate; null unless the result is `authentic`.",
+			MarkdownDescription: "The item's certificate; null unless the result is `authentic`, and null again once Entrupy withdraws the result (its revoked certificate stays readable with `entrupy_certificate` by `certificate_id`).",
 			Attributes: map[string]schema.Attribute{
 				"certificate_id": computedString("Certificate ID, for the `entrupy_certificate` data source."),
 				"site":           computedString("URL of the certificate web page. Opaque: Entrupy may change it."),
@@ -202,7 +202,7 @@ func itemAttributes() map[string]schema.Attribute {
 						"display": computedString("Result in the provider's `accept_language`."),
 						"final": schema.BoolAttribute{
 							Computed:            true,
-							MarkdownDescription: "Whether the result is final.",
+							MarkdownDescription: "Whether Entrupy marks the result final. Entrupy's guarantee keeps a window to invalidate results and certificates, so even a final result can change later (and its certificate be revoked): every read shows the result as it is now.",
 						},
 						"reason": computedString("Why an `invalid` item is invalid (`image_quality`, `item_not_supported`, `damaged_item`, `test_submission`, `other`); null otherwise."),
 					},
@@ -257,119 +257,135 @@ func itemAttributes() map[string]schema.Attribute {
 // The catalog data of one authentication (include_catalog on the
 // entrupy_authentication data source).
 
-type catalogStyleModel struct {
-	Name types.String `tfsdk:"name"`
-	Code types.String `tfsdk:"code"`
+type productInformationModel struct {
+	Brand        types.String `tfsdk:"brand"`
+	Category     types.String `tfsdk:"category"`
+	Style        types.String `tfsdk:"style"`
+	Material     types.String `tfsdk:"material"`
+	Colorway     types.String `tfsdk:"colorway"`
+	Description  types.String `tfsdk:"description"`
+	SerialNumber types.String `tfsdk:"serial_number"`
 }
 
-type catalogConditionModel struct {
-	Grade types.String `tfsdk:"grade"`
-	Notes types.String `tfsdk:"notes"`
+type conditionAssessmentModel struct {
+	Rating types.String   `tfsdk:"rating"`
+	Score  types.Float64  `tfsdk:"score"`
+	Issues []types.String `tfsdk:"issues"`
+	Notes  types.String   `tfsdk:"notes"`
 }
 
-type catalogMarketModel struct {
-	Region      types.String  `tfsdk:"region"`
-	Currency    types.String  `tfsdk:"currency"`
-	RetailPrice types.Float64 `tfsdk:"retail_price"`
-	ResaleLow   types.Float64 `tfsdk:"resale_low"`
-	ResaleHigh  types.Float64 `tfsdk:"resale_high"`
+type marketplaceListingModel struct {
+	Platform types.String `tfsdk:"platform"`
+	Title    types.String `tfsdk:"title"`
+	URL      types.String `tfsdk:"url"`
+	Price    types.String `tfsdk:"price"`
+	Currency types.String `tfsdk:"currency"`
+	Region   types.String `tfsdk:"region"`
 }
 
 type catalogModel struct {
-	Brand        *idDisplayModel        `tfsdk:"brand"`
-	Category     *idDisplayModel        `tfsdk:"category"`
-	Style        *catalogStyleModel     `tfsdk:"style"`
-	Material     *idDisplayModel        `tfsdk:"material"`
-	Colorway     types.String           `tfsdk:"colorway"`
-	Description  types.String           `tfsdk:"description"`
-	SerialNumber types.String           `tfsdk:"serial_number"`
-	Condition    *catalogConditionModel `tfsdk:"condition"`
-	Market       *catalogMarketModel    `tfsdk:"market"`
+	ProductInformation  *productInformationModel  `tfsdk:"product_information"`
+	ConditionAssessment *conditionAssessmentModel `tfsdk:"condition_assessment"`
+	MarketplaceListings []marketplaceListingModel `tfsdk:"marketplace_listings"`
 }
 
 // flattenCatalog maps an item's catalog data onto the model; nil (not
-// asked for, or no catalog match) stays null.
+// asked for, or no catalog match) stays null. Prices stay the decimal
+// strings the API sends.
 func flattenCatalog(c *entrupy.Catalog) *catalogModel {
 	if c == nil {
 		return nil
 	}
+	p := c.ProductInformation
 	m := &catalogModel{
-		Brand:        idDisplay(&c.Brand),
-		Category:     idDisplay(&c.Category),
-		Style:        &catalogStyleModel{Name: types.StringValue(c.Style.Name), Code: types.StringValue(c.Style.Code)},
-		Material:     idDisplay(c.Material),
-		Colorway:     types.StringPointerValue(c.Colorway),
-		Description:  types.StringPointerValue(c.Description),
-		SerialNumber: types.StringPointerValue(c.SerialNumber),
+		ProductInformation: &productInformationModel{
+			Brand:        types.StringPointerValue(p.Brand),
+			Category:     types.StringPointerValue(p.Category),
+			Style:        types.StringPointerValue(p.Style),
+			Material:     types.StringPointerValue(p.Material),
+			Colorway:     types.StringPointerValue(p.Colorway),
+			Description:  types.StringPointerValue(p.Description),
+			SerialNumber: types.StringPointerValue(p.SerialNumber),
+		},
+		MarketplaceListings: make([]marketplaceListingModel, len(c.MarketplaceListings)),
 	}
-	if cd := c.Condition; cd != nil {
-		m.Condition = &catalogConditionModel{Grade: types.StringValue(cd.Grade), Notes: types.StringPointerValue(cd.Notes)}
+	if a := c.ConditionAssessment; a != nil {
+		m.ConditionAssessment = &conditionAssessmentModel{
+			Rating: types.StringValue(a.Rating),
+			Score:  types.Float64PointerValue(a.Score),
+			Issues: make([]types.String, len(a.Issues)),
+			Notes:  types.StringPointerValue(a.Notes),
+		}
+		for i, issue := range a.Issues {
+			m.ConditionAssessment.Issues[i] = types.StringValue(issue)
+		}
 	}
-	if mk := c.Market; mk != nil {
-		m.Market = &catalogMarketModel{
-			Region:      types.StringValue(mk.Region),
-			Currency:    types.StringValue(mk.Currency),
-			RetailPrice: types.Float64PointerValue(mk.RetailPrice),
-			ResaleLow:   types.Float64PointerValue(mk.ResaleLow),
-			ResaleHigh:  types.Float64PointerValue(mk.ResaleHigh),
+	for i, l := range c.MarketplaceListings {
+		m.MarketplaceListings[i] = marketplaceListingModel{
+			Platform: types.StringValue(l.Platform),
+			Title:    types.StringValue(l.Title),
+			URL:      types.StringValue(l.URL),
+			Price:    types.StringValue(l.Price),
+			Currency: types.StringValue(l.Currency),
+			Region:   types.StringPointerValue(l.Region),
 		}
 	}
 	return m
-}
-
-func computedPrice(desc string) schema.Float64Attribute {
-	return schema.Float64Attribute{
-		Computed:            true,
-		MarkdownDescription: desc + " A Float64 number in `currency`'s major unit (dollars, euros, yen; not cents), e.g. `2030` or `1150.5`; null when Entrupy has no figure.",
-	}
 }
 
 // catalogAttribute is the catalog data of one authentication.
 func catalogAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Computed: true,
-		MarkdownDescription: "The item's catalog data: the catalog entry Entrupy matched the item to, its condition and regional prices. " +
+		MarkdownDescription: "The item's catalog data, in the three parts Entrupy describes: product information, a condition assessment and " +
+			"links to marketplace listings of similar items. " +
 			"Read only when `include_catalog` is true; null otherwise, and null when Entrupy has no catalog match for the item. " +
-			"Values Entrupy adds to the catalog later are ignored until the provider maps them.",
+			"Its strings are display strings that Entrupy may change at any time, so do not compare them with fixed values; " +
+			"fields Entrupy adds later are ignored until the provider maps them.",
 		Attributes: map[string]schema.Attribute{
-			"brand": idDisplayAttribute("The catalog entry's brand.", "brand"),
-			"category": schema.SingleNestedAttribute{
+			"product_information": schema.SingleNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "The catalog entry's category.",
+				MarkdownDescription: "What the catalog says the item is, as plain display strings (not identifiers); each is null when Entrupy gives none.",
 				Attributes: map[string]schema.Attribute{
-					"id":      computedString("Category identifier, e.g. `handbag`, `wallet`, `sneakers`, `tops`, `outerwear` (more may come); it does not depend on the language."),
-					"display": computedString("Display name of the category in the provider's `accept_language`."),
+					"brand":         computedString("Brand, e.g. `Louis Vuitton`. For the brand's identifier, read `properties.brand.id`."),
+					"category":      computedString("Category, e.g. `Tote Bag` or `Sneakers`."),
+					"style":         computedString("Style (model), e.g. `Neverfull MM` or `Air Jordan 1 Retro High OG`."),
+					"material":      computedString("Material, e.g. `Monogram Canvas`."),
+					"colorway":      computedString("Colourway, e.g. `Beige/Brown` or `Varsity Red/Black/Sail`."),
+					"description":   computedString("Entrupy's description of the product."),
+					"serial_number": computedString("Serial number or date code of the item."),
 				},
 			},
-			"style": schema.SingleNestedAttribute{
+			"condition_assessment": schema.SingleNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "The style (model) the item was matched to.",
+				MarkdownDescription: "Entrupy's assessment of the item's condition; null when the item was not assessed (fingerprints, for instance).",
 				Attributes: map[string]schema.Attribute{
-					"name": computedString("Style name, e.g. `Neverfull MM` or `Air Jordan 1 Retro High OG`."),
-					"code": computedString("The brand's style code, e.g. `N41605` or `DZ5485-612`."),
+					"rating": computedString("Condition rating, `A` (best) to `D` today; Entrupy may add ratings, so do not validate against a fixed list."),
+					"score": schema.Float64Attribute{
+						Computed:            true,
+						MarkdownDescription: "Condition score from 0 to 100; null when Entrupy gives none.",
+					},
+					"issues": schema.ListAttribute{
+						Computed:            true,
+						ElementType:         types.StringType,
+						MarkdownDescription: "Issues the assessment found, e.g. `Light patina on the handles`; empty when none.",
+					},
+					"notes": computedString("Notes on the assessment; null when there are none."),
 				},
 			},
-			"material":      idDisplayAttribute("The catalog entry's material; null when the catalog names none (sneakers, apparel).", "material"),
-			"colorway":      computedString("Colour name of the style, e.g. `Varsity Red/Black/Sail`; null when unknown."),
-			"description":   computedString("Entrupy's description of the catalog entry; null when there is none."),
-			"serial_number": computedString("Serial number or date code Entrupy read from the item; null when there is none."),
-			"condition": schema.SingleNestedAttribute{
+			"marketplace_listings": schema.ListNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "The item's condition; null when it was not graded (fingerprints, for instance).",
-				Attributes: map[string]schema.Attribute{
-					"grade": computedString("Condition grade, `A` (best) to `D`."),
-					"notes": computedString("What the grade is based on; null when there are no notes."),
-				},
-			},
-			"market": schema.SingleNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "Prices of the style in one market (regional: the region of the account or store); null when Entrupy has no market data.",
-				Attributes: map[string]schema.Attribute{
-					"region":       computedString("Market region, e.g. `US`, `EU`, `JP`, `GB` (more may come)."),
-					"currency":     computedString("ISO 4217 currency code of the prices, e.g. `USD`, `EUR`, `JPY`, `GBP`."),
-					"retail_price": computedPrice("The style's retail (list) price new."),
-					"resale_low":   computedPrice("Low end of the resale price range for an item in this condition."),
-					"resale_high":  computedPrice("High end of the resale price range for an item in this condition."),
+				MarkdownDescription: "Listings of similar items on marketplaces, each priced in its own region's currency; empty when Entrupy links none.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"platform": computedString("Marketplace, e.g. `The RealReal`."),
+						"title":    computedString("Title of the listing."),
+						"url":      computedString("URL of the listing. Opaque: listings come and go."),
+						"price": computedString("Price of the listing exactly as the API sends it: a decimal string in `currency`'s major unit, e.g. `1250.00` or `28600` (yen). " +
+							"A string, not a number, so that no rounding creeps in; convert it with `tonumber()` where you need arithmetic."),
+						"currency": computedString("ISO 4217 code of the price's currency, e.g. `USD`, `EUR`, `JPY`."),
+						"region":   computedString("Region the price is local to, e.g. `US`, `EU`, `JP`; null when the marketplace does not say."),
+					},
 				},
 			},
 		},

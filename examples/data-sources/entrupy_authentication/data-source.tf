@@ -26,8 +26,10 @@ output "verdict" {
   }
 }
 
-# Catalog data (style, colorway, condition, regional prices) for a listing
-# pipeline: null when Entrupy has no catalog match for the item.
+# Catalog data (product information, condition assessment, marketplace
+# listings) for a listing pipeline: null when Entrupy has no catalog match.
+# Its strings are display strings that may change; prices are the API's
+# decimal strings, local to each listing's region.
 data "entrupy_authentication" "listing" {
   customer_item_id = "SKU-01000"
   include_catalog  = true
@@ -39,14 +41,19 @@ locals {
 
 resource "terraform_data" "listing_input" {
   input = local.catalog == null ? null : {
-    entrupy_id  = data.entrupy_authentication.listing.entrupy_id
-    title       = "${local.catalog.brand.display} ${local.catalog.style.name}"
-    style_code  = local.catalog.style.code
-    colorway    = local.catalog.colorway
-    grade       = try(local.catalog.condition.grade, null)
-    currency    = try(local.catalog.market.currency, null)
-    resale_low  = try(local.catalog.market.resale_low, null)
-    resale_high = try(local.catalog.market.resale_high, null)
+    entrupy_id = data.entrupy_authentication.listing.entrupy_id
+    title      = "${local.catalog.product_information.brand} ${local.catalog.product_information.style}"
+    colorway   = local.catalog.product_information.colorway
+    rating     = try(local.catalog.condition_assessment.rating, null)
+    issues     = try(local.catalog.condition_assessment.issues, [])
+    comparables = [
+      for l in local.catalog.marketplace_listings : {
+        platform = l.platform
+        url      = l.url
+        price    = "${l.price} ${l.currency}"
+        region   = l.region
+      }
+    ]
   }
 }
 
@@ -62,8 +69,10 @@ data "entrupy_authentication" "catalog" {
   include_catalog = true
 }
 
-output "resale_ranges" {
+output "us_listing_prices" {
   value = {
-    for id, a in data.entrupy_authentication.catalog : id => a.catalog == null ? null : a.catalog.market
+    for id, a in data.entrupy_authentication.catalog : id => a.catalog == null ? [] : [
+      for l in a.catalog.marketplace_listings : l.price if l.currency == "USD"
+    ]
   }
 }

@@ -11,9 +11,32 @@ data "entrupy_certificate" "by_id" {
 output "bag_certificate" {
   value = {
     url        = data.entrupy_certificate.bag.site
+    status     = data.entrupy_certificate.bag.status
     holder     = data.entrupy_certificate.bag.holder.name
     transfer   = try(data.entrupy_certificate.bag.transfer.status, "never transferred")
     serial     = data.entrupy_certificate.bag.serial_number
     authentics = data.entrupy_certificate.bag.authenticated_at
+  }
+}
+
+# Entrupy can withdraw a result and revoke its certificate after issuing it
+# (and data sources read everything afresh on each run). A revoked
+# certificate is read, not an error: this postcondition stops the run before
+# anything downstream publishes it.
+data "entrupy_certificate" "to_publish" {
+  certificate_id = "C-1SALEFYH"
+
+  lifecycle {
+    postcondition {
+      condition     = self.status == "valid"
+      error_message = "Certificate ${self.certificate_id} is ${self.status} (revoked at ${coalesce(self.revoked_at, "unknown")}): do not publish it."
+    }
+  }
+}
+
+resource "terraform_data" "publish_certificate" {
+  input = {
+    certificate_id = data.entrupy_certificate.to_publish.certificate_id
+    url            = data.entrupy_certificate.to_publish.site
   }
 }
