@@ -242,6 +242,31 @@ func (h *harness) sampleRSSOf(binary string) func() int64 {
 	return func() int64 { close(stop); return <-done }
 }
 
+// pairedRatios divides a's plans by b's of the same run and returns the
+// per-run wall and CPU ratios, each list followed by its median.
+func pairedRatios(a, b *planConfig) (wall, cpu string) {
+	list := func(x, y []time.Duration) string {
+		var rs []float64
+		var s []string
+		for i := range min(len(x), len(y)) {
+			if y[i] > 0 {
+				rs = append(rs, x[i].Seconds()/y[i].Seconds())
+				s = append(s, fmt.Sprintf("%.2f", rs[len(rs)-1]))
+			}
+		}
+		if len(rs) == 0 {
+			return ""
+		}
+		slices.Sort(rs)
+		m := rs[len(rs)/2]
+		if len(rs)%2 == 0 {
+			m = (rs[len(rs)/2-1] + rs[len(rs)/2]) / 2
+		}
+		return fmt.Sprintf("%s (median %.2f)", strings.Join(s, ", "), m)
+	}
+	return list(a.wall, b.wall), list(a.cpu, b.cpu)
+}
+
 func renderPlanCPU(r planCPUResult, tf string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nProduced by `make bench` on %s: %s.\n\n", planCPUHeading, time.Now().UTC().Format("2006-01-02"), platform(tf))
@@ -279,11 +304,14 @@ func renderPlanCPU(r planCPUResult, tf string) string {
 		return aw.Seconds() / bw.Seconds(), ac.Seconds() / bc.Seconds(), float64(ar) / float64(br), true
 	}
 	if w, c, m, ok := ratios(r.config(planEntrupy), r.config(planFloor)); ok {
-		fmt.Fprintf(&b, "| **entrupy ÷ floor** | | | **%.2f** (%s) | **%.2f** | **%.2f** (%s) | | | |\n", w, targetMark(w, floorWallTarget), c, m, targetMark(m, floorRSSTarget))
+		pw, pc := pairedRatios(r.config(planEntrupy), r.config(planFloor))
+		fmt.Fprintf(&b, "| **entrupy ÷ floor** | | | **%.2f** (%s) | **%.2f** | **%.2f** (%s) | %s | %s | |\n", w, targetMark(w, floorWallTarget), c, m, targetMark(m, floorRSSTarget), pw, pc)
 	}
 	if w, c, m, ok := ratios(r.config(planFramework), r.config(planEntrupy)); ok {
-		fmt.Fprintf(&b, "| framework Get/Set ÷ model codec | | | %.2f | %.2f | %.2f | | | |\n", w, c, m)
+		pw, pc := pairedRatios(r.config(planFramework), r.config(planEntrupy))
+		fmt.Fprintf(&b, "| framework Get/Set ÷ model codec | | | %.2f | %.2f | %.2f | %s | %s | |\n", w, c, m, pw, pc)
 	}
+	b.WriteString("\nIn a ratio row, the \"each run\" cells divide the two configurations' plans of the same run (planned one after the other), and give the median of those per-run ratios: the machine's load changes less between two neighbouring plans than across the scenario.\n")
 	if r.loadBefore != "" && r.loadAfter != "" {
 		fmt.Fprintf(&b, "\nThe machine's 1-minute load average was %s before the plans and %s after them (%d CPUs; other work lengthens wall time more than CPU time).\n", r.loadBefore, r.loadAfter, runtime.NumCPU())
 	}
