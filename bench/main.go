@@ -67,11 +67,9 @@ func main() {
 	account := flag.String("account", "1000,100,20000", "USERS,WEBHOOKS,UNMANAGED: the same refresh in an account holding UNMANAGED more users, half created before the managed ones and half after; 0 or empty skips it")
 	planCPU := flag.String("plan-cpu", "1000", "N: plan wall time, CPU and peak RSS of N webhooks beside N resources of the floor provider (bench/floor), against an emulator without limit; 0 or empty skips it")
 	planRuns := flag.Int("plan-runs", 5, "how many times -plan-cpu plans each configuration (medians are reported)")
-	planFramework := flag.Bool("plan-framework", true, "in the -plan-cpu scenario, also plan the webhooks with the provider built with -tags framework_getset (the framework's Get/Set instead of the model codec)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	rs, err := parseRefreshScenarios(*refresh, *account, *planCPU, *planRuns)
-	rs.planFramework = *planFramework
 	if err == nil {
 		err = run(ctx, *ns, *ws, *apart, *perWS, *timeout, *out, *tf, rs)
 	}

@@ -33,9 +33,8 @@ const (
 
 // The configurations of the plan scenario, by the label of their row.
 const (
-	planEntrupy   = "`entrupy_webhook`"
-	planFloor     = "`floor_webhook` (floor provider)"
-	planFramework = "`entrupy_webhook`, framework Get/Set (`-tags framework_getset`)"
+	planEntrupy = "`entrupy_webhook`"
+	planFloor   = "`floor_webhook` (floor provider)"
 )
 
 // floorSource is bench/floor's address (its Address constant).
@@ -69,7 +68,7 @@ func (c *planConfig) medians() (wall, cpu time.Duration, rssKiB int64) {
 type planCPUResult struct {
 	n       int
 	runs    int
-	configs []*planConfig // planEntrupy, planFloor, then planFramework if measured
+	configs []*planConfig // planEntrupy, planFloor
 	// load is the 1-minute load average before and after the plans ("" where
 	// /proc/loadavg does not exist): other work on the machine lengthens
 	// wall time more than CPU time.
@@ -86,14 +85,9 @@ func (r planCPUResult) config(label string) *planConfig {
 	return nil
 }
 
-// goBuild builds package pkg of this module into out, with build tags
-// (none when empty).
-func goBuild(ctx context.Context, pkg, out, tags string) error {
-	args := []string{"build", "-o", out}
-	if tags != "" {
-		args = append(args, "-tags", tags)
-	}
-	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
+// goBuild builds package pkg of this module into out.
+func goBuild(ctx context.Context, pkg, out string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go %s: %w\n%s", strings.Join(cmd.Args[1:], " "), err, b)
 	}
@@ -128,11 +122,8 @@ resource "floor_webhook" "w" {
 }
 
 // runPlanCPU runs the plan scenario: n webhooks and n floor_webhook, each
-// applied once, then planned runs times, the order rotating. With
-// framework, the webhooks are also planned by the provider built with
-// -tags framework_getset (the framework's Get and Set in place of the model
-// codec), in the same workspace.
-func (h *harness) runPlanCPU(ctx context.Context, n, runs int, framework bool) (planCPUResult, error) {
+// applied once, then planned runs times, the order rotating.
+func (h *harness) runPlanCPU(ctx context.Context, n, runs int) (planCPUResult, error) {
 	res := planCPUResult{n: n, runs: runs}
 	label := fmt.Sprintf("plan (%d each)", n)
 
@@ -141,25 +132,12 @@ func (h *harness) runPlanCPU(ctx context.Context, n, runs int, framework bool) (
 	defer cancel()
 	floorDir := filepath.Join(h.dir, "floor-bin")
 	floorBin := filepath.Join(floorDir, "terraform-provider-floor")
-	if err := goBuild(bctx, "./bench/floor", floorBin, ""); err != nil {
+	if err := goBuild(bctx, "./bench/floor", floorBin); err != nil {
 		return res, err
 	}
 	rc := filepath.Join(h.dir, "terraformrc-floor")
 	if err := writeOverrides(rc, filepath.Dir(h.provider), floorDir); err != nil {
 		return res, err
-	}
-	var frameworkRC, frameworkBin string
-	if framework {
-		fmt.Printf("%s: building the provider with -tags framework_getset …\n", label)
-		dir := filepath.Join(h.dir, "framework-bin")
-		frameworkBin = filepath.Join(dir, testsupport.ProviderBinary)
-		if err := goBuild(bctx, ".", frameworkBin, "framework_getset"); err != nil {
-			return res, err
-		}
-		frameworkRC = filepath.Join(h.dir, "terraformrc-framework")
-		if err := writeOverrides(frameworkRC, dir, floorDir); err != nil {
-			return res, err
-		}
 	}
 
 	emu, env, err := h.emulator()
@@ -195,9 +173,6 @@ func (h *harness) runPlanCPU(ctx context.Context, n, runs int, framework bool) (
 		return res, fmt.Errorf("%s: setup apply of floor_webhook: %w\n%s", label, err, tail(out, outputTailLines))
 	}
 	res.configs = append(res.configs, &planConfig{label: planFloor, work: floor, env: withRC(rc), binary: floorBin})
-	if framework {
-		res.configs = append(res.configs, &planConfig{label: planFramework, work: hooks, env: withRC(frameworkRC, tmp), binary: frameworkBin})
-	}
 
 	plan := []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism=10"}
 	measure := func(c *planConfig) error {
@@ -306,10 +281,6 @@ func renderPlanCPU(r planCPUResult, tf string) string {
 	if w, c, m, ok := ratios(r.config(planEntrupy), r.config(planFloor)); ok {
 		pw, pc := pairedRatios(r.config(planEntrupy), r.config(planFloor))
 		fmt.Fprintf(&b, "| **entrupy ÷ floor** | | | **%.2f** (%s) | **%.2f** | **%.2f** (%s) | %s | %s | |\n", w, targetMark(w, floorWallTarget), c, m, targetMark(m, floorRSSTarget), pw, pc)
-	}
-	if w, c, m, ok := ratios(r.config(planFramework), r.config(planEntrupy)); ok {
-		pw, pc := pairedRatios(r.config(planFramework), r.config(planEntrupy))
-		fmt.Fprintf(&b, "| framework Get/Set ÷ model codec | | | %.2f | %.2f | %.2f | %s | %s | |\n", w, c, m, pw, pc)
 	}
 	b.WriteString("\nIn a ratio row, the \"each run\" cells divide the two configurations' plans of the same run (planned one after the other), and give the median of those per-run ratios: the machine's load changes less between two neighbouring plans than across the scenario.\n")
 	if r.loadBefore != "" && r.loadAfter != "" {

@@ -71,9 +71,6 @@ type refreshScenarios struct {
 	account  *refreshSpec
 	planCPU  int
 	planRuns int
-	// planFramework adds to the plan scenario the provider built with
-	// -tags framework_getset (see plan.go).
-	planFramework bool
 }
 
 func (r refreshScenarios) empty() bool {
@@ -493,7 +490,7 @@ func (h *harness) refreshSections(ctx context.Context, r refreshScenarios) (sect
 		}
 	}
 	if r.planCPU > 0 && ctx.Err() == nil {
-		res, err := h.runPlanCPU(ctx, r.planCPU, r.planRuns, r.planFramework)
+		res, err := h.runPlanCPU(ctx, r.planCPU, r.planRuns)
 		if err != nil {
 			return sections, failed, err
 		}
