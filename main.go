@@ -6,7 +6,6 @@ import (
 	"flag"
 	"log"
 	"os"
-	runtimedebug "runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -18,13 +17,6 @@ import (
 // schemas read from the provider server (tools/providerschema).
 //go:generate make docs
 
-// gcPercent is the provider's GOGC when the environment sets none, and
-// gcSoftLimit its GOMEMLIMIT then.
-const (
-	gcPercent   = 400
-	gcSoftLimit = 512 << 20
-)
-
 // version is set at build time: go build -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
@@ -33,17 +25,6 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
 
-	// A plan holds every resource's values briefly, many times over; the
-	// default GOGC=100 then spends a quarter of the provider's CPU in the
-	// garbage collector. Trade some memory for it unless GOGC is set, with a
-	// soft limit (unless GOMEMLIMIT is set) past which the collector works
-	// as hard as it must to stay under it.
-	if os.Getenv("GOGC") == "" {
-		runtimedebug.SetGCPercent(gcPercent)
-		if os.Getenv("GOMEMLIMIT") == "" {
-			runtimedebug.SetMemoryLimit(gcSoftLimit)
-		}
-	}
 	for k, v := range quietLogs(os.Environ()) {
 		if err := os.Setenv(k, v); err != nil {
 			log.Fatal(err.Error())
@@ -64,8 +45,9 @@ func main() {
 // acceptance-test log file. Terraform discards what a provider logs unless
 // asked, but the framework builds its trace lines (one per attribute, per
 // plan modifier and per validator of every resource) all the same, which
-// is about a third of the provider's CPU time in a large plan. With any of those
-// variables set, nothing changes: logs are as complete as before.
+// is about a third of the provider's CPU time in a large plan (a known cost
+// of the framework: hashicorp/terraform-plugin-framework#1269). With any of
+// those variables set, nothing changes: logs are as complete as before.
 func quietLogs(environ []string) map[string]string {
 	for _, kv := range environ {
 		k, v, _ := strings.Cut(kv, "=")

@@ -10,8 +10,8 @@
 //     the bound of the requests the emulator answered with other than 429.
 //   - -refresh, -account, -plan-cpu (refresh.go): refresh of many objects
 //     against the bound of one GET per object, without and with many
-//     unmanaged users in the account, and plan wall time and CPU beside
-//     terraform_data.
+//     unmanaged users in the account, and (plan.go) plan wall time, CPU and
+//     peak RSS beside a floor provider (bench/floor).
 //
 // Run it with `make bench`; it writes bench/results.md, one section per
 // scenario (a skipped scenario's section is kept from the existing file).
@@ -65,7 +65,7 @@ func main() {
 	tf := flag.String("terraform", "", "Terraform CLI (default: TF_ACC_TERRAFORM_PATH, then terraform on PATH)")
 	refresh := flag.String("refresh", "1000,100", "USERS,WEBHOOKS: refresh that many integration users and webhooks at 10 requests/second against the bound of one GET per object; 0 or empty skips it")
 	account := flag.String("account", "1000,100,20000", "USERS,WEBHOOKS,UNMANAGED: the same refresh in an account holding UNMANAGED more users, half created before the managed ones and half after; 0 or empty skips it")
-	planCPU := flag.String("plan-cpu", "1000", "N: plan wall time and CPU of N webhooks beside N terraform_data, against an emulator without limit; 0 or empty skips it")
+	planCPU := flag.String("plan-cpu", "1000", "N: plan wall time, CPU and peak RSS of N webhooks beside N resources of the floor provider (bench/floor), against an emulator without limit; 0 or empty skips it")
 	planRuns := flag.Int("plan-runs", 5, "how many times -plan-cpu plans each configuration (medians are reported)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

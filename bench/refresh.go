@@ -11,13 +11,13 @@ package main
 //     configuration does not manage, half created before the managed ones
 //     and half after, so that the listing (in creation order) holds X/2
 //     unmanaged users, then the managed ones, then X/2 unmanaged users.
-//   - -plan-cpu N: `terraform plan` of N webhooks already in state against
-//     an emulator without limit, beside `terraform plan` of N instances of
-//     terraform_data in the same run, -plan-runs times each, alternating;
-//     medians of wall time and CPU.
+//   - -plan-cpu N (plan.go): `terraform plan` of N webhooks already in
+//     state against an emulator without limit, beside N resources of the
+//     floor provider (bench/floor) in the same run; wall, CPU and peak RSS.
 //
 // Everything is measured from outside the provider: the emulator's request
-// counters and the terraform process tree's wall and CPU time.
+// counters, the terraform process tree's wall and CPU time and the provider
+// process's peak RSS.
 
 import (
 	"bytes"
@@ -28,7 +28,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,7 +42,6 @@ import (
 const (
 	refreshHeading = "## Refresh at scale against the one-GET-per-object bound"
 	accountHeading = "## Refresh in an account with many unmanaged users"
-	planCPUHeading = "## Plan wall time and CPU beside terraform_data"
 )
 
 // outputTailLines is how much of a failing command's output is printed: a
@@ -55,7 +53,6 @@ const (
 	refreshRequestsTarget = 0.10 // requests ÷ one GET per object, no unmanaged users
 	refreshWallTarget     = 0.15 // wall ÷ the bound of one GET per object
 	accountRequestsTarget = 1.10 // requests ÷ one GET per object, with the unmanaged users
-	planWallTarget        = 3.0  // entrupy plan wall ÷ terraform_data plan wall
 )
 
 // refreshSpec is one refresh scenario's configuration and account.
@@ -189,20 +186,6 @@ func (r refreshResult) wallRatio() float64 { return r.wall.Seconds() / r.bound()
 
 func (r refreshResult) ok() bool { return r.failure == "" }
 
-// planCPUResult is the plan scenario's measurement.
-type planCPUResult struct {
-	n        int
-	runs     int
-	entrupy  planSamples
-	tfData   planSamples
-	requests []int // the emulator's requests per entrupy plan
-	// load is the 1-minute load average before and after the plans ("" where
-	// /proc/loadavg does not exist): other work on the machine lengthens
-	// wall time more than CPU time.
-	loadBefore, loadAfter string
-	failure               string
-}
-
 // loadAverage returns the 1-minute load average, or "" when unknown.
 func loadAverage() string {
 	b, err := os.ReadFile("/proc/loadavg")
@@ -215,10 +198,6 @@ func loadAverage() string {
 	}
 	return f[0]
 }
-
-type planSamples struct{ wall, cpu []time.Duration }
-
-func (s planSamples) medians() (wall, cpu time.Duration) { return median(s.wall), median(s.cpu) }
 
 // median of ds (the mean of the middle two for an even count); 0 for none.
 func median(ds []time.Duration) time.Duration {
@@ -485,81 +464,6 @@ func (h *harness) runRefresh(ctx context.Context, spec refreshSpec, name string)
 	return res, nil
 }
 
-// runPlanCPU runs the plan scenario: n webhooks and n terraform_data, each
-// applied once, then planned runs times, alternating which goes first.
-func (h *harness) runPlanCPU(ctx context.Context, n, runs int) (planCPUResult, error) {
-	res := planCPUResult{n: n, runs: runs}
-	emu, env, err := h.emulator()
-	if err != nil {
-		return res, err
-	}
-	defer emu.Close()
-	emu.SetRateLimit(0, 0)
-	env = quietEnv(env)
-	label := fmt.Sprintf("plan CPU (%d each)", n)
-
-	hooks := filepath.Join(h.dir, "plan-webhooks")
-	if err := writeRefreshConfig(hooks, 0, n); err != nil {
-		return res, err
-	}
-	if err := h.setupApply(ctx, hooks, env, label+" webhooks"); err != nil {
-		return res, err
-	}
-	// The measured plans keep the client's limiter off too: against an
-	// emulator without limit, the plan's time is the machine's.
-	hooksEnv := append(slices.Clone(env), "TMPDIR="+filepath.Join(hooks, "setup-tmp"))
-
-	data := filepath.Join(h.dir, "plan-terraform-data")
-	if err := writeFile(data, "main.tf", fmt.Sprintf("resource \"terraform_data\" \"d\" {\n  count = %d\n  input = count.index\n}\n", n)); err != nil {
-		return res, err
-	}
-	fmt.Printf("%s: setup apply of terraform_data …\n", label)
-	if _, _, out, err := h.runTimed(ctx, data, env, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10"); err != nil {
-		return res, fmt.Errorf("%s: setup apply of terraform_data: %w\n%s", label, err, tail(out, outputTailLines))
-	}
-
-	plan := []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism=10"}
-	measure := func(which string) error {
-		work, e, into := hooks, hooksEnv, &res.entrupy
-		if which == "terraform_data" {
-			work, e, into = data, env, &res.tfData
-		}
-		emu.ResetCounts()
-		wall, cpu, out, err := h.runTimed(ctx, work, e, plan...)
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.ExitCode() == 2 {
-			err = fmt.Errorf("the plan has changes (exit 2 of -detailed-exitcode)")
-		}
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "%s: plan of %s: %v\n--- last %d lines of its output ---\n%s\n---\n", label, which, err, outputTailLines, tail(out, outputTailLines))
-			return fmt.Errorf("plan of %s: %w", which, err)
-		}
-		into.wall = append(into.wall, wall)
-		into.cpu = append(into.cpu, cpu)
-		if which == "entrupy" {
-			res.requests = append(res.requests, tallyOf(emu).requests)
-		}
-		fmt.Printf("%s: plan of %s: %.2fs wall, %.2fs CPU\n", label, which, wall.Seconds(), cpu.Seconds())
-		return nil
-	}
-	res.loadBefore = loadAverage()
-plans:
-	for i := range runs {
-		order := []string{"entrupy", "terraform_data"}
-		if i%2 == 1 {
-			slices.Reverse(order)
-		}
-		for _, which := range order {
-			if err := measure(which); err != nil {
-				res.failure = err.Error()
-				break plans
-			}
-		}
-	}
-	res.loadAfter = loadAverage()
-	return res, nil
-}
-
 // refreshSections runs the scenarios r asks for and renders their sections
 // (an empty string for a skipped one). The error is for the bench itself
 // failing; a scenario's failure is in its section and in failed.
@@ -646,42 +550,6 @@ func renderRefresh(heading string, r refreshResult, tf string) string {
 		rt.listUsers+rt.listWebhooks, rt.listUsers, rt.listWebhooks, rt.getUsers+rt.getWebhooks, rt.getUsers, rt.getWebhooks,
 		rt.health, rt.other, r.t.status429, r.t.failures, r.bound().Seconds(), r.requestsRatio(), reqTarget, r.wallRatio(), wallTarget, changes)
 	b.WriteString("\n\"list pages\" are `GET /v2/integrations/users?cursor=` and `GET /v2/webhooks?cursor=`; \"single GETs\" are `GET /v2/integrations/users/{id}` and `GET /v2/webhooks/{id}`; \"health\" is `GET /v1/health`; \"failed\" counts connection resets, 5xx and 4xx answers other than 404 and 429.\n")
-	return b.String()
-}
-
-func renderPlanCPU(r planCPUResult, tf string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\nProduced by `make bench` on %s: %s.\n\n", planCPUHeading, time.Now().UTC().Format("2006-01-02"), platform(tf))
-	fmt.Fprintf(&b, "Two workspaces in the same run: %[1]d `entrupy_webhook`, and `resource \"terraform_data\"` with `count = %[1]d`, each applied once beforehand (not measured), so each plan finds everything in sync and must exit 0 with `-detailed-exitcode`. "+
-		"Measured: `terraform plan -detailed-exitcode -parallelism=10` (with its refresh), %[2]d times each, alternating which goes first, with `TF_LOG*` unset as a user runs it. The emulator has no rate limit and the provider block sets only `requests_per_second = 0` (the client's limiter off), so neither waits on a rate limit and the plan's time is the machine's. "+
-		"Wall is the `terraform` command's; CPU is user + system time from %[3]s. Figures are medians of the runs; the ratio divides the medians. Target: entrupy ÷ terraform_data wall ≤ %[4]g.\n\n",
-		r.n, r.runs, cpuMethod, planWallTarget)
-	b.WriteString("| configuration | resources | plans | wall (median) | CPU (median) | wall, each run | CPU, each run | API requests per plan |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---|---|---|\n")
-	each := func(ds []time.Duration) string {
-		var s []string
-		for _, d := range ds {
-			s = append(s, fmt.Sprintf("%.2f", d.Seconds()))
-		}
-		return strings.Join(s, ", ")
-	}
-	ew, ec := r.entrupy.medians()
-	dw, dc := r.tfData.medians()
-	var reqs []string
-	for _, n := range r.requests {
-		reqs = append(reqs, strconv.Itoa(n))
-	}
-	fmt.Fprintf(&b, "| `entrupy_webhook` | %d | %d | %.2fs | %.2fs | %s | %s | %s |\n", r.n, len(r.entrupy.wall), ew.Seconds(), ec.Seconds(), each(r.entrupy.wall), each(r.entrupy.cpu), strings.Join(reqs, ", "))
-	fmt.Fprintf(&b, "| `terraform_data` | %d | %d | %.2fs | %.2fs | %s | %s | — |\n", r.n, len(r.tfData.wall), dw.Seconds(), dc.Seconds(), each(r.tfData.wall), each(r.tfData.cpu))
-	if dw > 0 && dc > 0 {
-		fmt.Fprintf(&b, "| **entrupy ÷ terraform_data** | | | **%.2f** (%s) | **%.2f** | | | |\n", ew.Seconds()/dw.Seconds(), targetMark(ew.Seconds()/dw.Seconds(), planWallTarget), ec.Seconds()/dc.Seconds())
-	}
-	if r.loadBefore != "" && r.loadAfter != "" {
-		fmt.Fprintf(&b, "\nThe machine's 1-minute load average was %s before the plans and %s after them (%d CPUs; other work lengthens wall time more than CPU time).\n", r.loadBefore, r.loadAfter, runtime.NumCPU())
-	}
-	if r.failure != "" {
-		fmt.Fprintf(&b, "\nThe scenario stopped early: %s.\n", r.failure)
-	}
 	return b.String()
 }
 

@@ -116,7 +116,7 @@ func (r *integrationUserResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	var state IntegrationUserModel
-	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -125,7 +125,7 @@ func (r *integrationUserResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	var plan IntegrationUserModel
-	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -210,7 +210,7 @@ func explainExisting(diags *diag.Diagnostics, e *entrupy.ExistsError) {
 
 func (r *integrationUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state IntegrationUserModel
-	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -228,7 +228,7 @@ func (r *integrationUserResource) Read(ctx context.Context, req resource.ReadReq
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &out)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }
 
 // readUser reads the active user uid (Users.Read: from the client's list

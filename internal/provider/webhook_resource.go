@@ -163,8 +163,8 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return // destroy
 	}
 	var plan, cfg webhookResourceModel
-	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(getConfig(ctx, req.Config, &cfg)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -195,7 +195,7 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	var state *webhookResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &webhookResourceModel{}
-		resp.Diagnostics.Append(getState(ctx, req.State, state)...)
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 	if cfg.APIVersion.IsNull() {
 		var want types.String
@@ -295,7 +295,7 @@ func unknownWebhookUsername(err error) bool {
 
 func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state webhookResourceModel
-	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -313,7 +313,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, &out)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }
 
 // readWebhook reads the webhook of prior's ID (Webhooks.Read: from the
