@@ -50,13 +50,20 @@ Admin routes (no token needed; the emulator listens on loopback only):
          emits support.message
   POST   /_emulator/certificates/{certificate_id}/transfers/{transfer_id}/accept
          the buyer accepts a transfer (emits certificate.transfer)
+  POST   /_emulator/authentications/{entrupy_id}/withdraw {"result": "unidentified"}
+         withdraw a final result: the item gets the new result (default unidentified),
+         its certificate becomes null and reads as revoked; no webhook event
 
 Files (-state-file, -seed-file) are the emulator's own JSON format, versioned by a
-top-level "format" member; this emulator writes "format": 1:
-  state file  {"format": 1, "items", "certificates", "users", "webhooks", "idempotency", "seq"}
-  seed file   {"format": 1, "authentications": [items in the API's item shape],
-               "certificates": [{"certificate_id", "entrupy_id", "holder", "transfers", ...}]}
-Files without "format" (written before it existed) are format 0 and still load;
+top-level "format" member; this emulator writes "format": 2:
+  state file  {"format": 2, "items", "certificates", "users", "webhooks", "idempotency", "seq"}
+  seed file   {"format": 2, "authentications": [items in the API's item shape, "catalog"
+               included: {"product_information", "condition_assessment",
+               "marketplace_listings"}; an item without it gets generated catalog data],
+               "certificates": [{"certificate_id", "entrupy_id", "holder", "transfers",
+               "revoked_at", ...}]}
+Format 1 files (catalog data in the old shape) and files without "format"
+(format 0, written before it existed) still load;
 a state file is rewritten in the current format at its next change. A file with a
 newer format than this emulator knows is refused.
 

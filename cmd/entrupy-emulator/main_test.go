@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 )
 
-// TestUsageListsAdminRoutes: -h documents every admin route, reset included.
+// TestUsageListsAdminRoutes: -h documents every admin route, reset and
+// withdraw included, and the file format the emulator writes.
 func TestUsageListsAdminRoutes(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if err := run([]string{"-h"}, &stdout, &stderr); !errors.Is(err, flag.ErrHelp) {
@@ -17,7 +21,8 @@ func TestUsageListsAdminRoutes(t *testing.T) {
 	for _, want := range []string{
 		"GET    /_emulator/inventory", "GET    /_emulator/counters", `"writes"`,
 		"DELETE /_emulator/counters", "POST   /_emulator/reset", "-state-file",
-		`"format": 1`, "format 0", "-seed-file",
+		fmt.Sprintf(`"format": %d`, emulator.FileFormat), "format 0", "-seed-file",
+		"POST   /_emulator/authentications/{entrupy_id}/withdraw",
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, stderr.String())
