@@ -8,7 +8,7 @@
 //   - -workspaces: W workspaces share one API token (shared.go): apply, plan
 //     and destroy run in all W at once, and the wall time is compared with
 //     the bound of the requests the emulator answered with other than 429.
-//   - -refresh, -account, -plan-cpu (refresh.go): refresh of many objects
+//   - -refresh, -account, -small-account, -plan-cpu (refresh.go): refresh of many objects
 //     against the bound of one GET per object, without and with many
 //     unmanaged users in the account, and (plan.go) plan wall time, CPU and
 //     peak RSS beside a floor provider (bench/floor).
@@ -65,11 +65,12 @@ func main() {
 	tf := flag.String("terraform", "", "Terraform CLI (default: TF_ACC_TERRAFORM_PATH, then terraform on PATH)")
 	refresh := flag.String("refresh", "1000,100", "USERS,WEBHOOKS: refresh that many integration users and webhooks at 10 requests/second against the bound of one GET per object; 0 or empty skips it")
 	account := flag.String("account", "1000,100,20000", "USERS,WEBHOOKS,UNMANAGED: the same refresh in an account holding UNMANAGED more users, half created before the managed ones and half after; 0 or empty skips it")
+	smallAccount := flag.String("small-account", "50,1,1000", "USERS,WEBHOOKS,UNMANAGED: -account again for a small configuration in a big account (target the same); 0 or empty skips it")
 	planCPU := flag.String("plan-cpu", "1000", "N: plan wall time, CPU and peak RSS of N webhooks beside N resources of the floor provider (bench/floor), against an emulator without limit; 0 or empty skips it")
 	planRuns := flag.Int("plan-runs", 5, "how many times -plan-cpu plans each configuration (medians are reported)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	rs, err := parseRefreshScenarios(*refresh, *account, *planCPU, *planRuns)
+	rs, err := parseRefreshScenarios(*refresh, *account, *smallAccount, *planCPU, *planRuns)
 	if err == nil {
 		err = run(ctx, *ns, *ws, *apart, *perWS, *timeout, *out, *tf, rs)
 	}
@@ -125,7 +126,7 @@ func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Dura
 		return fmt.Errorf("bad -per-workspace value %d", perWS)
 	}
 	if len(nList) == 0 && len(cases) == 0 && rs.empty() {
-		return fmt.Errorf("every scenario skipped (-n, -workspaces, -apart, -refresh, -account and -plan-cpu empty): nothing to do")
+		return fmt.Errorf("every scenario skipped (-n, -workspaces, -apart, -refresh, -account, -small-account and -plan-cpu empty): nothing to do")
 	}
 	h, err := newHarness(ctx, tf, timeout)
 	if err != nil {

@@ -40,8 +40,9 @@ import (
 
 // The headings of the sections these scenarios write into results.md.
 const (
-	refreshHeading = "## Refresh at scale against the one-GET-per-object bound"
-	accountHeading = "## Refresh in an account with many unmanaged users"
+	refreshHeading      = "## Refresh at scale against the one-GET-per-object bound"
+	accountHeading      = "## Refresh in an account with many unmanaged users"
+	smallAccountHeading = "## Refresh of a small configuration in a big account"
 )
 
 // outputTailLines is how much of a failing command's output is printed: a
@@ -64,17 +65,19 @@ type refreshSpec struct {
 // objects is the managed objects: the bound's requests.
 func (s refreshSpec) objects() int { return s.users + s.webhooks }
 
-// refreshScenarios is what the -refresh, -account, -plan-cpu and -plan-runs
-// flags ask for; a nil spec or a zero count is a skipped scenario.
+// refreshScenarios is what the -refresh, -account, -small-account,
+// -plan-cpu and -plan-runs flags ask for; a nil spec or a zero count is a
+// skipped scenario.
 type refreshScenarios struct {
-	refresh  *refreshSpec
-	account  *refreshSpec
-	planCPU  int
-	planRuns int
+	refresh      *refreshSpec
+	account      *refreshSpec
+	smallAccount *refreshSpec
+	planCPU      int
+	planRuns     int
 }
 
 func (r refreshScenarios) empty() bool {
-	return r.refresh == nil && r.account == nil && r.planCPU == 0
+	return r.refresh == nil && r.account == nil && r.smallAccount == nil && r.planCPU == 0
 }
 
 // sizes parses exactly want comma-separated positive counts; "" and "0"
@@ -99,7 +102,7 @@ func sizes(flagName, s string, want int) ([]int, error) {
 }
 
 // parseRefreshScenarios reads the flags' values.
-func parseRefreshScenarios(refresh, account, planCPU string, planRuns int) (refreshScenarios, error) {
+func parseRefreshScenarios(refresh, account, smallAccount, planCPU string, planRuns int) (refreshScenarios, error) {
 	var r refreshScenarios
 	v, err := sizes("refresh", refresh, 2)
 	if err != nil {
@@ -113,6 +116,12 @@ func parseRefreshScenarios(refresh, account, planCPU string, planRuns int) (refr
 	}
 	if v != nil {
 		r.account = &refreshSpec{users: v[0], webhooks: v[1], unmanaged: v[2]}
+	}
+	if v, err = sizes("small-account", smallAccount, 3); err != nil {
+		return r, err
+	}
+	if v != nil {
+		r.smallAccount = &refreshSpec{users: v[0], webhooks: v[1], unmanaged: v[2]}
 	}
 	if v, err = sizes("plan-cpu", planCPU, 1); err != nil {
 		return r, err
@@ -479,14 +488,24 @@ func (h *harness) refreshSections(ctx context.Context, r refreshScenarios) (sect
 			failed = append(failed, "refresh at scale: "+res.failure)
 		}
 	}
-	if r.account != nil && ctx.Err() == nil {
-		res, err := h.runRefresh(ctx, *r.account, "account")
+	for _, a := range []struct {
+		spec           *refreshSpec
+		name, heading  string
+		failureMessage string
+	}{
+		{r.account, "account", accountHeading, "refresh with unmanaged users: "},
+		{r.smallAccount, "small-account", smallAccountHeading, "refresh of a small configuration in a big account: "},
+	} {
+		if a.spec == nil || ctx.Err() != nil {
+			continue
+		}
+		res, err := h.runRefresh(ctx, *a.spec, a.name)
 		if err != nil {
 			return sections, failed, err
 		}
-		sections[accountHeading] = renderRefresh(accountHeading, res, h.tf)
+		sections[a.heading] = renderRefresh(a.heading, res, h.tf)
 		if !res.ok() {
-			failed = append(failed, "refresh with unmanaged users: "+res.failure)
+			failed = append(failed, a.failureMessage+res.failure)
 		}
 	}
 	if r.planCPU > 0 && ctx.Err() == nil {
@@ -499,7 +518,7 @@ func (h *harness) refreshSections(ctx context.Context, r refreshScenarios) (sect
 			failed = append(failed, "plan CPU: "+res.failure)
 		}
 	}
-	for _, s := range []string{refreshHeading, accountHeading, planCPUHeading} {
+	for _, s := range []string{refreshHeading, accountHeading, smallAccountHeading, planCPUHeading} {
 		if sections[s] != "" {
 			fmt.Print("\n" + sections[s])
 		}
@@ -555,7 +574,7 @@ func renderRefresh(heading string, r refreshResult, tf string) string {
 
 // resultSections are the headings results.md is split at; the text before
 // the first heading found is the -n scenario's section.
-var resultSections = []string{sharedHeading, refreshHeading, accountHeading, planCPUHeading}
+var resultSections = []string{sharedHeading, refreshHeading, accountHeading, smallAccountHeading, planCPUHeading}
 
 // writeSections writes results.md with the sections in a fixed order: the
 // -n scenario's (key ""), then resultSections. A section missing from fresh

@@ -36,17 +36,17 @@ func TestSizes(t *testing.T) {
 }
 
 func TestParseRefreshScenarios(t *testing.T) {
-	r, err := parseRefreshScenarios("1000,100", "0", "50", 3)
+	r, err := parseRefreshScenarios("1000,100", "0", "", "50", 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.refresh == nil || *r.refresh != (refreshSpec{users: 1000, webhooks: 100}) || r.account != nil || r.planCPU != 50 || r.planRuns != 3 || r.empty() {
 		t.Errorf("got %+v", r)
 	}
-	if r, err := parseRefreshScenarios("0", "", "0", 0); err != nil || !r.empty() {
+	if r, err := parseRefreshScenarios("0", "", "0", "0", 0); err != nil || !r.empty() {
 		t.Errorf("all skipped: got %+v, %v; want empty", r, err)
 	}
-	if _, err := parseRefreshScenarios("0", "0", "10", 0); err == nil || !strings.Contains(err.Error(), "-plan-runs") {
+	if _, err := parseRefreshScenarios("0", "0", "0", "10", 0); err == nil || !strings.Contains(err.Error(), "-plan-runs") {
 		t.Errorf("-plan-runs 0 with -plan-cpu: got %v, want an error naming -plan-runs", err)
 	}
 }
