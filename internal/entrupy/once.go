@@ -37,12 +37,15 @@ import (
 //     writes to, as the caller names it in CreateMarker.State, and a nonce
 //     new for each create), and before it is sent the create is written to
 //     a journal on this machine. The journal then learns whether the answer
-//     reached the caller ("end"), or not ("release", or its process died
-//     without saying). Only a create of the same state, kind and identity
-//     (a webhook's url and username; a user's unique_user_id) whose answer
-//     never reached anyone may be adopted, and only the object carrying its
-//     marker. A Read of a marked object in a state (the services' Read) ends its
-//     journal entry: it is held.
+//     reached the caller ("end": returned while the process that asked,
+//     Terraform, is still this process's parent), or not ("release", or its
+//     process died without saying). Only a create of the same state, kind
+//     and identity (a webhook's url and username; a user's unique_user_id)
+//     whose answer never reached anyone may be adopted, and only the object
+//     carrying its marker. A create that a live process is still making is
+//     waited for (inFlightWait at most), never adopted. A Read of a marked
+//     object in a state (the services' Read) ends its journal entry: it is
+//     held.
 //  3. Where that proof is missing (another runner, another state's marker,
 //     no marker, an answer delivered), nothing is adopted: a webhook is
 //     created afresh (the API allows several per url), except that one
@@ -52,10 +55,11 @@ import (
 //     or unwritable journal only takes proof away, never adds it, so a
 //     fresh machine is always safe.
 //
-// The journal is one append-only file per API and token in the directory
-// CreateMarker.Dir, changed under an exclusive flock (platforms without
-// flock keep none and never adopt). Lines older than journalMaxAge are
-// forgotten.
+// The journal is one append-only file of JSON lines per API and token in
+// the directory CreateMarker.Dir, read and appended under an exclusive
+// flock (platforms without flock keep none and never adopt). Lines older
+// than journalMaxAge are forgotten, and a long journal that is mostly
+// settled is rewritten as its unsettled entries.
 
 // ExistsError is a create that found its object already at Entrupy and may
 // not take it over.
