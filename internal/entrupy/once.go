@@ -475,18 +475,16 @@ func (c *Client) seenInState(metadata map[string]string) {
 
 // create runs one marked create under the journal: begun before it is
 // sent, finished by how it ended.
-func create[T any](c *Client, kind, ident string, send func(marker string) (*T, error)) (*T, error) {
-	nonce := newNonce()
-	if c.journal != nil && c.marker.State != "" {
-		n, ok := c.journal.begin(c.marker.State, kind, ident)
-		nonce = n
-		if ok {
-			obj, err := send(nonce)
-			c.journal.finish(nonce, err)
-			return obj, err
-		}
+func create[T any](c *Client, kind, ident string, send func(nonce string) (*T, error)) (*T, error) {
+	if c.journal == nil || c.marker.State == "" {
+		return send(newNonce())
 	}
-	return send(nonce)
+	nonce, written := c.journal.begin(c.marker.State, kind, ident)
+	obj, err := send(nonce)
+	if written {
+		c.journal.finish(nonce, err)
+	}
+	return obj, err
 }
 
 // CreateOnce creates a webhook exactly once across processes, under the
