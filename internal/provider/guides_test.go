@@ -587,7 +587,9 @@ func (g *guideCLI) workdir(t *testing.T, emu *testsupport.Emulator, files map[st
 			t.Fatal(err)
 		}
 	}
-	env := testsupport.TerraformEnv(g.rc, EnvBaseURL+"="+emu.URL, EnvAPIToken+"="+emu.Token)
+	// A shell block's `terraform` is the acceptance tests' Terraform.
+	path := filepath.Dir(os.Getenv("TF_ACC_TERRAFORM_PATH")) + string(os.PathListSeparator) + os.Getenv("PATH")
+	env := testsupport.TerraformEnv(g.rc, EnvBaseURL+"="+emu.URL, EnvAPIToken+"="+emu.Token, "PATH="+path)
 	return &cliRun{t: t, dir: dir, env: env}
 }
 

@@ -406,8 +406,10 @@ resource "entrupy_integration_user" "test" {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 			},
 			{
+				// The query file sits beside the previous step's configuration,
+				// which configures the provider already.
 				Query: true,
-				Config: provider + `
+				Config: `
 list "entrupy_webhook" "staging" {
   provider         = entrupy
   include_resource = true

@@ -451,6 +451,12 @@ func TestAccWebhookTestAction_invoke(t *testing.T) {
 	rcv := newSigningReceiver(t, secret)
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	config := fmt.Sprintf(`
+terraform {
+  required_providers {
+    entrupy = { source = "entrupy/entrupy" }
+  }
+}
+
 resource "entrupy_webhook" "ok" {
   url    = %q
   events = ["support.message"]
@@ -476,8 +482,7 @@ action "entrupy_webhook_test" "failing" {
   }
 }
 `, rcv.URL+"/hooks", secret, rcv.URL+"/fail", secret)
-	run := newCLIRun(t, emu, config)
-	run.terraform(nil, "init", "-no-color", "-input=false")
+	run := newCLIRun(t, emu, config) // dev_overrides: no init
 	run.terraform(nil, "apply", "-auto-approve", "-no-color", "-input=false")
 	if err := rcv.expectTests(); err != nil {
 		t.Fatal(err)
