@@ -7,13 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/zclconf/go-cty/cty"
@@ -51,25 +49,7 @@ func terraformRunsActions(t *testing.T) bool {
 	return !terraformVersion(t).LessThan(terraform114)
 }
 
-// usesActions reports whether a directory's .tf files hold an action block.
-func usesActions(t *testing.T, dir string) bool {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if hasActionBlock(string(b)) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasActionBlock(src string) bool {
-	return strings.HasPrefix(src, "action \"") || strings.Contains(src, "\naction \"")
-}
+func hasActionBlock(src string) bool { return hasTopLevelBlock(src, `action "`) }
 
 // actionTriggerEvents are the events of an action_trigger (Terraform 1.14).
 var actionTriggerEvents = []string{"before_create", "after_create", "before_update", "after_update"}
@@ -80,14 +60,8 @@ var actionTriggerEvents = []string{"before_create", "after_create", "before_upda
 func checkActionBlocks(t *testing.T, name, src string) int {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || hasErrors(schema.Diagnostics) {
-		t.Fatalf("GetProviderSchema: %v %s", err, diagText(schema.Diagnostics))
-	}
+	p := serveProvider(t)
+	srv, schema := p.srv, p.schema
 	actions, ok := srv.(tfprotov6.ActionServer)
 	if !ok {
 		t.Fatal("the provider server serves no actions")

@@ -50,11 +50,11 @@ func TestAccExamplesValidate(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			// Terraform below 1.14 does not know action blocks;
 			// TestExamplesActionBlocks checks them against the schema.
-			if usesActions(t, dir) && !actionsRun {
+			if anyConfigFile(t, dir, hasActionBlock) && !actionsRun {
 				t.Skip("uses action blocks, which need Terraform 1.14+; TestExamplesActionBlocks checks them against the provider's schema")
 			}
 			// Snippets for the docs have no terraform block: give them one.
-			if b, _ := os.ReadFile(filepath.Join(dir, "versions.tf")); len(b) == 0 && !hasTerraformBlock(t, dir) {
+			if b, _ := os.ReadFile(filepath.Join(dir, "versions.tf")); len(b) == 0 && !anyConfigFile(t, dir, func(src string) bool { return hasTopLevelBlock(src, "terraform {") }) {
 				versions := "terraform {\n  required_providers {\n    entrupy = { source = \"entrupy/entrupy\" }\n  }\n}\n"
 				if err := os.WriteFile(filepath.Join(dir, "versions.tf"), []byte(versions), 0o600); err != nil {
 					t.Fatal(err)
@@ -67,7 +67,8 @@ func TestAccExamplesValidate(t *testing.T) {
 	}
 }
 
-func hasTerraformBlock(t *testing.T, dir string) bool {
+// anyConfigFile reports whether one of a directory's .tf files satisfies has.
+func anyConfigFile(t *testing.T, dir string, has func(src string) bool) bool {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
 	for _, f := range files {
@@ -75,9 +76,15 @@ func hasTerraformBlock(t *testing.T, dir string) bool {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(b), "\nterraform {") || strings.HasPrefix(string(b), "terraform {") {
+		if has(string(b)) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasTopLevelBlock reports whether src has a line starting with opening
+// (such as `terraform {` or `action "`).
+func hasTopLevelBlock(src, opening string) bool {
+	return strings.HasPrefix(src, opening) || strings.Contains(src, "\n"+opening)
 }

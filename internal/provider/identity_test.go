@@ -30,20 +30,27 @@ type protoProvider struct {
 	schema *tfprotov6.GetProviderSchemaResponse
 }
 
+// serveProvider serves the provider, not configured, and reads its schema.
+func serveProvider(t *testing.T) *protoProvider {
+	t.Helper()
+	srv, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || hasErrors(schema.Diagnostics) {
+		t.Fatalf("GetProviderSchema: %v %s", err, diagText(schema.Diagnostics))
+	}
+	return &protoProvider{t: t, srv: srv, schema: schema}
+}
+
 // newProtoProvider serves the provider and configures it against emu with
 // the given provider attributes (base_url and api_token are set).
 func newProtoProvider(t *testing.T, emu *testsupport.Emulator, attrs map[string]tftypes.Value) *protoProvider {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || hasErrors(schema.Diagnostics) {
-		t.Fatalf("GetProviderSchema: %v %s", err, diagText(schema.Diagnostics))
-	}
-	p := &protoProvider{t: t, srv: srv, schema: schema}
+	p := serveProvider(t)
+	srv, schema := p.srv, p.schema
 	vals := map[string]tftypes.Value{"base_url": str(emu.URL), "api_token": str(emu.Token), "requests_per_second": tftypes.NewValue(tftypes.Number, 0)}
 	for k, v := range attrs {
 		vals[k] = v
