@@ -234,6 +234,19 @@ var badInputs = []badInput{
 	{name: "authentications max_items", config: `data "entrupy_authentications" "x" { max_items = 0 }`, want: `max_items value must be a whole number between 1 and 100000, got: 0`},
 	{name: "authentications max_items fraction", config: `data "entrupy_authentications" "x" { max_items = 2.5 }`, want: `max_items value must be a whole number between 1 and 100000, got: 2.5`},
 	{name: "authentications max_items huge", config: `data "entrupy_authentications" "x" { max_items = 1e30 }`, want: `max_items value must be a whole number between 1 and 100000, got: 1e\+30`},
+	{name: "webhook_deliveries max_items", config: `data "entrupy_webhook_deliveries" "x" {
+  webhook_id = "wh_1"
+  max_items  = 0
+}`, want: `max_items value must be a whole number between 1 and 1000, got: 0`},
+	{name: "webhook_deliveries max_items fraction", config: `data "entrupy_webhook_deliveries" "x" {
+  webhook_id = "wh_1"
+  max_items  = 2.5
+}`, want: `max_items value must be a whole number between 1 and 1000, got: 2.5`},
+	{name: "webhook_deliveries max_items huge", config: `data "entrupy_webhook_deliveries" "x" {
+  webhook_id = "wh_1"
+  max_items  = 1e30
+}`, want: `max_items value must be a whole number between 1 and 1000, got: 1e\+30`},
+	{name: "webhook_deliveries webhook_id empty", config: `data "entrupy_webhook_deliveries" "x" { webhook_id = "" }`, want: `webhook_id string length must be at least 1`},
 	{name: "authentications empty list", config: `data "entrupy_authentications" "x" { usernames = [] }`, want: `usernames list must contain at least 1 elements`},
 	{name: "authentications usernames null", config: `data "entrupy_authentications" "x" { usernames = ["a", null] }`, want: `usernames\[1\] is null: every element of usernames must be a value`},
 	{name: "authentications customer_item_ids null", config: `data "entrupy_authentications" "x" { customer_item_ids = [null] }`, want: `customer_item_ids\[0\] is null: every element of customer_item_ids must be a value`},

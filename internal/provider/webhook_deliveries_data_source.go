@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -44,7 +43,7 @@ func (d *webhookDeliveriesDataSource) Schema(_ context.Context, _ datasource.Sch
 			"max_items": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many deliveries to read at most, the newest (default %d, at most %d). The history is read page by page until that many are found.", defaultDeliveriesMaxItems, maxDeliveriesMaxItems),
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(1, maxDeliveriesMaxItems)},
+				CustomType:          wholeNumber(1, maxDeliveriesMaxItems),
 			},
 			"test": schema.BoolAttribute{
 				MarkdownDescription: "Keep only test deliveries (`true`) or only real ones (`false`). Unset, both.",
