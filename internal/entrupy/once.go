@@ -43,9 +43,10 @@ import (
 //     and identity (a webhook's url and username; a user's unique_user_id)
 //     whose answer never reached anyone may be adopted, and only the object
 //     carrying its marker. A create that a live process is still making is
-//     waited for (inFlightWait at most), never adopted. A Read of a marked
-//     object in a state (the services' Read) ends its journal entry: it is
-//     held.
+//     waited for (inFlightWait at most), never adopted; an entry whose pid
+//     still runs after inFlightMax was left by a process whose pid was
+//     reused. A Read of a marked object in a state (the services' Read)
+//     ends its journal entry: it is held.
 //  3. Where that proof is missing (another runner, another state's marker,
 //     no marker, an answer delivered), nothing is adopted: a webhook is
 //     created afresh (the API allows several per url), except that one
@@ -151,6 +152,11 @@ const journalMaxAge = 30 * 24 * time.Hour
 // create of the same state and identity to settle before deciding alone.
 const inFlightWait = 30 * time.Second
 
+// inFlightMax is longer than any create or adoption can take (the
+// provider's create grace of 5 minutes, with retries): an entry whose
+// process still runs after it was left by a process whose pid was reused.
+const inFlightMax = 15 * time.Minute
+
 // journalLine is one line of the journal (JSON). Op is "begin" (a create
 // is about to be sent; with State, Kind, Ident), "claim" (a process is
 // adopting the object of an earlier create), "release" (the process gave
@@ -171,12 +177,16 @@ type journalEntry struct {
 	state, kind, ident string
 	began              int64 // Unix seconds
 	owner              int   // pid of the process that began or last claimed it
+	since              int64 // when owner began or claimed it (Unix seconds)
 	released, settled  bool
 }
 
 // lines are what the journal needs to say of an unsettled entry.
 func (e *journalEntry) lines(nonce string) []journalLine {
 	out := []journalLine{{Op: "begin", Nonce: nonce, State: e.state, Kind: e.kind, Ident: e.ident, PID: e.owner, Time: e.began}}
+	if e.since != e.began {
+		out = append(out, journalLine{Op: "claim", Nonce: nonce, PID: e.owner, Time: e.since})
+	}
 	if e.released {
 		out = append(out, journalLine{Op: "release", Nonce: nonce, PID: e.owner})
 	}
@@ -186,12 +196,14 @@ func (e *journalEntry) lines(nonce string) []journalLine {
 // orphaned reports whether the create's answer reached no one and no
 // process is working on it: its object, if any, is held by no state.
 func (e *journalEntry) orphaned() bool {
-	return !e.settled && (e.released || !processAlive(e.owner))
+	return !e.settled && !e.inFlight()
 }
 
-// inFlight reports whether a live process is creating or adopting it now.
+// inFlight reports whether a live process is creating or adopting it now:
+// it has not said how it ended, its pid runs, and it began no longer ago
+// than any create can last (a pid alive after that was reused).
 func (e *journalEntry) inFlight() bool {
-	return !e.settled && !e.released && processAlive(e.owner)
+	return !e.settled && !e.released && processAlive(e.owner) && time.Now().Unix()-e.since < int64(inFlightMax/time.Second)
 }
 
 // journal is this machine's record of creates for one API and token.
@@ -250,10 +262,10 @@ func (j *journal) update(fn func(map[string]*journalEntry) []journalLine) error 
 		e := entries[l.Nonce]
 		switch {
 		case l.Op == "begin" && l.Time >= oldest:
-			entries[l.Nonce] = &journalEntry{state: l.State, kind: l.Kind, ident: l.Ident, began: l.Time, owner: l.PID}
+			entries[l.Nonce] = &journalEntry{state: l.State, kind: l.Kind, ident: l.Ident, began: l.Time, owner: l.PID, since: l.Time}
 		case e == nil:
 		case l.Op == "claim":
-			e.owner, e.released = l.PID, false
+			e.owner, e.since, e.released = l.PID, l.Time, false
 		case l.Op == "release":
 			e.released = true
 		case l.Op == "end", l.Op == "void":
@@ -378,7 +390,7 @@ func (j *journal) claim(nonce string) bool {
 			return nil
 		}
 		ok, j.claimed[nonce] = true, true
-		return []journalLine{{Op: "claim", Nonce: nonce, PID: j.pid}}
+		return []journalLine{{Op: "claim", Nonce: nonce, PID: j.pid, Time: time.Now().Unix()}}
 	})
 	return ok
 }

@@ -156,8 +156,9 @@ func TestCreateOnceSeenInState(t *testing.T) {
 }
 
 // TestCreateOnceJournalProcesses: a create whose process died before it
-// said how it ended (a crash) is adopted by the next run; one that a live
-// process is still making is not, whatever its age.
+// said how it ended (a crash) is adopted by the next run, as is one whose
+// pid still runs long after any create could (the pid was reused); one
+// that a live process is still making is not.
 func TestCreateOnceJournalProcesses(t *testing.T) {
 	t.Parallel()
 	f, plain := newFixture(t, emulator.Options{})
@@ -175,10 +176,18 @@ func TestCreateOnceJournalProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	// What a process leaves behind when it dies with its create in flight,
-	// and what a live one (this test) writes before it sends its create.
-	for uid, pid := range map[string]int{"crashed-create": gone.Process.Pid, "live-create": os.Getpid()} {
+	// what a live one (this test) writes before it sends its create, and
+	// an entry of a live pid older than any create lasts (the pid reused).
+	for uid, begin := range map[string]struct {
+		pid int
+		at  time.Time
+	}{
+		"crashed-create": {gone.Process.Pid, time.Now()},
+		"live-create":    {os.Getpid(), time.Now()},
+		"reused-pid-1":   {os.Getpid(), time.Now().Add(-20 * time.Minute)},
+	} {
 		nonce := fmt.Sprintf("%016x", len(uid))
-		line := fmt.Sprintf(`{"op":"begin","n":%q,"s":"dead","k":%q,"i":%q,"p":%d,"t":%d}`+"\n", nonce, entrupy.KindUser, uid, pid, time.Now().Unix())
+		line := fmt.Sprintf(`{"op":"begin","n":%q,"s":"dead","k":%q,"i":%q,"p":%d,"t":%d}`+"\n", nonce, entrupy.KindUser, uid, begin.pid, begin.at.Unix())
 		fh, err := os.OpenFile(files[0], os.O_APPEND|os.O_WRONLY, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -189,13 +198,15 @@ func TestCreateOnceJournalProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	u, adopted, err := r.process(t, f, "dead").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "crashed-create", Email: "new@example.com"})
-	if err != nil || !adopted || u.Email != "new@example.com" {
-		t.Fatalf("the crashed process's create: %v adopted=%v %+v", err, adopted, u)
+	for _, uid := range []string{"crashed-create", "reused-pid-1"} {
+		u, adopted, err := r.process(t, f, "dead").Users.CreateOnce(context.Background(), entrupy.CreateUserRequest{UniqueUserID: uid, Email: "new@example.com"})
+		if err != nil || !adopted || u.Email != "new@example.com" {
+			t.Fatalf("%s: %v adopted=%v %+v, want the orphan adopted", uid, err, adopted, u)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	_, _, err = r.process(t, f, "dead").Users.CreateOnce(ctx, entrupy.CreateUserRequest{UniqueUserID: "live-create", Email: "new@example.com"})
+	_, _, err := r.process(t, f, "dead").Users.CreateOnce(ctx, entrupy.CreateUserRequest{UniqueUserID: "live-create", Email: "new@example.com"})
 	if e, ok := entrupy.AsExistsError(err); !ok || e.MadeBy != entrupy.MadeByThisState {
 		t.Fatalf("a live process's create: got %v, want an ExistsError (this state, no proof)", err)
 	}
