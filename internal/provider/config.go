@@ -87,6 +87,24 @@ func (s providerSettings) MaxRetries() int { return s.Retry.MaxAttempts - 1 }
 // Loopback reports whether the API is on this machine (an emulator).
 func (s providerSettings) Loopback() bool { return isLoopbackURL(s.BaseURL) }
 
+// unknownAttributes names the provider block's attributes whose values are
+// only known after apply, in schema order (providerAttributes).
+func (cfg providerModel) unknownAttributes() []string {
+	values := map[string]attr.Value{
+		"api_token": cfg.APIToken, "base_url": cfg.BaseURL, "api_version": cfg.APIVersion,
+		"accept_language": cfg.AcceptLanguage, "max_retries": cfg.MaxRetries,
+		"requests_per_second": cfg.RequestsPerSecond, "request_timeout": cfg.RequestTimeout,
+		"refresh_from_lists": cfg.RefreshFromLists,
+	}
+	var unknown []string
+	for _, name := range providerAttributes {
+		if values[name].IsUnknown() {
+			unknown = append(unknown, name)
+		}
+	}
+	return unknown
+}
+
 // resolveSettings resolves the provider block cfg, with getenv for the
 // environment (os.Getenv in Configure), into the client's settings. It has
 // no other input and makes no request.
@@ -106,17 +124,9 @@ func (s providerSettings) Loopback() bool { return isLoopbackURL(s.BaseURL) }
 // unset. The settings are meaningful only when there is no error.
 func resolveSettings(cfg providerModel, getenv func(string) string) (providerSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	values := map[string]attr.Value{
-		"api_token": cfg.APIToken, "base_url": cfg.BaseURL, "api_version": cfg.APIVersion,
-		"accept_language": cfg.AcceptLanguage, "max_retries": cfg.MaxRetries,
-		"requests_per_second": cfg.RequestsPerSecond, "request_timeout": cfg.RequestTimeout,
-		"refresh_from_lists": cfg.RefreshFromLists,
-	}
-	for _, name := range providerAttributes {
-		if values[name].IsUnknown() {
-			diags.AddAttributeError(path.Root(name), "Unknown Entrupy provider "+name,
-				"The provider cannot be configured with a value that is only known after apply. Set "+name+" to a literal, a variable or a value known at plan time"+envHint(name)+".")
-		}
+	for _, name := range cfg.unknownAttributes() {
+		diags.AddAttributeError(path.Root(name), "Unknown Entrupy provider "+name,
+			"The provider cannot be configured with a value that is only known after apply. Set "+name+" to a literal, a variable or a value known at plan time"+envHint(name)+".")
 	}
 	if diags.HasError() {
 		return providerSettings{}, diags

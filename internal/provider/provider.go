@@ -115,6 +115,16 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A setting known only after apply (from a resource, or a Stacks
+	// component's output) cannot configure a client. Where Terraform can
+	// defer (Stacks, -allow-deferral), everything this provider would plan
+	// waits for a later round in which the setting is known; elsewhere
+	// resolveSettings says which setting to make known.
+	if unknown := cfg.unknownAttributes(); len(unknown) > 0 && req.ClientCapabilities.DeferralAllowed {
+		tflog.Debug(ctx, "Entrupy provider settings unknown at plan: deferring", map[string]any{"unknown": unknown})
+		resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		return
+	}
 	s, diags := resolveSettings(cfg, os.Getenv)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {

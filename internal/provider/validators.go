@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
@@ -174,4 +175,35 @@ func (apiVersionWarning) ValidateString(_ context.Context, req validator.StringR
 		fmt.Sprintf("%s %q is not an API version this provider knows: it knows %s. It is sent as the Api-Version header as written, and Entrupy may reject it or answer in a format this provider does not read. "+
 			"The version in force when a webhook is created fixes the payload format of its deliveries for good. Use %s unless Entrupy asked you to use %q.",
 			req.Path, v, quotedList(knownAPIVersions), quotedList(knownAPIVersions), v))
+}
+
+// writeOnlyNeedsVersion warns when a write-only attribute is set without
+// its version attribute. Terraform cannot see a write-only value change, so
+// without a version to bump, a later change of the value plans nothing
+// and is never sent. Unknown values pass (they are checked once known).
+type writeOnlyNeedsVersion struct {
+	version string // the version attribute's name, at the same level
+}
+
+func (v writeOnlyNeedsVersion) Description(context.Context) string {
+	return "should be set together with " + v.version + ", which is bumped to send a new value"
+}
+
+func (v writeOnlyNeedsVersion) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v writeOnlyNeedsVersion) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	versionPath := req.Path.ParentPath().AtName(v.version)
+	var version attr.Value
+	if diags := req.Config.GetAttribute(ctx, versionPath, &version); diags.HasError() || !version.IsNull() {
+		return // set or unknown: a later change can be sent
+	}
+	resp.Diagnostics.AddAttributeWarning(req.Path, "Write-only value without a version",
+		fmt.Sprintf("%s is set without %s. Terraform cannot see a change of a write-only value, so a later change of %s alone plans nothing and is never sent. "+
+			"Set %s = 1 now, and bump it together with a new %s to send the new value.",
+			req.Path, versionPath, req.Path, versionPath, req.Path))
 }

@@ -97,17 +97,17 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:          []validator.String{stringvalidator.RegexMatches(apiVersionPattern, "must be a version such as \"1.4\" or \"2\"")},
 			},
 			"secret": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Signing secret (1 to %d characters), for Terraform older than 1.11. It is stored (marked sensitive) in state. At most one of `secret` and `secret_wo` may be set, and a new webhook needs one of them; changing it rotates the secret in place. On an existing (imported) webhook, leaving both unset leaves the secret unmanaged: Entrupy keeps the one it has.", entrupy.MaxSecretKeyLength),
+				MarkdownDescription: fmt.Sprintf("Signing secret (1 to %d characters), for Terraform older than 1.11. It is stored (marked sensitive) in state, so on Terraform 1.11 and later setting it warns to use `secret_wo` instead. At most one of `secret` and `secret_wo` may be set, and a new webhook needs one of them; changing it rotates the secret in place. On an existing (imported) webhook, leaving both unset leaves the secret unmanaged: Entrupy keeps the one it has.", entrupy.MaxSecretKeyLength),
 				Optional:            true,
 				Sensitive:           true,
-				Validators:          []validator.String{lengthValidator(1, entrupy.MaxSecretKeyLength)},
+				Validators:          []validator.String{lengthValidator(1, entrupy.MaxSecretKeyLength), stringvalidator.PreferWriteOnlyAttribute(path.MatchRoot("secret_wo"))},
 			},
 			"secret_wo": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Signing secret (1 to %d characters), write-only (Terraform 1.11+): sent to Entrupy on create and whenever `secret_wo_version` changes, never stored in plan or state. At most one of `secret` and `secret_wo` may be set, and a new webhook needs one of them; on an existing (imported) webhook, leaving both unset leaves the secret unmanaged. Setting `secret_wo` with a new `secret_wo_version` later sends it in an in-place update.", entrupy.MaxSecretKeyLength),
+				MarkdownDescription: fmt.Sprintf("Signing secret (1 to %d characters), write-only (Terraform 1.11+): sent to Entrupy on create and whenever `secret_wo_version` changes, never stored in plan or state. At most one of `secret` and `secret_wo` may be set, and a new webhook needs one of them; on an existing (imported) webhook, leaving both unset leaves the secret unmanaged. Setting `secret_wo` with a new `secret_wo_version` later sends it in an in-place update; set `secret_wo_version` from the start (a warning says so otherwise), since a change of `secret_wo` alone is never sent.", entrupy.MaxSecretKeyLength),
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
-				Validators:          []validator.String{lengthValidator(1, entrupy.MaxSecretKeyLength)},
+				Validators:          []validator.String{lengthValidator(1, entrupy.MaxSecretKeyLength), writeOnlyNeedsVersion{version: "secret_wo_version"}},
 			},
 			"secret_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Version of `secret_wo`, a whole number (0 or more). Terraform cannot see a write-only value change, so bump this number (e.g. 1 → 2) together with a new `secret_wo` to rotate the secret in place.",

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -434,6 +435,55 @@ func TestWebhookPlan_secretAndAPIVersion(t *testing.T) {
 	resp = p14.plan("entrupy_webhook", prior, webhookConfigValues(map[string]tftypes.Value{"api_version": str("1.4")}), webhookComputed...)
 	if len(resp.RequiresReplace) != 1 || len(resp.Diagnostics) > 0 {
 		t.Errorf("own api_version change: %v %s", resp.RequiresReplace, diagText(resp.Diagnostics))
+	}
+}
+
+// TestWebhookValidate_writeOnlyWarnings: where Terraform supports write-only
+// attributes (1.11+), secret warns that secret_wo keeps the secret out of
+// state; secret_wo without secret_wo_version warns that a later change of it
+// alone would never be sent. Neither stops the run.
+func TestWebhookValidate_writeOnlyWarnings(t *testing.T) {
+	p := serveProvider(t)
+	typ := p.resourceType("entrupy_webhook")
+	version := tftypes.NewValue(tftypes.Number, 1)
+	for _, tc := range []struct {
+		name      string
+		extra     map[string]tftypes.Value
+		writeOnly bool   // the client supports write-only attributes
+		want      string // the one warning, "" for none
+		attribute string // the attribute it is on
+	}{
+		{name: "secret", extra: map[string]tftypes.Value{"secret": str("s")}, writeOnly: true,
+			want: `WARNING: Available Write-Only Attribute Alternative: This attribute has a WriteOnly version secret_wo available`, attribute: "secret"},
+		{name: "secret before Terraform 1.11", extra: map[string]tftypes.Value{"secret": str("s")}},
+		{name: "secret_wo without secret_wo_version", extra: map[string]tftypes.Value{"secret_wo": str("s")}, writeOnly: true,
+			want: `WARNING: Write-only value without a version: secret_wo is set without secret_wo_version\. Terraform cannot see a change of a write-only value, so a later change of secret_wo alone plans nothing and is never sent\. Set secret_wo_version = 1 now`, attribute: "secret_wo"},
+		{name: "secret_wo with secret_wo_version", extra: map[string]tftypes.Value{"secret_wo": str("s"), "secret_wo_version": version}, writeOnly: true},
+		{name: "secret_wo_version unknown", extra: map[string]tftypes.Value{"secret_wo": str("s"), "secret_wo_version": tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)}, writeOnly: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := p.srv.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{
+				TypeName:           "entrupy_webhook",
+				Config:             p.dynamic(objectValue(t, typ, webhookConfigValues(tc.extra))),
+				ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: tc.writeOnly},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := diagText(resp.Diagnostics)
+			if tc.want == "" {
+				if len(resp.Diagnostics) > 0 {
+					t.Fatalf("want no diagnostic, got %s", text)
+				}
+				return
+			}
+			if len(resp.Diagnostics) != 1 || !expectError(tc.want).MatchString(text) {
+				t.Fatalf("want one warning matching %q, got %s", tc.want, text)
+			}
+			if got := resp.Diagnostics[0].Attribute; got == nil || got.String() != tftypes.NewAttributePath().WithAttributeName(tc.attribute).String() {
+				t.Errorf("the warning is on %v, want %s", got, tc.attribute)
+			}
+		})
 	}
 }
 
