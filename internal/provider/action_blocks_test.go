@@ -2,14 +2,12 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -18,38 +16,21 @@ import (
 )
 
 // Configurations with action blocks (the action's example, guide blocks)
-// cannot run on a Terraform below 1.14. Where that Terraform is on PATH,
-// checkActionBlocks still holds them to the provider's schema at the
-// protocol level, as Terraform 1.14 would: every action block names an
+// cannot run on a CLI without actions (Terraform below 1.14, OpenTofu).
+// Whatever the CLI, checkActionBlocks holds them to the provider's schema
+// at the protocol level, as Terraform 1.14 and later would: every action block names an
 // action of the provider, its config block sets only attributes of the
 // action's schema (every required one), ValidateActionConfig accepts it,
 // and every action_trigger names trigger events Terraform knows and
 // actions the configuration declares.
 
-// terraformVersion is the version of the acceptance tests' Terraform.
-func terraformVersion(t *testing.T) *version.Version {
-	t.Helper()
-	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version", "-json").Output()
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err != nil || json.Unmarshal(out, &v) != nil {
-		t.Fatalf("terraform version: %v %s", err, out)
-	}
-	got, err := version.NewVersion(v.Version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return got
-}
-
-// terraformRunsActions reports whether the acceptance tests' Terraform runs actions.
-func terraformRunsActions(t *testing.T) bool {
-	t.Helper()
-	return !terraformVersion(t).LessThan(terraform114)
-}
-
 func hasActionBlock(src string) bool { return hasTopLevelBlock(src, `action "`) }
+
+// usesCaller reports whether a configuration refers to an action trigger's
+// caller (Terraform 1.16+).
+func usesCaller(src string) bool { return callerRE.MatchString(src) }
+
+var callerRE = regexp.MustCompile(`\bcaller\.`)
 
 // actionTriggerEvents are the events of an action_trigger (Terraform 1.14).
 var actionTriggerEvents = []string{"before_create", "after_create", "before_update", "after_update"}

@@ -44,14 +44,16 @@ func TestAccExamplesValidate(t *testing.T) {
 	if len(dirs) < 12 {
 		t.Fatalf("only %d example directories found", len(dirs))
 	}
-	actionsRun := terraformRunsActions(t)
 	for dir := range dirs {
 		name, _ := filepath.Rel(copyRoot, dir)
 		t.Run(name, func(t *testing.T) {
-			// Terraform below 1.14 does not know action blocks;
+			// A CLI without actions does not know action blocks;
 			// TestExamplesActionBlocks checks them against the schema.
-			if anyConfigFile(t, dir, hasActionBlock) && !actionsRun {
-				t.Skip("uses action blocks, which need Terraform 1.14+; TestExamplesActionBlocks checks them against the provider's schema")
+			if anyConfigFile(t, dir, hasActionBlock) {
+				requireCLI(t, featureActions)
+			}
+			if anyConfigFile(t, dir, usesCaller) {
+				requireCLI(t, featureCaller)
 			}
 			// Snippets for the docs have no terraform block: give them one.
 			if b, _ := os.ReadFile(filepath.Join(dir, "versions.tf")); len(b) == 0 && !anyConfigFile(t, dir, func(src string) bool { return hasTopLevelBlock(src, "terraform {") }) {

@@ -66,6 +66,7 @@ var guideBlockTests = map[string]string{
 	"receiver-node":      "TestGuidesReceivers",
 	"prove-webhook":      "TestGuidesActionBlocks, TestAccGuides/actions (Terraform 1.14+)",
 	"prove-invoke":       "TestAccGuides/actions (Terraform 1.14+)",
+	"prove-continue":     "TestGuidesActionBlocks, TestAccGuides/actions_continue (Terraform 1.16+)",
 	"watch-check":        "TestAccGuides/watch",
 	// rotating-webhook-secrets
 	"rotation-before": "TestAccGuides/rotation",
@@ -673,10 +674,13 @@ func TestAccGuides(t *testing.T) {
 	})
 	t.Run("actions", func(t *testing.T) {
 		t.Parallel()
-		if v := terraformVersion(t); v.LessThan(terraform114) {
-			t.Skipf("the guides' action blocks need Terraform 1.14+ to run, and this is %s; TestGuidesActionBlocks checks them against the provider's schema at the protocol level", v)
-		}
+		requireCLI(t, featureActions) // TestGuidesActionBlocks checks the blocks on any CLI
 		testGuideActions(t, g, blocks)
+	})
+	t.Run("actions_continue", func(t *testing.T) {
+		t.Parallel()
+		requireCLI(t, featureActions, featureCaller)
+		testGuideActionsContinue(t, g, blocks)
 	})
 	t.Run("emulator_recipe", func(t *testing.T) {
 		t.Parallel()
@@ -1399,8 +1403,8 @@ func TestGuidesActionBlocks(t *testing.T) {
 			}
 		}
 	}
-	if checked != 2 {
-		t.Errorf("checked %d blocks with actions, want 2 (prove-webhook and rotation-prove)", checked)
+	if checked != 3 {
+		t.Errorf("checked %d blocks with actions, want 3 (prove-webhook, prove-continue and rotation-prove)", checked)
 	}
 }
 
@@ -1444,15 +1448,50 @@ func testGuideWatch(t *testing.T, g *guideCLI, blocks map[string]guideBlock) {
 	}
 }
 
+// testGuideActionsContinue (Terraform 1.16+) applies the guide's
+// on_failure = continue trigger against a receiver answering 500: the apply
+// succeeds, warning with the receiver's answer, and the webhook is in state
+// and plans no change.
+func testGuideActionsContinue(t *testing.T, g *guideCLI, blocks map[string]guideBlock) {
+	const secret = "continue-secret"
+	rcv := newSigningReceiver(t, secret)
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	url := rcv.URL + "/fail/entrupy" // the receiver answers 500 under /fail
+	run := g.workdir(t, emu, map[string]string{"main.tf": guideWebhookSecretVariable + strings.ReplaceAll(blocks["prove-continue"].text, "https://hooks.example.com/entrupy", url)})
+	env := []string{"TF_VAR_webhook_secret=" + secret}
+	out := run.terraform(env, "apply", "-auto-approve", "-no-color", "-input=false")
+	if !expectError(`Warning: Webhook receiver did not accept the test delivery .* The receiver at `+regexp.QuoteMeta(url)+` answered the test session\.completed with 500 Internal Server Error`).MatchString(out) ||
+		!strings.Contains(out, "Apply complete! Resources: 1 added, 0 changed, 0 destroyed. Actions: 1 invoked, 1 failed.") {
+		t.Fatalf("the apply does not go on with a warning naming the receiver's 500:\n%s", out)
+	}
+	if err := rcv.expectTests("session.completed"); err != nil {
+		t.Fatal(err)
+	}
+	ids := run.idsInState("entrupy_webhook")
+	if want := emu.WebhookIDs(); len(ids) != 1 || !slices.Equal(ids, want) {
+		t.Fatalf("webhooks in state %v, in the emulator %v; want the one created", ids, want)
+	}
+	if out := run.terraform(env, "plan", "-no-color", "-input=false", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
+		t.Errorf("the webhook plans a change after the failed test (tainted?):\n%s", out)
+	}
+}
+
 // testGuideActions (Terraform 1.14+) runs the guides' action blocks: the
 // webhook created with its trigger proves the receiver, -invoke proves it
 // again, and the rotation's after_update trigger proves the new secret.
+// Below Terraform 1.16 the blocks name the resource instead of caller, as
+// the guides say.
 func testGuideActions(t *testing.T, g *guideCLI, blocks map[string]guideBlock) {
 	const oldSecret, newSecret = "actions-old-secret", "actions-new-secret"
 	rcv := newSigningReceiver(t, oldSecret)
 	emu := testsupport.StartEmulator(t, emulator.Options{})
+	hasCaller := cliHas(t, featureCaller)
 	local := func(b guideBlock) string {
-		return strings.ReplaceAll(b.text, "https://hooks.example.com/entrupy", rcv.URL+"/entrupy")
+		text := strings.ReplaceAll(b.text, "https://hooks.example.com/entrupy", rcv.URL+"/entrupy")
+		if !hasCaller {
+			text = strings.ReplaceAll(text, "caller.id", "entrupy_webhook.orders.id")
+		}
+		return text
 	}
 	run := g.workdir(t, emu, map[string]string{"main.tf": guideWebhookSecretVariable + local(blocks["prove-webhook"])})
 	run.terraform([]string{"TF_VAR_webhook_secret=" + oldSecret}, "apply", "-auto-approve", "-no-color", "-input=false")

@@ -346,7 +346,7 @@ func TestIdentityImportAndRead(t *testing.T) {
 }
 
 // TestAccIdentity_importBlock: an import block with an identity (Terraform
-// 1.12+; skipped on older Terraform) adopts each resource with no change,
+// 1.12+; skipped, saying so, where the CLI has no resource identity) adopts each resource with no change,
 // and the identity in state is the ID.
 func TestAccIdentity_importBlock(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
@@ -363,7 +363,7 @@ resource "entrupy_webhook" "test" {
 }
 `
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureIdentity},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

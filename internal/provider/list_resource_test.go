@@ -386,15 +386,15 @@ func (p *protoProvider) plansCleanly(typeName string, r tfprotov6.ListResourceRe
 	}
 }
 
-// TestAccListResources_query: terraform query (Terraform 1.14+; skipped on
-// older Terraform) lists what Terraform and others made, with identities
+// TestAccListResources_query: terraform query (Terraform 1.14+; skipped, saying
+// so, on a CLI without it such as OpenTofu 1.12) lists what Terraform and others made, with identities
 // and display names.
 func TestAccListResources_query(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	seed := seedForList(t, emu)
 	provider := providerBlock(emu)
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureQuery},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

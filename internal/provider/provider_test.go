@@ -39,10 +39,18 @@ func TestMain(m *testing.M) {
 		mustSetenv("TF_ACC_TERRAFORM_PATH", bin)
 	}
 	mustSetenv("CHECKPOINT_DISABLE", "1")
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		mustSetenv("TF_CLI_CONFIG_FILE", os.DevNull) // no user CLI config: no mirrors, no warnings
+	// No user CLI configuration: no mirrors, no warnings. A file named but
+	// missing counts as none (OpenTofu warns about it on standard output,
+	// before the JSON of `tofu version -json`).
+	if rc := os.Getenv("TF_CLI_CONFIG_FILE"); rc == "" || !fileExists(rc) {
+		mustSetenv("TF_CLI_CONFIG_FILE", os.DevNull)
 	}
 	os.Exit(m.Run())
+}
+
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }
 
 func mustSetenv(name, value string) {

@@ -29,7 +29,7 @@ import (
 func TestAccSDKAuthorization_echo(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{featureEphemeral},
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"entrupy": testAccProtoV6ProviderFactories["entrupy"],
 			"echo":    echoprovider.NewProviderServer(),
@@ -130,7 +130,7 @@ ephemeral "entrupy_sdk_authorization" "device" {
 `
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureEphemeral},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -179,7 +179,7 @@ func TestAccSDKAuthorization_deactivated(t *testing.T) {
 	}))
 	t.Cleanup(front.Close)
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureEphemeral},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(&testsupport.Emulator{URL: front.URL, Token: emu.Token}) + `

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -372,11 +371,17 @@ func TestAccWebhookDeliveries_dataSource(t *testing.T) {
 	})
 }
 
-// TestAccWebhookTestAction_trigger (Terraform 1.14+; skipped below): an
-// after_create trigger proves a new webhook's receiver with one verified
-// test delivery, and after_update proves a rotated secret in the same
-// apply.
+// TestAccWebhookTestAction_trigger (Terraform 1.14+; skipped, saying so,
+// on a CLI without actions): an after_create trigger proves a new webhook's
+// receiver with one verified test delivery, and after_update proves a
+// rotated secret in the same apply. The action reaches the webhook through
+// caller where the CLI has it (Terraform 1.16+), else through its address.
 func TestAccWebhookTestAction_trigger(t *testing.T) {
+	requireCLI(t, featureActions)
+	webhookID := "entrupy_webhook.test.id"
+	if cliHas(t, featureCaller) {
+		webhookID = "caller.id"
+	}
 	rcv := newSigningReceiver(t, "secret-v1")
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	config := func(secret string, version int) string {
@@ -397,13 +402,13 @@ resource "entrupy_webhook" "test" {
 
 action "entrupy_webhook_test" "receiver" {
   config {
-    webhook_id = entrupy_webhook.test.id
+    webhook_id = %s
   }
 }
-`, rcv.URL+"/hooks", secret, version)
+`, rcv.URL+"/hooks", secret, version, webhookID)
 	}
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(terraform114)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureActions},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -430,23 +435,12 @@ action "entrupy_webhook_test" "receiver" {
 	})
 }
 
-// terraformAtLeast114 skips the test unless the Terraform of the
-// acceptance tests runs actions.
-func terraformAtLeast114(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	if v := terraformVersion(t); v.LessThan(terraform114) {
-		t.Skipf("Terraform %s cannot run actions (they need 1.14+); TestWebhookTestAction_protocol covers them at the protocol level", v)
-	}
-}
-
-// TestAccWebhookTestAction_invoke (Terraform 1.14+; skipped below):
+// TestAccWebhookTestAction_invoke (Terraform 1.14+; skipped, saying so, on
+// a CLI without actions):
 // terraform apply -invoke delivers one verified test event, and against a
 // receiver answering 500 exits non-zero with an error naming 500.
 func TestAccWebhookTestAction_invoke(t *testing.T) {
-	terraformAtLeast114(t)
+	requireCLI(t, featureActions)
 	const secret = "invoke-secret"
 	rcv := newSigningReceiver(t, secret)
 	emu := testsupport.StartEmulator(t, emulator.Options{})

@@ -14,9 +14,11 @@ resource "entrupy_webhook" "orders" {
   }
 }
 
+# caller is the resource whose trigger runs the action (Terraform 1.16+; on
+# 1.14 and 1.15 write webhook_id = entrupy_webhook.orders.id).
 action "entrupy_webhook_test" "orders" {
   config {
-    webhook_id = entrupy_webhook.orders.id
+    webhook_id = caller.id
     event      = "session.completed"
   }
 }
