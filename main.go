@@ -14,7 +14,7 @@ import (
 )
 
 // Regenerate docs/: the GNUmakefile's docs target feeds tfplugindocs the
-// schemas read from the provider server (tools/providerschema).
+// schemas Terraform exports (terraform providers schema -json).
 //go:generate make docs
 
 // version is set at build time: go build -ldflags "-X main.version=1.2.3".

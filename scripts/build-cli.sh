@@ -49,16 +49,25 @@ case $name in
 esac
 
 start=$(date +%s)
+elapsed() { echo "$(($(date +%s) - start))s"; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/build-$name-$version.XXXXXX")
+ticker=
+cleanup() {
+  [[ -z $ticker ]] || kill "$ticker" 2>/dev/null || true
+  chmod -R u+w "$work" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
 say "$name $version: downloading $module@v$version from the Go module proxy"
-dir=$(cd "$root" && GOFLAGS=-mod=mod go mod download -json "$module@v$version" |
+# Outside any module, so that this project's go.mod and go.sum stay as they are.
+dir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "$module@v$version" |
   sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 if [[ -z $dir || ! -d $dir ]]; then
   say "could not download $module@v$version"
   exit 1
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/build-$name-$version.XXXXXX")
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 say "$name $version: copying the module to $work"
 cp -R "$dir/." "$work/src"
 chmod -R u+w "$work/src"
@@ -85,9 +94,26 @@ if [[ $name == terraform ]]; then
   fi
 fi
 
-say "$name $version: compiling (several minutes on 2 cores the first time)"
+say "$name $version: downloading its dependencies and compiling (5 to 15 minutes on 2 cores)"
+# A line every minute, so that a CI log shows the build is alive.
+(while sleep 60; do say "$name $version: still compiling ($(elapsed))"; done) &
+ticker=$!
 mkdir -p "$(dirname "$out")"
-GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg"
-mv "$out.tmp" "$out"
-say "$name $version: built in $(($(date +%s) - start))s: $("$out" version | head -n 1)"
+GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out.$$.tmp" "$pkg"
+kill "$ticker" 2>/dev/null || true
+ticker=
+
+# The binary must report exactly this version (without version.dev=no,
+# Terraform says 1.16.4-dev). No CLI configuration: OpenTofu prints a
+# warning about a missing one on standard output.
+want="Terraform v$version"
+[[ $name == tofu ]] && want="OpenTofu v$version"
+got=$(TF_CLI_CONFIG_FILE=/dev/null "$out.$$.tmp" version | head -n 1)
+if [[ $got != "$want" ]]; then
+  rm -f "$out.$$.tmp"
+  say "$name $version: the binary reports '$got', not '$want'"
+  exit 1
+fi
+mv "$out.$$.tmp" "$out"
+say "$name $version: built in $(elapsed): $got at $out"
 echo "$out"

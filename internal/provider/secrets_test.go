@@ -23,7 +23,9 @@ func TestAccWebhook_secretsNeverLeak(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	// The write-only secret comes from an ephemeral variable, as the docs
 	// recommend: a literal in main.tf would be bundled (by Terraform) into a
-	// saved plan's configuration snapshot.
+	// saved plan's configuration snapshot. The plain secret comes from a
+	// sensitive variable: Terraform quotes the configuration line of the
+	// warning that secret_wo is preferred.
 	config := func(version int) string {
 		return fmt.Sprintf(`
 terraform {
@@ -39,6 +41,10 @@ variable "webhook_secret" {
   sensitive = true
   ephemeral = true
 }
+variable "plain_secret" {
+  type      = string
+  sensitive = true
+}
 resource "entrupy_webhook" "wo" {
   url               = "https://hooks.example.com/wo"
   events            = ["session.completed"]
@@ -48,13 +54,13 @@ resource "entrupy_webhook" "wo" {
 resource "entrupy_webhook" "plain" {
   url    = "https://hooks.example.com/plain"
   events = ["support.message"]
-  secret = %q
+  secret = var.plain_secret
 }
-`, version, plainSecret)
+`, version)
 	}
 	run := newCLIRun(t, emu, config(1))
-	first := []string{"TF_LOG=TRACE", "TF_VAR_webhook_secret=" + woSecret}
-	rotated := []string{"TF_LOG=TRACE", "TF_VAR_webhook_secret=" + woRotated}
+	first := []string{"TF_LOG=TRACE", "TF_VAR_webhook_secret=" + woSecret, "TF_VAR_plain_secret=" + plainSecret}
+	rotated := []string{"TF_LOG=TRACE", "TF_VAR_webhook_secret=" + woRotated, "TF_VAR_plain_secret=" + plainSecret}
 
 	var logs strings.Builder
 	logs.WriteString(run.terraform(first, "apply", "-auto-approve", "-input=false", "-no-color"))
