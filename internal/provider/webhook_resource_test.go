@@ -453,11 +453,15 @@ func TestWebhookValidate_writeOnlyWarnings(t *testing.T) {
 		want      string // the one warning, "" for none
 		attribute string // the attribute it is on
 	}{
-		{name: "secret", extra: map[string]tftypes.Value{"secret": str("s")}, writeOnly: true,
-			want: `WARNING: Available Write-Only Attribute Alternative: This attribute has a WriteOnly version secret_wo available`, attribute: "secret"},
+		{
+			name: "secret", extra: map[string]tftypes.Value{"secret": str("s")}, writeOnly: true,
+			want: `WARNING: Available Write-Only Attribute Alternative: This attribute has a WriteOnly version secret_wo available`, attribute: "secret",
+		},
 		{name: "secret before Terraform 1.11", extra: map[string]tftypes.Value{"secret": str("s")}},
-		{name: "secret_wo without secret_wo_version", extra: map[string]tftypes.Value{"secret_wo": str("s")}, writeOnly: true,
-			want: `WARNING: Write-only value without a version: secret_wo is set without secret_wo_version\. Terraform cannot see a change of a write-only value, so a later change of secret_wo alone plans nothing and is never sent\. Set secret_wo_version = 1 now`, attribute: "secret_wo"},
+		{
+			name: "secret_wo without secret_wo_version", extra: map[string]tftypes.Value{"secret_wo": str("s")}, writeOnly: true,
+			want: `WARNING: Write-only value without a version: secret_wo is set without secret_wo_version\. Terraform cannot see a change of a write-only value, so a later change of secret_wo alone plans nothing and is never sent\. Set secret_wo_version = 1 now`, attribute: "secret_wo",
+		},
 		{name: "secret_wo with secret_wo_version", extra: map[string]tftypes.Value{"secret_wo": str("s"), "secret_wo_version": version}, writeOnly: true},
 		{name: "secret_wo_version unknown", extra: map[string]tftypes.Value{"secret_wo": str("s"), "secret_wo_version": tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)}, writeOnly: true},
 	} {
