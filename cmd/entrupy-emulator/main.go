@@ -35,7 +35,9 @@ const usageText = `Usage: entrupy-emulator [flags]
 Runs an in-memory Entrupy API on 127.0.0.1 and prints the base URL and token to use.
 
 Admin routes (no token needed; the emulator listens on loopback only):
-  GET    /_emulator/inventory      what the emulator holds
+  GET    /_emulator/inventory      what the emulator holds: webhooks, users, transfers, and
+                                   the authentications (entrupy_id, customer_item_id, result,
+                                   certificate_id) and certificate IDs to try
   GET    /_emulator/counters       requests per route, answers per status, and
                                    "writes": API requests that changed anything
   DELETE /_emulator/counters       reset the counters
@@ -135,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if _, err := fmt.Fprintf(stdout, "Entrupy emulator listening on %s\n  export ENTRUPY_BASE_URL=%s\n  export ENTRUPY_API_TOKEN=%s\n", base, base, *token); err != nil {
+	if _, err := fmt.Fprintf(stdout, "Entrupy emulator listening on %s\n  export ENTRUPY_BASE_URL=%s\n  export ENTRUPY_API_TOKEN=%s\n%s", base, base, *token, idsToTry(srv, base)); err != nil {
 		return err
 	}
 
@@ -154,4 +156,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	err = hs.Shutdown(shutdown)
 	srv.Close()
 	return err
+}
+
+// idsToTry names where to find the IDs the emulator holds, with one
+// authentication that has a customer_item_id and a certificate.
+func idsToTry(srv *emulator.Server, base string) string {
+	out := fmt.Sprintf("IDs to try: GET %s/_emulator/inventory\n", base)
+	for _, it := range srv.Inventory().Items {
+		if it.CustomerItemID != "" && it.CertificateID != "" {
+			return out + fmt.Sprintf("  for example entrupy_id %s (customer_item_id %s, certificate_id %s)\n", it.EntrupyID, it.CustomerItemID, it.CertificateID)
+		}
+	}
+	return out
 }

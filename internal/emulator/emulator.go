@@ -662,7 +662,8 @@ func (s *Server) ResetCounts() {
 	s.writes = 0
 }
 
-// Inventory is what the emulator holds, for tests to compare with state.
+// Inventory is what the emulator holds, for tests to compare with state
+// and for people to find IDs to try.
 type Inventory struct {
 	Webhooks         []Webhook  `json:"webhooks"`
 	Users            []User     `json:"users"`
@@ -670,6 +671,19 @@ type Inventory struct {
 	Transfers        []Transfer `json:"transfers"`
 	Authentications  int        `json:"authentications"`
 	Certificates     int        `json:"certificates"`
+	// Items are the authentications, newest first, with what they can be
+	// looked up by; CertificateIDs every certificate ID, revoked ones too.
+	Items          []InventoryItem `json:"items"`
+	CertificateIDs []string        `json:"certificate_ids"`
+}
+
+// InventoryItem is one authentication in the inventory: its IDs and result.
+type InventoryItem struct {
+	EntrupyID      string `json:"entrupy_id"`
+	CustomerItemID string `json:"customer_item_id,omitempty"`
+	Result         string `json:"result"`
+	Final          bool   `json:"final"`
+	CertificateID  string `json:"certificate_id,omitempty"`
 }
 
 // Inventory returns the current contents, sorted by id.
@@ -679,7 +693,22 @@ func (s *Server) Inventory() Inventory {
 	inv := Inventory{
 		Webhooks: []Webhook{}, Users: []User{}, DeactivatedUsers: []string{}, Transfers: []Transfer{},
 		Authentications: len(s.st.Items), Certificates: len(s.st.Certificates),
+		Items: []InventoryItem{}, CertificateIDs: []string{},
 	}
+	for _, it := range s.st.newest {
+		ii := InventoryItem{EntrupyID: it.EntrupyID, Result: it.Status.Result.ID, Final: it.Status.Result.Final}
+		if it.TextFields.CustomerItemID != nil {
+			ii.CustomerItemID = *it.TextFields.CustomerItemID
+		}
+		if it.Certificate != nil {
+			ii.CertificateID = it.Certificate.CertificateID
+		}
+		inv.Items = append(inv.Items, ii)
+	}
+	for id := range s.st.Certificates {
+		inv.CertificateIDs = append(inv.CertificateIDs, id)
+	}
+	sort.Strings(inv.CertificateIDs)
 	for _, w := range s.st.Webhooks {
 		inv.Webhooks = append(inv.Webhooks, w.view())
 	}

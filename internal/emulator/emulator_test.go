@@ -531,6 +531,31 @@ func TestRateLimitAndCounters(t *testing.T) {
 	if inv.Authentications != emulator.BuiltinItems || inv.Certificates == 0 {
 		t.Fatalf("admin inventory %+v", inv)
 	}
+	// It lists IDs to try: every authentication, newest first, with its
+	// customer_item_id and certificate, and every certificate ID.
+	if len(inv.Items) != emulator.BuiltinItems || len(inv.CertificateIDs) != inv.Certificates {
+		t.Fatalf("inventory lists %d items and %d certificate IDs; want %d and %d", len(inv.Items), len(inv.CertificateIDs), emulator.BuiltinItems, inv.Certificates)
+	}
+	seed := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications // oldest first
+	if newest := seed[len(seed)-1].EntrupyID; inv.Items[0].EntrupyID != newest {
+		t.Fatalf("the first item listed is %+v, not the newest authentication %s", inv.Items[0], newest)
+	}
+	withCert := 0
+	for _, it := range inv.Items {
+		if it.CertificateID == "" {
+			continue
+		}
+		withCert++
+		if !slices.Contains(inv.CertificateIDs, it.CertificateID) {
+			t.Errorf("item %s's certificate %s is not in certificate_ids", it.EntrupyID, it.CertificateID)
+		}
+		if it.Result != "authentic" || !it.Final {
+			t.Errorf("item %s has a certificate with result %q (final %v)", it.EntrupyID, it.Result, it.Final)
+		}
+	}
+	if withCert == 0 || inv.Items[len(inv.Items)-1].CustomerItemID != "SKU-01000" {
+		t.Errorf("items %+v", inv.Items)
+	}
 }
 
 // TestFaultsAreReproducible: the same FaultSeed draws the same faults, and

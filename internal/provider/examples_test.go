@@ -90,3 +90,33 @@ func anyConfigFile(t *testing.T, dir string, has func(src string) bool) bool {
 func hasTopLevelBlock(src, opening string) bool {
 	return strings.HasPrefix(src, opening) || strings.Contains(src, "\n"+opening)
 }
+
+// TestAccExamplesReadSeededData plans the examples of the data sources that
+// read what Entrupy holds (authentications, certificates, the catalogue)
+// against an emulator with its built-in data, as someone trying the docs
+// would: every ID or customer_item_id they name is there, and their
+// postconditions hold.
+func TestAccExamplesReadSeededData(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	run := newCLIRun(t, emu, "")
+	for _, name := range []string{"entrupy_authentication", "entrupy_authentications", "entrupy_certificate", "entrupy_catalog"} {
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", name, "data-source.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(run.dir, name)
+			versions := "terraform {\n  required_providers {\n    entrupy = { source = \"entrupy/entrupy\" }\n  }\n}\n"
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			for file, text := range map[string]string{"main.tf": string(src), "versions.tf": versions} {
+				if err := os.WriteFile(filepath.Join(dir, file), []byte(text), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sub := &cliRun{t: t, dir: dir, env: run.env}
+			sub.terraform(nil, "plan", "-no-color", "-input=false")
+		})
+	}
+}

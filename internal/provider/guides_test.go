@@ -174,6 +174,26 @@ func guideBlocks(t *testing.T) map[string]guideBlock {
 	return all
 }
 
+// TestReadmeCIJobIsTheGuides: the README's GitHub Actions job is the
+// emulator guide's, which TestAccGuides/github_actions runs, word for word.
+func TestReadmeCIJobIsTheGuides(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	start := strings.Index(readme, "\n```yaml\njobs:\n")
+	if start < 0 {
+		t.Fatal("README.md has no ```yaml block starting with jobs:")
+	}
+	job := readme[start+len("\n```yaml\n"):]
+	job = job[:strings.Index(job, "```\n")]
+	if want := guideBlocks(t)["ci-github-actions"].text; job != want {
+		t.Errorf("README.md's GitHub Actions job differs from the ci-github-actions block of the emulator guide:\n--- README\n%s--- guide\n%s", job, want)
+	}
+}
+
 // TestGuidesEveryBlockIsTested: every block of every guide has a name that
 // a test runs, the templates hold no template actions (so docs/guides shows
 // the very text the tests run), and docs/guides is up to date.

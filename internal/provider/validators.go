@@ -194,8 +194,8 @@ func (v writeOnlyNeedsVersion) MarkdownDescription(ctx context.Context) string {
 }
 
 func (v writeOnlyNeedsVersion) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.Config.Schema == nil {
+		return // nothing to check, or no configuration to look up the version in
 	}
 	versionPath := req.Path.ParentPath().AtName(v.version)
 	var version attr.Value

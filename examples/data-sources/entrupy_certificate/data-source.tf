@@ -1,11 +1,12 @@
-# The certificate of an authentication, with its current holder.
+# The certificate of an authentication, with its current holder. (These IDs
+# are in the emulator's built-in data: GET /_emulator/inventory lists them.)
 data "entrupy_certificate" "bag" {
-  entrupy_id = "1SALEFYH"
+  entrupy_id = "YQFD2K9B"
 }
 
 # Or directly by certificate ID.
 data "entrupy_certificate" "by_id" {
-  certificate_id = "C-1SALEFYH"
+  certificate_id = "C-YQFD2K9B"
 }
 
 output "bag_certificate" {
@@ -24,7 +25,7 @@ output "bag_certificate" {
 # certificate is read, not an error: this postcondition stops the run before
 # anything downstream publishes it.
 data "entrupy_certificate" "to_publish" {
-  certificate_id = "C-1SALEFYH"
+  certificate_id = "C-YQFD2K9B"
 
   lifecycle {
     postcondition {
