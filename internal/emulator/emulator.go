@@ -128,6 +128,8 @@ type Server struct {
 	opts    Options
 	mux     *http.ServeMux
 	limiter atomic.Pointer[rate.Limiter] // nil: no server-side limit
+	// calm stops the random faults of Options (StopRandomFaults).
+	calm atomic.Bool
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
@@ -520,7 +522,7 @@ func (s *Server) nextFault(pattern string) Fault {
 	}
 	s.mu.Unlock()
 	o := s.opts
-	if o.FaultRate5xx == 0 && o.FaultRateReset == 0 && o.FaultRate429 == 0 {
+	if s.calm.Load() || o.FaultRate5xx == 0 && o.FaultRateReset == 0 && o.FaultRate429 == 0 {
 		return NoFault
 	}
 	s.rngMu.Lock()
@@ -552,6 +554,10 @@ func (s *Server) FailNext(pattern string, faults ...Fault) {
 	defer s.mu.Unlock()
 	s.scripted[pattern] = append(s.scripted[pattern], faults...)
 }
+
+// StopRandomFaults ends the random faults of Options (5xx, resets, 429s)
+// from now on, as when an outage ends; scripted faults still strike.
+func (s *Server) StopRandomFaults() { s.calm.Store(true) }
 
 // ClearFaults forgets every fault scripted with FailNext that has not struck yet.
 func (s *Server) ClearFaults() {

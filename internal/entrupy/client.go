@@ -7,7 +7,7 @@
 // budget (honouring Retry-After), 5xx answers and network errors with capped
 // exponential backoff and jitter, and sends an Idempotency-Key with every
 // create so that a create retried by this client is never made twice.
-// CreateOnce (once.go) carries that guarantee across processes.
+// The services' CreateNew (creates.go) never take over an existing object.
 package entrupy
 
 import (
@@ -83,11 +83,9 @@ type Client struct {
 	sleep          func(context.Context, time.Duration) error
 	jitter         func() float64
 	newKey         func() string
-	marker         CreateMarker // see CreateOnce
-	journal        *journal     // see CreateOnce; nil: none kept
-	listReads      bool         // see WithListReads
-	once           onceState    // see CreateOnce
-	auth           authState    // see Verify
+	createdBy      string    // see WithCreatedBy
+	listReads      bool      // see WithListReads
+	auth           authState // see Verify
 
 	Authentications *AuthenticationsService
 	Certificates    *CertificatesService
@@ -224,15 +222,13 @@ func New(opts ...Option) (*Client, error) {
 	if c.rps > 0 {
 		c.limiter = newLimiter(c.rps, c.openTimeline())
 	}
-	if c.marker.State != "" {
-		c.journal = newJournal(c.marker.Dir, c.baseURL.String(), c.token)
-	}
 	c.Authentications = &AuthenticationsService{c}
 	c.Certificates = &CertificatesService{c}
 	c.Users = &UsersService{c: c}
 	c.Users.reads = newListReader(c.listReads, c.Users.List, func(u User) string { return u.UniqueUserID })
 	c.Webhooks = &WebhooksService{c: c}
 	c.Webhooks.reads = newListReader(c.listReads, c.Webhooks.List, func(w Webhook) string { return w.ID })
+	c.Webhooks.fresh = &freshListing[Webhook]{fetch: c.Webhooks.List}
 	c.Health = &HealthService{c}
 	return c, nil
 }
@@ -358,7 +354,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 				return fmt.Errorf("%s %s: %w", req.method, req.path, ctx.Err())
 			}
 			fields["error"] = err.Error()
-			err = fmt.Errorf("%s %s: %w", req.method, req.path, err)
+			err = &NoAnswerError{Method: req.method, Path: req.path, Err: err}
 		case status >= 200 && status < 300:
 			c.auth.answered(status, nil)
 			fields["status"] = status

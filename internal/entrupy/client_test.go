@@ -702,3 +702,47 @@ func TestRequestTimeoutIsRetried(t *testing.T) {
 		t.Fatalf("a timed-out attempt was not retried: %v", err)
 	}
 }
+
+// TestRateLimitBudget: by default a 429 is retried for as long as the budget
+// allows, whatever MaxAttempts says; without a budget MaxAttempts counts 429s.
+func TestRateLimitBudget(t *testing.T) {
+	t.Parallel()
+	budget := entrupy.DefaultRetryPolicy
+	f, c := newFixture(t, emulator.Options{}, entrupy.WithRetryPolicy(budget))
+	f.emu.FailNext("GET /v1/health", emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429)
+	if err := c.Health.Check(context.Background()); err != nil {
+		t.Fatalf("7 429s then success, with a budget: %v", err)
+	}
+	if got := f.emu.Count("GET /v1/health"); got != 8 {
+		t.Fatalf("%d requests, want 8", got)
+	}
+	legacy := budget
+	legacy.RateLimitBudget = 0
+	f, c = newFixture(t, emulator.Options{}, entrupy.WithRetryPolicy(legacy))
+	f.emu.FailNext("GET /v1/health", emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429, emulator.Fail429)
+	if err := c.Health.Check(context.Background()); !entrupy.IsRateLimited(err) {
+		t.Fatalf("without a budget: %v, want the 429 after %d attempts", err, legacy.MaxAttempts)
+	}
+	if got := f.emu.Count("GET /v1/health"); got != legacy.MaxAttempts {
+		t.Fatalf("%d requests, want %d", got, legacy.MaxAttempts)
+	}
+	// The waits add up to the budget at most.
+	tight := budget
+	tight.RateLimitBudget = 1500 * time.Millisecond
+	f, c = newFixture(t, emulator.Options{}, entrupy.WithRetryPolicy(tight))
+	for range 20 {
+		f.emu.FailNext("GET /v1/health", emulator.Fail429)
+	}
+	if err := c.Health.Check(context.Background()); !entrupy.IsRateLimited(err) {
+		t.Fatalf("a 1.5 s budget against twenty 429s: %v", err)
+	}
+	var total time.Duration
+	for _, w := range f.recordedWaits() {
+		total += w
+	}
+	if total > tight.RateLimitBudget || total == 0 {
+		t.Fatalf("waited %v in all, want (0, %v]", total, tight.RateLimitBudget)
+	}
+}
+
+// TestCreateOnceJournalCompacts: a journal of many settled creates is

@@ -96,10 +96,14 @@ func ValidMetadataKey(k string) bool {
 	return true
 }
 
-// MarkerKey is the metadata key an exactly-once create (see CreateOnce)
-// leaves on what it makes [chosen]; its value is "<state>.<nonce>", the
-// Terraform state the create was for and a nonce new for each create.
-const MarkerKey = "terraform_config"
+// MarkerKey is the metadata key every create of the services' CreateNew
+// leaves on what it makes [chosen]: "<maker> <RFC 3339 time> <nonce>", who
+// made it (WithCreatedBy), when, and a nonce new for each create.
+// LegacyMarkerKey is the key provider versions before it used.
+const (
+	MarkerKey       = "made_by"
+	LegacyMarkerKey = "terraform_config"
+)
 
 // Routes. Path parameters are escaped by the helpers below.
 const (

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -99,4 +100,29 @@ func AsAPIError(err error) (*APIError, bool) {
 	var e *APIError
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// NoAnswerError is a request that got no HTTP answer: the connection could
+// not be made, was reset or timed out, or the body did not arrive.
+type NoAnswerError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *NoAnswerError) Error() string { return e.Method + " " + e.Path + ": " + e.Err.Error() }
+
+func (e *NoAnswerError) Unwrap() error { return e.Err }
+
+// IsNoAnswer reports whether err is a request that got no HTTP answer.
+func IsNoAnswer(err error) bool {
+	var e *NoAnswerError
+	return errors.As(err, &e)
+}
+
+// notSent reports whether err proves the request never reached the API: the
+// connection to it could not be made.
+func notSent(err error) bool {
+	var e *NoAnswerError
+	var op *net.OpError
+	return errors.As(err, &e) && errors.As(e.Err, &op) && op.Op == "dial"
 }

@@ -16,10 +16,10 @@ import (
 // Rules it keeps:
 //   - An answer is an object as a page returned it, at most listMaxAge old
 //     and never older than a write this client made to that object: every
-//     write through the service (create, update, delete, CreateOnce's
-//     adoption) invalidates the object it touched, so it is read with a GET
-//     afterwards. Each listed object answers one Read: a second Read of the
-//     same object fetches it again.
+//     write through the service (create, update, delete) invalidates the
+//     object it touched, so it is read with a GET afterwards. Each listed
+//     object answers one Read: a second Read of the same object fetches it
+//     again.
 //   - A miss is never a deletion: an object missing from the pages (listing
 //     done, budget spent, or an error) is read with a GET, whose 404 is what
 //     removes it from state.

@@ -10,7 +10,7 @@ import (
 )
 
 // TestReadAfterWriteIsAGet: once Reads are answered from list pages, a
-// write through the client (an update, or CreateOnce adopting) makes the
+// write through the client (an update, say) makes the
 // next Read of that object a GET, never the page fetched before the write;
 // an object the client did not write is still answered from the page.
 func TestReadAfterWriteIsAGet(t *testing.T) {

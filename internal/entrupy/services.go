@@ -147,10 +147,9 @@ func (s *UsersService) Get(ctx context.Context, uniqueUserID string) (*User, err
 // Read is the read of a user that a Terraform state holds (a refresh or an
 // import): as Get, or from a list page this client fetched for the purpose
 // when many users are read (listcache.go). A user missing from the pages is
-// read with a GET, so a 404 is always Entrupy's. It also settles the user's
-// create for CreateOnce: a state holds it.
+// read with a GET, so a 404 is always Entrupy's.
 func (s *UsersService) Read(ctx context.Context, uniqueUserID string) (*User, error) {
-	return readHeld(ctx, s.c, s.reads, uniqueUserID, s.Get, func(u *User) map[string]string { return u.Metadata })
+	return readHeld(ctx, s.reads, uniqueUserID, s.Get)
 }
 
 // List returns one page of users starting at cursor ("" for the first).
@@ -184,7 +183,9 @@ func (s *UsersService) Delete(ctx context.Context, uniqueUserID string) error {
 // WebhooksService manages webhook subscriptions.
 type WebhooksService struct {
 	c     *Client
-	reads *listReader[Webhook] // see Read
+	reads *listReader[Webhook]   // see Read
+	fresh *freshListing[Webhook] // see CreateNew
+	turns keyedTurns             // see CreateNew
 }
 
 // Create registers a webhook. req.APIVersion, when set, is sent as this
@@ -205,25 +206,18 @@ func (s *WebhooksService) Get(ctx context.Context, id string) (*Webhook, error) 
 // Read is the read of a webhook that a Terraform state holds (a refresh or
 // an import): as Get, or from a list page this client fetched for the
 // purpose when many webhooks are read (listcache.go). A webhook missing from
-// the pages is read with a GET, so a 404 is always Entrupy's. It also
-// settles the webhook's create for CreateOnce: a state holds it.
+// the pages is read with a GET, so a 404 is always Entrupy's.
 func (s *WebhooksService) Read(ctx context.Context, id string) (*Webhook, error) {
-	return readHeld(ctx, s.c, s.reads, id, s.Get, func(wh *Webhook) map[string]string { return wh.Metadata })
+	return readHeld(ctx, s.reads, id, s.Get)
 }
 
 // readHeld is the services' Read: the object from reads (the list cache),
-// else with get; then its create is settled for CreateOnce.
-func readHeld[T any](ctx context.Context, c *Client, reads *listReader[T], id string, get func(context.Context, string) (*T, error), metadata func(*T) map[string]string) (*T, error) {
-	obj, ok := reads.lookup(ctx, id)
-	v := &obj
-	if !ok {
-		var err error
-		if v, err = get(ctx, id); err != nil {
-			return nil, err
-		}
+// else with get.
+func readHeld[T any](ctx context.Context, reads *listReader[T], id string, get func(context.Context, string) (*T, error)) (*T, error) {
+	if obj, ok := reads.lookup(ctx, id); ok {
+		return &obj, nil
 	}
-	c.seenInState(metadata(v))
-	return v, nil
+	return get(ctx, id)
 }
 
 // List returns one page of webhooks starting at cursor ("" for the first).

@@ -134,7 +134,7 @@ func (d *authenticationDataSource) Read(ctx context.Context, req datasource.Read
 			fmt.Sprintf("Entrupy has no authentication with %s visible to this API token. Check the value, or set allow_missing = true to read found = false instead of failing.", lookup))
 		return
 	case err != nil:
-		addAPIError(&resp.Diagnostics, "Cannot read authentication with "+lookup, err)
+		d.data.addAPIError(&resp.Diagnostics, "Cannot read authentication with "+lookup, err)
 		return
 	default:
 		cfg.Found = types.BoolValue(true)

@@ -249,7 +249,7 @@ func (d *authenticationsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	res, err := d.data.client.Authentications.SearchAll(ctx, cfg.filters(), limit)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot search authentications", err)
+		d.data.addAPIError(&resp.Diagnostics, "Cannot search authentications", err)
 		return
 	}
 	if res.Truncated {

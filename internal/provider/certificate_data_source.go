@@ -135,7 +135,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 			return
 		}
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Cannot read authentication "+id, err)
+			d.data.addAPIError(&resp.Diagnostics, "Cannot read authentication "+id, err)
 			return
 		}
 		if it.Certificate == nil {
@@ -153,7 +153,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot read certificate "+certID, err)
+		d.data.addAPIError(&resp.Diagnostics, "Cannot read certificate "+certID, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenCertificate(cert))...)

@@ -143,14 +143,21 @@ func requireCLI(t *testing.T, features ...cliFeature) testCLI {
 	return cli
 }
 
-// cliHas reports whether the acceptance tests' CLI has a feature.
-func cliHas(t *testing.T, f cliFeature) bool {
+// cliLacks says why the acceptance tests' CLI lacks a feature, or "" when
+// it has it.
+func cliLacks(t *testing.T, f cliFeature) string {
 	t.Helper()
 	cli, err := acceptanceCLI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f.missingIn(cli) == ""
+	return f.missingIn(cli)
+}
+
+// cliHas reports whether the acceptance tests' CLI has a feature.
+func cliHas(t *testing.T, f cliFeature) bool {
+	t.Helper()
+	return cliLacks(t, f) == ""
 }
 
 // TestCLIFeatures: what each supported CLI is told it lacks.

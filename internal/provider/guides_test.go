@@ -90,6 +90,12 @@ var guideBlockTests = map[string]string{
 	"migrate-restapi-after":    "TestAccGuidesMigration_restapi",
 	"migrate-http-before":      "TestAccGuidesMigration_http",
 	"migrate-http-after":       "TestAccGuidesMigration_http",
+	// interrupted-applies
+	"recover-config":    "TestAccGuides/recovery",
+	"recover-error":     "TestAccGuides/recovery",
+	"recover-imports":   "TestAccGuides/recovery",
+	"recover-query":     "TestAccGuides/recovery (Terraform 1.14+)",
+	"recover-query-run": "TestAccGuides/recovery (Terraform 1.14+)",
 }
 
 // guideFiles are the guides, as named under templates/guides and docs/guides.
@@ -99,7 +105,7 @@ var guideFiles = []string{
 	"testing-with-the-emulator",
 	"many-workspaces-one-token",
 	"migrating-from-generic-providers",
-	"exactly-once-creates",
+	"interrupted-applies",
 }
 
 // guideBlock is one fenced code block of a guide.
@@ -701,6 +707,10 @@ func TestAccGuides(t *testing.T) {
 		t.Parallel()
 		requireCLI(t, featureActions, featureCaller)
 		testGuideActionsContinue(t, g, blocks)
+	})
+	t.Run("recovery", func(t *testing.T) {
+		t.Parallel()
+		testGuideRecovery(t, g, blocks)
 	})
 	t.Run("emulator_recipe", func(t *testing.T) {
 		t.Parallel()

@@ -70,7 +70,7 @@ func (d *integrationUserDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot read integration user "+uid.ValueString(), err)
+		d.data.addAPIError(&resp.Diagnostics, "Cannot read integration user "+uid.ValueString(), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)

@@ -132,7 +132,7 @@ func (r *integrationUserListResource) List(ctx context.Context, req list.ListReq
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
-		streamPages(ctx, req.Limit, r.data.client.Users.List, "integration users",
+		streamPages(ctx, r.data, req.Limit, r.data.client.Users.List, "integration users",
 			func(u *entrupy.User) bool { return filter.matches(u) },
 			func(u *entrupy.User) list.ListResult { return integrationUserListResult(ctx, req, u) },
 			push)

@@ -170,7 +170,7 @@ func (r *integrationUserResource) Create(ctx context.Context, req resource.Creat
 	uid := plan.UniqueUserID.ValueString()
 	cctx, cancel := createContext(ctx)
 	defer cancel()
-	u, adopted, err := r.data.client.Users.CreateOnce(cctx, entrupy.CreateUserRequest{
+	u, err := r.data.client.Users.CreateNew(cctx, entrupy.CreateUserRequest{
 		UniqueUserID: uid, Email: plan.Email.ValueString(),
 		FirstName: plan.FirstName.ValueString(), LastName: plan.LastName.ValueString(),
 	})
@@ -178,34 +178,31 @@ func (r *integrationUserResource) Create(ctx context.Context, req resource.Creat
 		explainExisting(&resp.Diagnostics, exists)
 		return
 	}
-	if !recordCreate(&resp.Diagnostics, "integration user", u, adopted, err) {
-		addAPIErrorAt(&resp.Diagnostics, "Cannot create integration user "+uid, err, userFieldPaths)
+	if lost, ok := entrupy.AsUncertainCreate(err); ok {
+		addUncertainCreateError(&resp.Diagnostics, "integration user", fmt.Sprintf("integration user %q", uid), lost)
 		return
 	}
-	tflog.Info(ctx, "created Entrupy integration user", map[string]any{"unique_user_id": uid, "adopted": adopted})
+	if err != nil {
+		r.data.addAPIErrorAt(&resp.Diagnostics, "Cannot create integration user "+uid, err, userFieldPaths)
+		return
+	}
+	tflog.Info(ctx, "created Entrupy integration user", map[string]any{"unique_user_id": uid})
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, integrationUserIdentityModel{UniqueUserID: types.StringValue(u.UniqueUserID)})...)
 }
 
 // explainExisting says what to do about a user that exists already: import
-// it, leave it to the configuration that manages it, or pick a new id.
+// it, or pick a new id when it was deactivated.
 func explainExisting(diags *diag.Diagnostics, e *entrupy.ExistsError) {
-	uid := e.ID
-	switch {
-	case e.Deactivated:
-		addDeactivatedUserError(diags, uid, e.Err)
-	case e.Detail != "":
-		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user left by an interrupted apply differs",
-			fmt.Sprintf("An earlier, interrupted apply created integration user %q, but %s. Set first_name and last_name to the values it has (or remove them from the configuration), and apply again: the user is then taken over.", uid, e.Detail))
-	case e.MadeBy == entrupy.MadeByOtherState:
-		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
-			fmt.Sprintf("Entrupy already has an integration user %q, %s. It is not taken over. "+
-				"To move it here, first remove it from the state that holds it (a removed block with lifecycle { destroy = false }, or terraform state rm; never destroy it: a deactivated user can never come back), then import it:\n\n%s", uid, madeByText(e), importHint("entrupy_integration_user", uid)))
-	default:
-		diags.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
-			fmt.Sprintf("Entrupy already has an integration user %q, %s. It is not taken over. "+
-				"If no resource holds it (check terraform state list in every state that may), bring it under this one by importing it instead of creating it:\n\n%s", uid, madeByText(e), importHint("entrupy_integration_user", uid)))
+	if e.Deactivated {
+		addDeactivatedUserError(diags, e.ID, e.Err)
+		return
 	}
+	diags.AddAttributeError(path.Root("unique_user_id"), "Integration user already exists",
+		fmt.Sprintf("Entrupy already has an integration user %q, %s. It is not taken over.\n\n"+
+			"If no other configuration manages it (check terraform state list in every state that may), manage it with this resource by importing it:\n\n%s\n\n"+
+			"If another state holds it, leave it there, or move it: remove it from that state first (a removed block with lifecycle { destroy = false }, or terraform state rm; never destroy it: a deactivated user can never come back), then import it here.",
+			e.ID, madeByText(e), importHint("entrupy_integration_user", e.ID)))
 }
 
 func (r *integrationUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -240,7 +237,7 @@ func (r *integrationUserResource) readUser(ctx context.Context, uid string) (out
 		return out, false, nil
 	}
 	if err != nil {
-		addAPIError(&diags, "Cannot read integration user "+uid, err)
+		r.data.addAPIError(&diags, "Cannot read integration user "+uid, err)
 		return out, false, diags
 	}
 	return flattenUser(u), true, nil
@@ -255,7 +252,7 @@ func (r *integrationUserResource) Update(ctx context.Context, req resource.Updat
 	}
 	u, err := r.data.client.Users.UpdateEmail(ctx, state.ID.ValueString(), plan.Email.ValueString())
 	if err != nil {
-		addAPIErrorAt(&resp.Diagnostics, "Cannot update integration user "+state.ID.ValueString(), err, userFieldPaths)
+		r.data.addAPIErrorAt(&resp.Diagnostics, "Cannot update integration user "+state.ID.ValueString(), err, userFieldPaths)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
@@ -270,7 +267,7 @@ func (r *integrationUserResource) Delete(ctx context.Context, req resource.Delet
 	}
 	err := r.data.client.Users.Delete(ctx, state.ID.ValueString())
 	if err != nil && !entrupy.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Cannot deactivate integration user "+state.ID.ValueString(), err)
+		r.data.addAPIError(&resp.Diagnostics, "Cannot deactivate integration user "+state.ID.ValueString(), err)
 	}
 }
 
@@ -326,13 +323,13 @@ func (r *integrationUserResource) resolveImportID(ctx context.Context, id string
 			return id, nil
 		}
 		if !entrupy.IsNotFound(err) {
-			addAPIError(&diags, "Cannot read integration user "+id, err)
+			r.data.addAPIError(&diags, "Cannot read integration user "+id, err)
 			return "", diags
 		}
 	}
 	users, err := r.data.client.Users.ListAll(ctx)
 	if err != nil {
-		addAPIError(&diags, "Cannot list integration users to import "+id, err)
+		r.data.addAPIError(&diags, "Cannot list integration users to import "+id, err)
 		return "", diags
 	}
 	for _, u := range users {

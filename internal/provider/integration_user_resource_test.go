@@ -138,7 +138,7 @@ func TestAccIntegrationUser_existsAlready(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      userConfig(emu, `  unique_user_id = "sdk-made-user"`+"\n"+`  email = "s@example.com"`),
-			ExpectError: expectError(`Integration user already exists.*made outside Terraform.*to = entrupy_integration_user\.NAME[\s│]+id = "sdk-made-user"`),
+			ExpectError: expectError(`Integration user already exists.*made outside this provider.*to = entrupy_integration_user\.NAME[\s│]+id = "sdk-made-user"`),
 		}},
 	})
 }

@@ -62,7 +62,7 @@ func (d *integrationUsersDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	users, err := d.data.client.Users.ListAll(ctx)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot list integration users", err)
+		d.data.addAPIError(&resp.Diagnostics, "Cannot list integration users", err)
 		return
 	}
 	suffix := strings.ToLower(cfg.EmailSuffix.ValueString())

@@ -13,10 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -52,6 +50,9 @@ type providerData struct {
 	// loopback is true when base_url points at this machine (an emulator):
 	// webhook receivers may then be plain http on loopback too.
 	loopback bool
+	// reported says which failures of the whole run were reported in full
+	// (api_errors.go).
+	reported reported
 }
 
 func (p *EntrupyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -142,7 +143,7 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 		entrupy.WithRateLimit(s.RequestsPerSecond),
 		entrupy.WithSharedRateLimit(entrupy.DefaultSharedRateDir()),
 		entrupy.WithListReads(s.RefreshFromLists),
-		entrupy.WithCreateMarker(entrupy.CreateMarker{State: terraformStateID(os.Getenv), Dir: entrupy.DefaultSharedRateDir()}),
+		entrupy.WithCreatedBy("terraform-provider-entrupy/"+p.version),
 		entrupy.WithLogger(clientLogger(s.Token)),
 	)
 	if err != nil {
@@ -163,36 +164,6 @@ func (p *EntrupyProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
-}
-
-// verify checks the token and the URL with one health request unless an
-// earlier answer in this process did (entrupy.Client.Verify), and says what
-// is wrong as the provider's token check always has.
-func (d *providerData) verify(ctx context.Context) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if err := d.client.Verify(ctx); err != nil {
-		addHealthCheckError(&diags, d.client.BaseURL(), d.settings, err)
-	}
-	return diags
-}
-
-// addHealthCheckError says why the health check against baseURL failed: a
-// rejected token, a rate limit, another API error or no answer at all.
-func addHealthCheckError(diags *diag.Diagnostics, baseURL string, s providerSettings, err error) {
-	switch _, isAPI := entrupy.AsAPIError(err); {
-	case entrupy.IsUnauthorized(err):
-		diags.AddAttributeError(path.Root("api_token"), "Entrupy rejected the API token (401 Unauthorized)",
-			fmt.Sprintf("The Entrupy API at %s answered 401 Unauthorized: the token from %s was rejected. Check that it is a current API token of your Entrupy account (tokens are account-specific and can be revoked).", baseURL, s.TokenSource))
-	case entrupy.IsRateLimited(err):
-		diags.AddError("Entrupy API rate limit",
-			fmt.Sprintf("The token check against %s kept getting 429 Too Many Requests after retries: other runs on this token are using Entrupy's whole rate limit. Run again when they are done or lower their parallelism; leave max_retries unset so that 429s are retried for up to ten minutes.\n\n%v", baseURL, err))
-	case isAPI:
-		diags.AddError("Entrupy API health check failed",
-			fmt.Sprintf("The health check against %s (from %s) was answered with an error after retries: %v", baseURL, s.BaseURLSource, err))
-	default:
-		diags.AddAttributeError(path.Root("base_url"), "Cannot reach the Entrupy API",
-			fmt.Sprintf("The health check against %s (from %s) failed: %v", baseURL, s.BaseURLSource, err))
-	}
 }
 
 // clientLogger writes the client's per-request lines through tflog, with the

@@ -94,7 +94,7 @@ func (e *sdkAuthorizationEphemeralResource) Open(ctx context.Context, req epheme
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot read integration user "+uid, err)
+		e.data.addAPIError(&resp.Diagnostics, "Cannot read integration user "+uid, err)
 		return
 	}
 	for _, f := range []struct {
@@ -125,7 +125,7 @@ func (e *sdkAuthorizationEphemeralResource) Open(ctx context.Context, req epheme
 		return
 	}
 	if err != nil {
-		addAPIErrorAt(&resp.Diagnostics, "Cannot sign the SDK authorization request for "+m.UniqueUserID.ValueString(), err, userFieldPaths)
+		e.data.addAPIErrorAt(&resp.Diagnostics, "Cannot sign the SDK authorization request for "+m.UniqueUserID.ValueString(), err, userFieldPaths)
 		return
 	}
 	m.SignedAuthorizationRequest = types.StringValue(out.SignedAuthorizationRequest)

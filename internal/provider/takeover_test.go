@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,8 +15,9 @@ import (
 
 // No takeovers: runs that once handed one state's objects to another, each
 // runner with its own TMPDIR as CI runners have. The second configuration
-// gets its own object or an error naming the existing one; the first one's
-// objects survive the second's destroy, and its next plan is empty.
+// gets an error naming the existing object, never a second webhook for its
+// url; the first one's objects survive the second's destroy, and its next
+// plan is empty.
 
 // runnerEnv is the environment of one CI runner: its own TMPDIR.
 func runnerEnv(t *testing.T) []string { return []string{"TMPDIR=" + t.TempDir()} }
@@ -65,10 +65,10 @@ func batch(cmd string, args ...string) []string {
 	return append([]string{cmd, "-input=false", "-no-color"}, args...)
 }
 
-// run is one terraform command that must succeed; it returns the output.
-func (c *cliRun) run(env []string, cmd string, args ...string) string {
+// run is one terraform command that must succeed.
+func (c *cliRun) run(env []string, cmd string, args ...string) {
 	c.t.Helper()
-	return c.terraform(env, batch(cmd, args...)...)
+	c.terraform(env, batch(cmd, args...)...)
 }
 
 // fails runs one terraform command that must fail, and returns its output.
@@ -101,7 +101,8 @@ func stateIDs(t *testing.T, stateFile, resourceType string) []string {
 
 // TestAccNoTakeover_savedPlanOnAnotherRunner: a change adding webhook c,
 // identical to a, planned on one runner and applied from the saved plan on
-// another (fresh TMPDIR, no refresh in the apply) makes c its own webhook.
+// another (fresh TMPDIR, no refresh in the apply) stops at c naming a's
+// webhook: neither a second webhook for the url nor a taken over.
 func TestAccNoTakeover_savedPlanOnAnotherRunner(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	root := t.TempDir()
@@ -139,16 +140,19 @@ func TestAccNoTakeover_savedPlanOnAnotherRunner(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(two.dir, "change.tfplan"), plan, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out := two.run(twoEnv, "apply", "change.tfplan")
-	if strings.Contains(out, "Recovered") {
-		t.Fatalf("the saved plan's apply claims to have recovered something:\n%s", out)
+	errs := alreadyExists(t, two.fails(twoEnv, "apply", "change.tfplan"))
+	if len(errs) != 1 || errs[0].address != "entrupy_webhook.c" || errs[0].id != a[0] {
+		t.Fatalf("the saved plan's apply names %v, want entrupy_webhook.c stopped at a's webhook %s", errs, a[0])
 	}
 	ids := stateIDs(t, state, "entrupy_webhook")
-	if len(ids) != 2 || ids[0] == ids[1] || !slices.Contains(ids, a[0]) {
-		t.Fatalf("state holds webhooks %v, want a (%v) and another", ids, a)
+	if held := emu.WebhookIDs(); !slices.Equal(ids, a) || !slices.Equal(held, a) {
+		t.Fatalf("state holds webhooks %v and Entrupy %v, want a's %v alone", ids, held, a)
 	}
-	if held := emu.WebhookIDs(); !slices.Equal(held, ids) {
-		t.Fatalf("Entrupy holds webhooks %v, state %v", held, ids)
+	// Back to a alone, both runners see nothing to do.
+	for _, r := range []*cliRun{one, two} {
+		if err := os.WriteFile(filepath.Join(r.dir, "main.tf"), []byte(withA), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	two.planEmpty(twoEnv)
 	one.planEmpty(oneEnv)
@@ -157,7 +161,7 @@ func TestAccNoTakeover_savedPlanOnAnotherRunner(t *testing.T) {
 // TestAccNoTakeover_twoRepositoriesOneFolderName: two teams, each with a
 // repository called infra (workspace default, local state), declare a
 // webhook to the same receiver and the same integration user. Team B gets
-// its own webhook and a clear error for the user, which team A holds; B's
+// an error naming each of team A's objects, made by this provider; B's
 // destroy leaves A's objects, and A's next plan is empty.
 func TestAccNoTakeover_twoRepositoriesOneFolderName(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
@@ -175,17 +179,17 @@ func TestAccNoTakeover_twoRepositoriesOneFolderName(t *testing.T) {
 	aHook, aUser := a.idsInState("entrupy_webhook"), a.idsInState("entrupy_integration_user")
 
 	out := b.fails(bEnv, "apply", "-auto-approve")
-	for _, want := range []string{`Integration user already exists`, `"team-shared-01"`, `another state`, `to = entrupy_integration_user.NAME`, `id = "team-shared-01"`} {
-		if !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(out, "│", "")), " "), want) {
-			t.Fatalf("team B's apply does not say %q:\n%s", want, out)
-		}
+	errs := alreadyExists(t, out)
+	want := []existsError{{"entrupy_integration_user.u", "team-shared-01"}, {"entrupy_webhook.hook", aHook[0]}}
+	slices.SortFunc(errs, func(x, y existsError) int { return strings.Compare(x.address, y.address) })
+	if !slices.Equal(errs, want) {
+		t.Fatalf("team B's apply names %v, want %v", errs, want)
 	}
-	bHook := b.idsInState("entrupy_webhook")
-	if len(bHook) != 1 || bHook[0] == aHook[0] {
-		t.Fatalf("team B's webhook %v, want its own (team A holds %v)", bHook, aHook)
+	if flat := strings.Join(strings.Fields(diagBox.Replace(out)), " "); !strings.Contains(flat, "made by terraform-provider-entrupy/") {
+		t.Fatalf("team B's errors do not say this provider made the objects:\n%s", out)
 	}
-	if len(b.idsInState("entrupy_integration_user")) != 0 {
-		t.Fatal("team B's state records team A's user")
+	if len(b.idsInState("entrupy_webhook")) != 0 || len(b.idsInState("entrupy_integration_user")) != 0 {
+		t.Fatal("team B's state records team A's objects")
 	}
 
 	b.run(bEnv, "destroy", "-auto-approve")
@@ -197,9 +201,10 @@ func TestAccNoTakeover_twoRepositoriesOneFolderName(t *testing.T) {
 
 // TestAccNoTakeover_oneDirectoryTwoBackends: one directory initialised for
 // staging then for production (-backend-config=path=...) on one runner.
-// Staging's first apply loses its answers; production never adopts what it
-// left (its own webhook; an error for staging's user), production's destroy
-// leaves staging's objects, and staging's next apply adopts its own.
+// Staging's first apply loses its answers; production never takes over
+// what it left (an error naming each object), production's destroy leaves
+// staging's objects, and staging's next apply names them too, for staging
+// to import.
 func TestAccNoTakeover_oneDirectoryTwoBackends(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	run, env := newCLIRunAt(t, emu, filepath.Join(t.TempDir(), "infra"), takeoverConfig(" ", takeoverWebhook("hook")+takeoverUser)), runnerEnv(t)
@@ -223,15 +228,11 @@ func TestAccNoTakeover_oneDirectoryTwoBackends(t *testing.T) {
 	orphanHook := inv.Webhooks[0].ID
 
 	production := use("production")
-	out := run.fails(env, "apply", "-auto-approve")
-	if !regexp.MustCompile(`(?s)Integration user already exists.*team-shared-01.*another state`).MatchString(strings.ReplaceAll(out, "│", "")) {
-		t.Fatalf("production's apply does not name staging's user:\n%s", out)
+	if errs := alreadyExists(t, run.fails(env, "apply", "-auto-approve")); len(errs) != 2 {
+		t.Fatalf("production's apply names %v, want staging's webhook and user", errs)
 	}
-	if strings.Contains(out, "Recovered") {
-		t.Fatalf("production recovered staging's objects:\n%s", out)
-	}
-	if ids := stateIDs(t, production, "entrupy_webhook"); len(ids) != 1 || ids[0] == orphanHook {
-		t.Fatalf("production's webhook %v, want its own, not staging's %s", ids, orphanHook)
+	if ids := stateIDs(t, production, "entrupy_webhook"); len(ids) != 0 {
+		t.Fatalf("production's state holds webhooks %v", ids)
 	}
 	run.run(env, "destroy", "-auto-approve")
 	if inv := emu.Inventory(); len(inv.Webhooks) != 1 || inv.Webhooks[0].ID != orphanHook || len(inv.Users) != 1 {
@@ -239,10 +240,12 @@ func TestAccNoTakeover_oneDirectoryTwoBackends(t *testing.T) {
 	}
 
 	use("staging")
-	out = run.run(env, "apply", "-auto-approve")
-	if strings.Count(out, "Recovered the") != 2 {
-		t.Fatalf("staging's next apply did not recover its webhook and user:\n%s", out)
+	errs := alreadyExists(t, run.fails(env, "apply", "-auto-approve"))
+	if len(errs) != 2 {
+		t.Fatalf("staging's next apply names %v, want its webhook and user", errs)
 	}
+	run.pasteImports(errs)
+	run.run(env, "apply", "-auto-approve")
 	if err := emu.InventoryMatchesState(stateIDs(t, staging, "entrupy_webhook"), stateIDs(t, staging, "entrupy_integration_user"), 1); err != nil {
 		t.Fatal(err)
 	}

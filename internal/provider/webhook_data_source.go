@@ -73,7 +73,7 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot read webhook "+id.ValueString(), err)
+		d.data.addAPIError(&resp.Diagnostics, "Cannot read webhook "+id.ValueString(), err)
 		return
 	}
 	m, diags := flattenWebhook(ctx, wh)

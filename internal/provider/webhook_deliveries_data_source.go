@@ -91,7 +91,7 @@ func (d *webhookDeliveriesDataSource) Read(ctx context.Context, req datasource.R
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot read the deliveries of webhook "+id, err)
+		d.data.addAPIError(&resp.Diagnostics, "Cannot read the deliveries of webhook "+id, err)
 		return
 	}
 	cfg.Deliveries = make([]webhookDeliveryModel, 0, len(deliveries))

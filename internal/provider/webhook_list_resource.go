@@ -146,7 +146,7 @@ func (r *webhookListResource) List(ctx context.Context, req list.ListRequest, st
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
-		streamPages(ctx, req.Limit, r.data.client.Webhooks.List, "webhooks",
+		streamPages(ctx, r.data, req.Limit, r.data.client.Webhooks.List, "webhooks",
 			func(wh *entrupy.Webhook) bool { return filter.matches(wh) },
 			func(wh *entrupy.Webhook) list.ListResult { return webhookListResult(ctx, req, wh) },
 			push)
@@ -193,7 +193,7 @@ func notConfiguredForList(typeName string) diag.Diagnostics {
 // push returns false (the consumer stopped) or ctx is done. A failed page
 // is pushed as an error result that ends the stream; a repeated cursor is
 // such an error too, not an endless loop.
-func streamPages[T any](ctx context.Context, limit int64, fetch func(context.Context, string) ([]T, *string, error), noun string,
+func streamPages[T any](ctx context.Context, data *providerData, limit int64, fetch func(context.Context, string) ([]T, *string, error), noun string,
 	keep func(*T) bool, result func(*T) list.ListResult, push func(list.ListResult) bool,
 ) {
 	var pushed int64
@@ -209,7 +209,7 @@ func streamPages[T any](ctx context.Context, limit int64, fetch func(context.Con
 				return
 			}
 			var diags diag.Diagnostics
-			addAPIError(&diags, fmt.Sprintf("Cannot list %s (page %d)", noun, page), err)
+			data.addAPIError(&diags, fmt.Sprintf("Cannot list %s (page %d)", noun, page), err)
 			push(list.ListResult{Diagnostics: diags})
 			return
 		}

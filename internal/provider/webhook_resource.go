@@ -248,23 +248,28 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	enabled := plan.Enabled.ValueBool()
 	cctx, cancel := createContext(ctx)
 	defer cancel()
-	wh, adopted, err := r.data.client.Webhooks.CreateOnce(cctx, entrupy.CreateWebhookRequest{
+	wh, err := r.data.client.Webhooks.CreateNew(cctx, entrupy.CreateWebhookRequest{
 		URL: plan.URL.ValueString(), SecretKey: secret, Events: events,
 		Description: plan.Description.ValueString(), Enabled: &enabled,
 		Username: plan.Username.ValueString(), APIVersion: plan.APIVersion.ValueString(),
 	})
+	scope := "for the whole organization"
+	if u := plan.Username.ValueString(); u != "" {
+		scope = fmt.Sprintf("for user %q", u)
+	}
 	if exists, ok := entrupy.AsExistsError(err); ok {
-		scope := "for the whole organization"
-		if u := plan.Username.ValueString(); u != "" {
-			scope = fmt.Sprintf("for user %q", u)
-		}
 		resp.Diagnostics.AddAttributeError(path.Root("url"), "A webhook for this URL already exists",
 			fmt.Sprintf("Entrupy already has webhook %s delivering to %q %s, %s. It is not taken over, and a second one is not made beside it.\n\n"+
-				"To manage it with this resource, import it instead of creating a second one:\n\n%s\n\nOtherwise delete it in Entrupy, or give this resource another url.",
+				"If no other configuration manages it, manage it with this resource by importing it:\n\n%s\n\n"+
+				"Otherwise delete it in Entrupy, or give this resource another url. (A replacement with create_before_destroy meets its own old webhook here: replace it without create_before_destroy.)",
 				exists.ID, plan.URL.ValueString(), scope, madeByText(exists), importHint("entrupy_webhook", exists.ID)))
 		return
 	}
-	if !recordCreate(&resp.Diagnostics, "webhook", wh, adopted, err) {
+	if lost, ok := entrupy.AsUncertainCreate(err); ok {
+		addUncertainCreateError(&resp.Diagnostics, "webhook", fmt.Sprintf("a webhook delivering to %q %s", plan.URL.ValueString(), scope), lost)
+		return
+	}
+	if err != nil {
 		if unknownWebhookUsername(err) {
 			u := plan.Username.ValueString()
 			resp.Diagnostics.AddAttributeError(path.Root("username"), "No integration user with this username",
@@ -273,10 +278,10 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 					"Refer to the user's resource instead of writing the name: username = entrupy_integration_user.<name>.username (which also creates the user first), or look it up with the entrupy_integration_users data source.\n\n%v", u, err))
 			return
 		}
-		addAPIErrorAt(&resp.Diagnostics, "Cannot create webhook", err, webhookFieldPaths)
+		r.data.addAPIErrorAt(&resp.Diagnostics, "Cannot create webhook", err, webhookFieldPaths)
 		return
 	}
-	tflog.Info(ctx, "created Entrupy webhook", map[string]any{"id": wh.ID, "adopted": adopted})
+	tflog.Info(ctx, "created Entrupy webhook", map[string]any{"id": wh.ID})
 	out, diags := flattenWebhookResource(ctx, wh, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
@@ -327,7 +332,7 @@ func (r *webhookResource) readWebhook(ctx context.Context, prior webhookResource
 		return prior, false, nil
 	}
 	if err != nil {
-		addAPIError(&diags, "Cannot read webhook "+id, err)
+		r.data.addAPIError(&diags, "Cannot read webhook "+id, err)
 		return prior, false, diags
 	}
 	out, diags = flattenWebhookResource(ctx, wh, prior)
@@ -374,7 +379,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	wh, err := r.data.client.Webhooks.Update(ctx, state.ID.ValueString(), patch)
 	if err != nil {
-		addAPIErrorAt(&resp.Diagnostics, "Cannot update webhook "+state.ID.ValueString(), err, webhookFieldPaths)
+		r.data.addAPIErrorAt(&resp.Diagnostics, "Cannot update webhook "+state.ID.ValueString(), err, webhookFieldPaths)
 		return
 	}
 	out, diags := flattenWebhookResource(ctx, wh, plan)
@@ -390,7 +395,7 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	err := r.data.client.Webhooks.Delete(ctx, state.ID.ValueString())
 	if err != nil && !entrupy.IsNotFound(err) { // already gone is what we wanted
-		addAPIError(&resp.Diagnostics, "Cannot delete webhook "+state.ID.ValueString(), err)
+		r.data.addAPIError(&resp.Diagnostics, "Cannot delete webhook "+state.ID.ValueString(), err)
 	}
 }
 
@@ -444,7 +449,7 @@ func (r *webhookResource) webhookIDByURL(ctx context.Context, url string) (strin
 	}
 	hooks, err := r.data.client.Webhooks.ListAll(ctx)
 	if err != nil {
-		addAPIError(&diags, "Cannot list webhooks to import "+url, err)
+		r.data.addAPIError(&diags, "Cannot list webhooks to import "+url, err)
 		return "", diags
 	}
 	var ids []string

@@ -86,7 +86,7 @@ func (a *webhookTestAction) webhookToTest(ctx context.Context, cfg webhookTestAc
 		return nil, ""
 	}
 	if err != nil {
-		addAPIError(diags, "Cannot read webhook "+id+" to test it", err)
+		a.data.addAPIError(diags, "Cannot read webhook "+id+" to test it", err)
 		return nil, ""
 	}
 	if !wh.Enabled {
@@ -127,7 +127,7 @@ func (a *webhookTestAction) Invoke(ctx context.Context, req action.InvokeRequest
 	progress(resp, fmt.Sprintf("sending a test %s to %s", event, wh.URL))
 	d, err := a.data.client.Webhooks.Test(ctx, wh.ID, entrupy.TestWebhookRequest{Event: event})
 	if err != nil {
-		addTestRequestError(&resp.Diagnostics, wh, event, err)
+		a.data.addTestRequestError(&resp.Diagnostics, wh, event, err)
 		return
 	}
 	progress(resp, deliveryOutcome(d))
@@ -146,7 +146,7 @@ func progress(resp *action.InvokeResponse, msg string) {
 // addTestRequestError says why Entrupy refused or lost the test request.
 // A 5xx or a lost answer is not retried (see WebhooksService.Test): the
 // delivery may have been made, so the history is where to look.
-func addTestRequestError(diags *diag.Diagnostics, wh *entrupy.Webhook, event string, err error) {
+func (d *providerData) addTestRequestError(diags *diag.Diagnostics, wh *entrupy.Webhook, event string, err error) {
 	e, isAPI := entrupy.AsAPIError(err)
 	switch {
 	case isAPI && e.StatusCode == http.StatusConflict:
@@ -159,7 +159,7 @@ func addTestRequestError(diags *diag.Diagnostics, wh *entrupy.Webhook, event str
 		diags.AddError("Test delivery outcome unknown",
 			fmt.Sprintf("The test request for webhook %s got no usable answer: %v\n\nIt is not retried, since Entrupy may have delivered already: the entrupy_webhook_deliveries data source shows whether the delivery was made. Invoke the action again to send another.", wh.ID, err))
 	default:
-		addAPIError(diags, "Cannot send a test delivery to webhook "+wh.ID, err)
+		d.addAPIError(diags, "Cannot send a test delivery to webhook "+wh.ID, err)
 	}
 }
 

@@ -63,7 +63,7 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	hooks, err := d.data.client.Webhooks.ListAll(ctx)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot list webhooks", err)
+		d.data.addAPIError(&resp.Diagnostics, "Cannot list webhooks", err)
 		return
 	}
 	cfg.IDs, cfg.Webhooks = []types.String{}, []WebhookModel{}

@@ -1,0 +1,317 @@
+package entrupy
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Creates that never take anything over.
+//
+// A create is one POST. Its retries within this process reuse its
+// Idempotency-Key, so Entrupy makes it at most once however often it is
+// sent. Nothing is remembered between processes: when a create's answer is
+// lost for good, the error says so (*UncertainCreateError), and the next
+// create of the same object finds it at Entrupy and stops with an
+// *ExistsError that names it, for the caller to import. Three rules:
+//
+//  1. A create never adopts, changes or deletes an object that exists
+//     already, whoever made it.
+//  2. A webhook is never made for a url (and username) that already has
+//     one: CreateNew first reads every webhook in a listing that began after
+//     it was asked (shared by the creates that wait at the same time), and
+//     creates of one url and username in this process take turns.
+//  3. An integration user's unique_user_id is Entrupy's to keep unique: a
+//     409 becomes an *ExistsError, unless the user carries this very
+//     create's marker (an earlier attempt of it was committed by an API
+//     that did not honour the Idempotency-Key).
+//
+// Every create carries a marker in its metadata, MarkerKey = "<made by>
+// <time> <nonce>" (WithCreatedBy names the maker), so that an *ExistsError
+// can say whether this provider made the object and when.
+
+// ExistsError is a create that found its object already at Entrupy. The
+// object is not taken over.
+type ExistsError struct {
+	Kind string // KindWebhook or KindUser
+	ID   string // the webhook id or unique_user_id
+	// Deactivated is true for a user that existed and was deactivated: its
+	// unique_user_id can never be created again.
+	Deactivated bool
+	// Marker is the object's MarkerKey value ("<made by> <time> <nonce>"),
+	// "" when it carries none.
+	Marker string
+	// OlderMarker is true when the object carries the marker of a provider
+	// version before MarkerKey (LegacyMarkerKey) instead.
+	OlderMarker bool
+	Err         error // the API error, when there was one
+}
+
+func (e *ExistsError) Error() string {
+	if e.Deactivated {
+		return fmt.Sprintf("%s %q existed and was deactivated", e.Kind, e.ID)
+	}
+	return fmt.Sprintf("%s %s already exists", e.Kind, e.ID)
+}
+
+func (e *ExistsError) Unwrap() error { return e.Err }
+
+// MadeBy splits the marker into who made the object and when (RFC 3339);
+// both are "" when it carries no marker.
+func (e *ExistsError) MadeBy() (maker, at string) {
+	f := strings.Fields(e.Marker)
+	if len(f) >= 2 {
+		return f[0], f[1]
+	}
+	if len(f) == 1 {
+		return f[0], ""
+	}
+	return "", ""
+}
+
+// AsExistsError unwraps an *ExistsError.
+func AsExistsError(err error) (*ExistsError, bool) {
+	var e *ExistsError
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// UncertainCreateError is a create whose answer was lost (a 5xx after the
+// retries, a reset connection, a timeout, an answer that could not be
+// read): Entrupy may have made the object anyway.
+type UncertainCreateError struct {
+	Kind string // KindWebhook or KindUser
+	Err  error
+}
+
+func (e *UncertainCreateError) Error() string {
+	return fmt.Sprintf("the %s may have been created: %v", e.Kind, e.Err)
+}
+
+func (e *UncertainCreateError) Unwrap() error { return e.Err }
+
+// AsUncertainCreate unwraps an *UncertainCreateError.
+func AsUncertainCreate(err error) (*UncertainCreateError, bool) {
+	var e *UncertainCreateError
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// uncertain wraps err when it does not prove that nothing was made: only an
+// answer of 4xx (429 included: it was not processed), or a connection that
+// could not be made, proves it.
+func uncertain(kind string, err error) error {
+	if err == nil || notSent(err) {
+		return err
+	}
+	if e, ok := AsAPIError(err); ok && e.StatusCode >= 400 && e.StatusCode < 500 {
+		return err
+	}
+	return &UncertainCreateError{Kind: kind, Err: err}
+}
+
+// Kinds of object, as ExistsError names them.
+const (
+	KindWebhook = "webhook"
+	KindUser    = "integration user"
+)
+
+// WithCreatedBy names the maker that every create's marker records, such as
+// "terraform-provider-entrupy/1.2.0" (no spaces); "" leaves no marker.
+func WithCreatedBy(maker string) Option {
+	return func(c *Client) error {
+		if strings.ContainsAny(maker, " \t\n") || len(maker) > 200 {
+			return fmt.Errorf("created-by name %q must be one word of at most 200 characters", maker)
+		}
+		c.createdBy = maker
+		return nil
+	}
+}
+
+// marker makes the marker of one create: "<maker> <time> <nonce>".
+func (c *Client) marker(metadata map[string]string) (map[string]string, string) {
+	if c.createdBy == "" {
+		return metadata, ""
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	v := c.createdBy + " " + time.Now().UTC().Format(time.RFC3339) + " " + hex.EncodeToString(b[:])
+	out := make(map[string]string, len(metadata)+1)
+	for k, val := range metadata {
+		out[k] = val
+	}
+	out[MarkerKey] = v
+	return out, v
+}
+
+// existsError describes an object found at Entrupy by its metadata.
+func existsError(kind, id string, metadata map[string]string, err error) *ExistsError {
+	return &ExistsError{
+		Kind: kind, ID: id, Marker: metadata[MarkerKey],
+		OlderMarker: metadata[MarkerKey] == "" && metadata[LegacyMarkerKey] != "",
+		Err:         err,
+	}
+}
+
+// CreateNew creates a webhook unless one already delivers to req's url for
+// req's username (rule 2 above): then it is an *ExistsError naming that one.
+// A create whose answer is lost is an *UncertainCreateError.
+func (s *WebhooksService) CreateNew(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
+	unlock, err := s.turns.lock(ctx, req.URL+"\x00"+req.Username)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	hooks, err := s.fresh.list(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing webhooks to check that none delivers to %s yet: %w", req.URL, err)
+	}
+	for _, wh := range hooks {
+		if wh.URL == req.URL && deref(wh.Username) == req.Username {
+			return nil, existsError(KindWebhook, wh.ID, wh.Metadata, nil)
+		}
+	}
+	r := req
+	r.Metadata, _ = s.c.marker(req.Metadata)
+	wh, err := s.Create(ctx, r)
+	return wh, uncertain(KindWebhook, err)
+}
+
+// CreateNew creates an integration user; a unique_user_id that exists or
+// existed is an *ExistsError (rule 3 above). A create whose answer is lost
+// is an *UncertainCreateError.
+func (s *UsersService) CreateNew(ctx context.Context, req CreateUserRequest) (*User, error) {
+	r := req
+	var mine string
+	r.Metadata, mine = s.c.marker(req.Metadata)
+	u, err := s.Create(ctx, r)
+	if !IsConflict(err) {
+		return u, uncertain(KindUser, err)
+	}
+	existing, gerr := s.Get(ctx, req.UniqueUserID)
+	switch {
+	case IsNotFound(gerr):
+		return nil, &ExistsError{Kind: KindUser, ID: req.UniqueUserID, Deactivated: true, Err: err}
+	case gerr != nil:
+		return nil, fmt.Errorf("%w; and reading the existing user failed: %w", err, gerr)
+	case mine != "" && existing.Metadata[MarkerKey] == mine:
+		return existing, nil // this create's own object, made by an earlier attempt
+	}
+	return nil, existsError(KindUser, req.UniqueUserID, existing.Metadata, err)
+}
+
+// keyedTurns lets one caller at a time hold a key.
+type keyedTurns struct {
+	mu    sync.Mutex
+	turns map[string]chan struct{} // a key's turn: full while held
+}
+
+// lock waits for key's turn (or for ctx) and returns its release.
+func (k *keyedTurns) lock(ctx context.Context, key string) (func(), error) {
+	k.mu.Lock()
+	if k.turns == nil {
+		k.turns = map[string]chan struct{}{}
+	}
+	ch := k.turns[key]
+	if ch == nil {
+		ch = make(chan struct{}, 1)
+		k.turns[key] = ch
+	}
+	k.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// freshListing hands each caller a listing of every object that began after
+// the caller asked, or that had not read its first page yet when it asked
+// (a page on its way still reads what was there when the caller asked, give
+// or take that one request). Callers that ask while a listing is past its
+// first page wait for the next one, which all of them share: a burst of
+// creates costs one listing, not one each.
+type freshListing[T any] struct {
+	fetch func(ctx context.Context, cursor string) ([]T, *string, error)
+
+	mu      sync.Mutex
+	running *listingRun[T] // nil when none
+	queued  *listingRun[T] // starts when running ends
+	walks   int            // listings started (tests read it)
+}
+
+type listingRun[T any] struct {
+	ctx      context.Context // of the caller that made it
+	done     chan struct{}
+	items    []T
+	err      error
+	joinable bool // its first page has not been read yet
+}
+
+func (f *freshListing[T]) list(ctx context.Context) ([]T, error) {
+	for {
+		f.mu.Lock()
+		r := f.queued
+		switch {
+		case r != nil:
+		case f.running != nil && f.running.joinable:
+			r = f.running
+		default:
+			r = &listingRun[T]{ctx: ctx, done: make(chan struct{}), joinable: true}
+			if f.running == nil {
+				f.start(r)
+			} else {
+				f.queued = r
+			}
+		}
+		f.mu.Unlock()
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		// A listing ended by its maker's context is no answer for callers
+		// whose own context still runs: they take the next one.
+		if r.err != nil && ctx.Err() == nil && r.ctx.Err() != nil {
+			continue
+		}
+		return r.items, r.err
+	}
+}
+
+// start runs r, with f.mu held; when it ends, the queued listing starts.
+func (f *freshListing[T]) start(r *listingRun[T]) {
+	f.running = r
+	f.walks++
+	go func() {
+		r.items, _, r.err = Walk(r.ctx, 0, func(ctx context.Context, cursor string) ([]T, *string, error) {
+			page, next, err := f.fetch(ctx, cursor)
+			f.mu.Lock()
+			r.joinable = false
+			f.mu.Unlock()
+			return page, next, err
+		})
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		r.joinable = false
+		close(r.done)
+		f.running = nil
+		if q := f.queued; q != nil {
+			f.queued = nil
+			f.start(q)
+		}
+	}()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,278 @@
+package entrupy_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
+	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+)
+
+const maker = "terraform-provider-entrupy/9.9.9"
+
+func hookReq(url string) entrupy.CreateWebhookRequest {
+	on := true
+	return entrupy.CreateWebhookRequest{URL: url, SecretKey: "s3cret", Events: []string{entrupy.EventSessionCompleted}, Enabled: &on}
+}
+
+// fewRetries is a client policy that gives up after a second attempt, with
+// no real waits.
+var fewRetries = entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond})
+
+// TestCreateNewWebhookExisting: a webhook for the same url and username,
+// whoever made it, stops the create with an *ExistsError naming it and its
+// marker; nothing is created or changed. Another username, or the whole
+// organisation instead of one user, is another webhook.
+func TestCreateNewWebhookExisting(t *testing.T) {
+	t.Parallel()
+	f, c := newFixture(t, emulator.Options{}, entrupy.WithCreatedBy(maker))
+	ctx := context.Background()
+	plain := f.emu.Client(t)
+	byHand, err := plain.Webhooks.Create(ctx, hookReq("https://hooks.example.com/by-hand"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := hookReq("https://hooks.example.com/older")
+	older.Metadata = map[string]string{entrupy.LegacyMarkerKey: "0123abcd.0123456789abcdef"}
+	byOlder, err := plain.Webhooks.Create(ctx, older)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := c.Webhooks.CreateNew(ctx, hookReq("https://hooks.example.com/mine"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := strings.Fields(mine.Metadata[entrupy.MarkerKey]); len(m) != 3 || m[0] != maker {
+		t.Fatalf("marker %q, want %q, a time and a nonce", mine.Metadata[entrupy.MarkerKey], maker)
+	}
+
+	for _, tc := range []struct {
+		url, id, maker string
+		older          bool
+	}{
+		{"https://hooks.example.com/by-hand", byHand.ID, "", false},
+		{"https://hooks.example.com/older", byOlder.ID, "", true},
+		{"https://hooks.example.com/mine", mine.ID, maker, false},
+	} {
+		_, err := c.Webhooks.CreateNew(ctx, hookReq(tc.url))
+		e, ok := entrupy.AsExistsError(err)
+		if !ok {
+			t.Fatalf("%s: %v, want an ExistsError", tc.url, err)
+		}
+		who, at := e.MadeBy()
+		if e.ID != tc.id || e.Kind != entrupy.KindWebhook || who != tc.maker || e.OlderMarker != tc.older || (tc.maker != "" && at == "") {
+			t.Fatalf("%s: %+v (made by %q at %q), want id %s made by %q, older marker %v", tc.url, e, who, at, tc.id, tc.maker, tc.older)
+		}
+	}
+	forUser := hookReq("https://hooks.example.com/by-hand")
+	u, err := plain.Users.Create(ctx, entrupy.CreateUserRequest{UniqueUserID: "store-0001", Email: "s@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forUser.Username = u.Username
+	if _, err := c.Webhooks.CreateNew(ctx, forUser); err != nil {
+		t.Fatalf("same url for one user, beside the organisation's: %v", err)
+	}
+	if n := len(f.emu.Inventory().Webhooks); n != 4 {
+		t.Fatalf("%d webhooks, want 4", n)
+	}
+}
+
+// TestCreateNewWebhookReadsFresh: a webhook made elsewhere after this
+// client's last create is seen by its next create: every create reads the
+// webhooks anew, never a listing taken earlier in the run.
+func TestCreateNewWebhookReadsFresh(t *testing.T) {
+	t.Parallel()
+	f, c := newFixture(t, emulator.Options{}, entrupy.WithCreatedBy(maker))
+	ctx := context.Background()
+	if _, err := c.Webhooks.CreateNew(ctx, hookReq("https://hooks.example.com/first")); err != nil {
+		t.Fatal(err)
+	}
+	twin, err := f.emu.Client(t).Webhooks.Create(ctx, hookReq("https://hooks.example.com/second"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Webhooks.CreateNew(ctx, hookReq("https://hooks.example.com/second"))
+	if e, ok := entrupy.AsExistsError(err); !ok || e.ID != twin.ID {
+		t.Fatalf("create after a twin was made elsewhere: %v, want an ExistsError naming %s", err, twin.ID)
+	}
+	if n := len(f.emu.Inventory().Webhooks); n != 2 {
+		t.Fatalf("%d webhooks, want 2", n)
+	}
+}
+
+// TestCreateNewWebhookConcurrent: creates of one url at the same time make
+// one webhook, the others stop naming it; creates of distinct urls at the
+// same time share their listings instead of listing once each.
+func TestCreateNewWebhookConcurrent(t *testing.T) {
+	t.Parallel()
+	// Each answer takes 30 ms, so the creates asked together overlap.
+	f, c := newFixture(t, emulator.Options{Latency: 30 * time.Millisecond}, entrupy.WithCreatedBy(maker))
+	ctx := context.Background()
+	run := func(n int, url func(int) string) (created int, exists []string, errs []error) {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				wh, err := c.Webhooks.CreateNew(ctx, hookReq(url(i)))
+				mu.Lock()
+				defer mu.Unlock()
+				if e, ok := entrupy.AsExistsError(err); ok {
+					exists = append(exists, e.ID)
+				} else if err != nil {
+					errs = append(errs, err)
+				} else if wh != nil {
+					created++
+				}
+			})
+		}
+		wg.Wait()
+		return created, exists, errs
+	}
+	created, exists, errs := run(6, func(int) string { return "https://hooks.example.com/same" })
+	hooks := f.emu.Inventory().Webhooks
+	if created != 1 || len(exists) != 5 || len(errs) != 0 || len(hooks) != 1 {
+		t.Fatalf("6 creates of one url: %d created, %d exists, errors %v; Entrupy holds %d", created, len(exists), errs, len(hooks))
+	}
+	for _, id := range exists {
+		if id != hooks[0].ID {
+			t.Fatalf("an ExistsError names %s, want %s", id, hooks[0].ID)
+		}
+	}
+
+	lists := f.emu.Count("GET /v2/webhooks")
+	const n = 20
+	created, exists, errs = run(n, func(i int) string { return fmt.Sprintf("https://hooks.example.com/distinct/%d", i) })
+	if created != n || len(exists) != 0 || len(errs) != 0 {
+		t.Fatalf("%d creates of distinct urls: %d created, exists %v, errors %v", n, created, exists, errs)
+	}
+	// All fit one page: the first listing answers the creates that asked
+	// before its page was read, one more those that asked after.
+	got := f.emu.Count("GET /v2/webhooks") - lists
+	t.Logf("%d creates of distinct urls: %d listings", n, got)
+	if got > 3 {
+		t.Fatalf("%d creates asked together listed the webhooks %d times, want at most 3", n, got)
+	}
+}
+
+// TestCreateNewUser: a unique_user_id that exists is an *ExistsError saying
+// who made the user; one that was deactivated says so; nothing changes.
+func TestCreateNewUser(t *testing.T) {
+	t.Parallel()
+	f, c := newFixture(t, emulator.Options{}, entrupy.WithCreatedBy(maker))
+	ctx := context.Background()
+	plain := f.emu.Client(t)
+	if _, err := plain.Users.Create(ctx, entrupy.CreateUserRequest{UniqueUserID: "by-hand-01", Email: "h@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.Users.Create(ctx, entrupy.CreateUserRequest{UniqueUserID: "gone-user-01", Email: "g@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Users.Delete(ctx, "gone-user-01"); err != nil {
+		t.Fatal(err)
+	}
+	u, err := c.Users.CreateNew(ctx, entrupy.CreateUserRequest{UniqueUserID: "mine-0001", Email: "m@example.com", FirstName: "Mine"})
+	if err != nil || u.FirstName != "Mine" {
+		t.Fatalf("a new user: %+v, %v", u, err)
+	}
+
+	_, err = c.Users.CreateNew(ctx, entrupy.CreateUserRequest{UniqueUserID: "by-hand-01", Email: "other@example.com"})
+	if e, ok := entrupy.AsExistsError(err); !ok || e.ID != "by-hand-01" || e.Marker != "" || e.Deactivated || !entrupy.IsConflict(err) {
+		t.Fatalf("a user made by hand: %v", err)
+	}
+	_, err = c.Users.CreateNew(ctx, entrupy.CreateUserRequest{UniqueUserID: "mine-0001", Email: "m@example.com", FirstName: "Mine"})
+	if e, ok := entrupy.AsExistsError(err); !ok {
+		t.Fatalf("a user this provider made before: %v", err)
+	} else if who, at := e.MadeBy(); who != maker || at == "" {
+		t.Fatalf("a user this provider made before: made by %q at %q", who, at)
+	}
+	_, err = c.Users.CreateNew(ctx, entrupy.CreateUserRequest{UniqueUserID: "gone-user-01", Email: "g@example.com"})
+	if e, ok := entrupy.AsExistsError(err); !ok || !e.Deactivated {
+		t.Fatalf("a deactivated user: %v", err)
+	}
+	inv := f.emu.Inventory()
+	for _, u := range inv.Users {
+		if u.UniqueUserID == "by-hand-01" && (u.Email != "h@example.com" || len(u.Metadata) != 0) {
+			t.Fatalf("the user made by hand was changed: %+v", u)
+		}
+	}
+}
+
+// TestCreateNewUserOwnEarlierAttempt: behind an API that ignores the
+// Idempotency-Key, a create whose first attempt committed but lost its
+// answer gets a 409 on the retry; the user carries this create's own
+// marker, so it is this create's object, returned, not an ExistsError.
+func TestCreateNewUserOwnEarlierAttempt(t *testing.T) {
+	t.Parallel()
+	f, _ := newFixture(t, emulator.Options{})
+	target, _ := url.Parse(f.url)
+	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.Out.Header.Del(entrupy.HeaderIdempotencyKey)
+	}}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	c, err := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0), fewRetries, entrupy.WithCreatedBy(maker))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.emu.FailNext("POST /v2/integrations/users", emulator.Fail500After)
+	u, err := c.Users.CreateNew(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "retried-01", Email: "r@example.com"})
+	if err != nil || u.UniqueUserID != "retried-01" {
+		t.Fatalf("create retried after a lost answer: %+v, %v", u, err)
+	}
+	if got := f.emu.Count("POST /v2/integrations/users"); got != 2 {
+		t.Fatalf("%d POSTs, want 2 (the lost one and the retry)", got)
+	}
+}
+
+// TestCreateNewUncertain: a create whose answer is lost for good says the
+// object may exist (and it does); a create refused with a 4xx, or a 429
+// after the retries, says nothing of the kind.
+func TestCreateNewUncertain(t *testing.T) {
+	t.Parallel()
+	f, c := newFixture(t, emulator.Options{}, fewRetries, entrupy.WithCreatedBy(maker))
+	ctx := context.Background()
+	for _, fault := range []emulator.Fault{emulator.Fail500After, emulator.ResetAfter} {
+		f.emu.FailNext("POST /v2/webhooks", fault, fault, fault, fault)
+		_, err := c.Webhooks.CreateNew(ctx, hookReq(fmt.Sprintf("https://hooks.example.com/lost/%d", fault)))
+		if e, ok := entrupy.AsUncertainCreate(err); !ok || e.Kind != entrupy.KindWebhook {
+			t.Fatalf("fault %d: %v, want an UncertainCreateError", fault, err)
+		}
+		f.emu.FailNext("POST /v2/integrations/users", fault, fault, fault, fault)
+		_, err = c.Users.CreateNew(ctx, entrupy.CreateUserRequest{UniqueUserID: fmt.Sprintf("lost-user-%d", fault), Email: "l@example.com"})
+		if e, ok := entrupy.AsUncertainCreate(err); !ok || e.Kind != entrupy.KindUser {
+			t.Fatalf("fault %d: %v, want an UncertainCreateError", fault, err)
+		}
+	}
+	f.emu.ClearFaults()
+	if inv := f.emu.Inventory(); len(inv.Webhooks) != 2 {
+		t.Fatalf("%d webhooks after the lost creates, want 2", len(inv.Webhooks))
+	}
+	// A second create of a lost one finds it.
+	_, err := c.Webhooks.CreateNew(ctx, hookReq(fmt.Sprintf("https://hooks.example.com/lost/%d", emulator.Fail500After)))
+	if _, ok := entrupy.AsExistsError(err); !ok {
+		t.Fatalf("create after a lost one: %v, want an ExistsError", err)
+	}
+
+	_, err = c.Webhooks.CreateNew(ctx, hookReq("ftp://hooks.example.com/refused"))
+	if _, ok := entrupy.AsUncertainCreate(err); ok || err == nil {
+		t.Fatalf("a 400: %v, want a plain API error", err)
+	}
+	f.emu.FailNext("POST /v2/integrations/users", emulator.Fail429, emulator.Fail429, emulator.Fail429)
+	noBudget, err := entrupy.New(entrupy.WithBaseURL(f.url), entrupy.WithToken(token), entrupy.WithRateLimit(0), fewRetries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = noBudget.Users.CreateNew(ctx, entrupy.CreateUserRequest{UniqueUserID: "limited-01", Email: "l@example.com"})
+	if _, ok := entrupy.AsUncertainCreate(err); ok || !entrupy.IsRateLimited(err) {
+		t.Fatalf("429s after the retries: %v, want the 429 alone", err)
+	}
+}
