@@ -1533,7 +1533,9 @@ func testGuideActions(t *testing.T, g *guideCLI, blocks map[string]guideBlock) {
 		t.Fatalf("-invoke: %v", err)
 	}
 
-	rot := g.workdir(t, emu, map[string]string{"main.tf": "variable \"webhook_secret\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n" +
+	// The rotation guide's webhook has the same url, so another account.
+	rotEmu := testsupport.StartEmulator(t, emulator.Options{})
+	rot := g.workdir(t, rotEmu, map[string]string{"main.tf": "variable \"webhook_secret\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n" +
 		strings.Replace(local(blocks["rotation-prove"]), "secret_wo_version = 2", "secret_wo_version = 1", 1)})
 	rot.terraform([]string{"TF_VAR_webhook_secret=" + oldSecret}, "apply", "-auto-approve", "-no-color", "-input=false")
 	rcv.accept(newSecret, oldSecret)
@@ -1541,7 +1543,7 @@ func testGuideActions(t *testing.T, g *guideCLI, blocks map[string]guideBlock) {
 		t.Fatal(err)
 	}
 	rot.terraform([]string{"TF_VAR_webhook_secret=" + newSecret}, "apply", "-auto-approve", "-no-color", "-input=false")
-	log := emu.Deliveries()
+	log := rotEmu.Deliveries()
 	if len(log) == 0 || !log[len(log)-1].Test || entrupy.VerifySignature(newSecret, log[len(log)-1].Signature, log[len(log)-1].Body, time.Minute) != nil {
 		t.Fatalf("after_update did not prove the new secret: %+v", log)
 	}
