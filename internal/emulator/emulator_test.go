@@ -240,18 +240,23 @@ func TestSearchFilters(t *testing.T) {
 	}{
 		{"none", nil, len(seed.Authentications)},
 		{"username", []map[string]any{{"key": "owner.user.username", "value": user}}, count(func(i entrupy.Item) bool { return val(i.Owner.Username) == user })},
-		{"brands any-of", []map[string]any{{"key": "properties.brand.id", "values": []string{"hermes", "nike"}}}, count(func(i entrupy.Item) bool { return val(i.Properties.Brand.ID) == "hermes" || val(i.Properties.Brand.ID) == "nike" })},
+		{"brands any-of", []map[string]any{{"key": "properties.brand.id", "values": []string{"hermes", "nike"}}}, count(func(i entrupy.Item) bool {
+			return val(i.Properties.Brand.ID) == "hermes" || val(i.Properties.Brand.ID) == "nike"
+		})},
 		{"result", []map[string]any{{"key": "status.result.id", "value": "invalid"}}, count(func(i entrupy.Item) bool { return val(i.Status.Result.ID) == "invalid" })},
 		{"flag null", []map[string]any{{"key": "status.flag", "value": nil}}, count(func(i entrupy.Item) bool { return i.Status.Flag == nil })},
 		{"flag", []map[string]any{{"key": "status.flag", "value": "flagged"}}, count(func(i entrupy.Item) bool { return i.Status.Flag != nil && *i.Status.Flag == "flagged" })},
 		{"category", []map[string]any{{"key": "activity.product_category", "value": "sneakers"}}, count(func(i entrupy.Item) bool {
 			return i.Activity.ProductCategory != nil && *i.Activity.ProductCategory == "sneakers"
 		})},
+		{"form factor", []map[string]any{{"key": "activity.form_factor", "values": []string{"lightbox", "hologram"}}}, count(func(i entrupy.Item) bool { return val(i.Activity.FormFactor) == "lightbox" })},
 		{"customer item id", []map[string]any{{"key": "text_fields.customer_item_id", "value": "SKU-01000"}}, count(func(i entrupy.Item) bool {
 			return i.TextFields.CustomerItemID != nil && *i.TextFields.CustomerItemID == "SKU-01000"
 		})},
 		{"time range", []map[string]any{{"key": "timestamp.epoch", "gte": mid}}, count(func(i entrupy.Item) bool { return i.Timestamp.Created.Unix() >= mid })},
-		{"combined", []map[string]any{{"key": "timestamp.epoch", "lt": mid}, {"key": "status.result.id", "value": "authentic"}}, count(func(i entrupy.Item) bool { return i.Timestamp.Created.Unix() < mid && val(i.Status.Result.ID) == "authentic" })},
+		{"combined", []map[string]any{{"key": "timestamp.epoch", "lt": mid}, {"key": "status.result.id", "value": "authentic"}}, count(func(i entrupy.Item) bool {
+			return i.Timestamp.Created.Unix() < mid && val(i.Status.Result.ID) == "authentic"
+		})},
 	}
 	for _, tc := range cases {
 		a := h.do("POST", "/v2/search/authentications", map[string]any{"limit": 25, "filters": tc.filters})

@@ -40,9 +40,13 @@ func TestDecodeItemShapes(t *testing.T) {
 		{"a timestamp array", `"timestamp": [1]`,
 			func(it entrupy.Item) bool { return it.Timestamp.Created == nil }, "timestamp"},
 		{"brand_name beside a brand object", `"properties": {"brand": {"id": "gucci"}, "brand_name": "Chanel"}`,
-			func(it entrupy.Item) bool { return *it.Properties.Brand.ID == "gucci" && it.Properties.Brand.Display == nil }, ""},
+			func(it entrupy.Item) bool {
+				return *it.Properties.Brand.ID == "gucci" && it.Properties.Brand.Display == nil
+			}, ""},
 		{"a brand the catalogue lacks", `"properties": {"brand": " Acme Couture "}`,
-			func(it entrupy.Item) bool { return it.Properties.Brand.ID == nil && *it.Properties.Brand.Display == " Acme Couture " }, ""},
+			func(it entrupy.Item) bool {
+				return it.Properties.Brand.ID == nil && *it.Properties.Brand.Display == " Acme Couture "
+			}, ""},
 		{"a brand in another case", `"properties": {"brand_name": "louis vuitton", "material": "Monogram Canvas"}`,
 			func(it entrupy.Item) bool {
 				return *it.Properties.Brand.ID == "louis_vuitton" && *it.Properties.Material.ID == "monogram_canvas"
@@ -50,13 +54,19 @@ func TestDecodeItemShapes(t *testing.T) {
 		{"a material shared by brands under other ids", `"properties": {"material": "Leather"}`,
 			func(it entrupy.Item) bool { return *it.Properties.Material.ID == "leather" }, ""},
 		{"an item type string", `"properties": {"item_type": "Tops"}`,
-			func(it entrupy.Item) bool { return it.Properties.ItemType.ID == nil && *it.Properties.ItemType.Display == "Tops" }, ""},
+			func(it entrupy.Item) bool {
+				return it.Properties.ItemType.ID == nil && *it.Properties.ItemType.Display == "Tops"
+			}, ""},
 		{"a brand array", `"properties": {"brand": ["gucci"], "customer_item_id": 1234}`,
-			func(it entrupy.Item) bool { return it.Properties.Brand == nil && *it.TextFields.CustomerItemID == "1234" }, "properties.brand"},
+			func(it entrupy.Item) bool {
+				return it.Properties.Brand == nil && *it.TextFields.CustomerItemID == "1234"
+			}, "properties.brand"},
 		{"properties an array", `"properties": []`,
 			func(it entrupy.Item) bool { return it.Properties.Brand == nil }, "properties"},
 		{"text_fields customer_item_id wins over properties", `"text_fields": {"customer_item_id": "A", "us_size": 10.5}, "properties": {"customer_item_id": "B"}`,
-			func(it entrupy.Item) bool { return *it.TextFields.CustomerItemID == "A" && *it.TextFields.USSize == "10.5" }, ""},
+			func(it entrupy.Item) bool {
+				return *it.TextFields.CustomerItemID == "A" && *it.TextFields.USSize == "10.5"
+			}, ""},
 		{"owner names and ids apart", `"owner": {"organization": {"name": "Acme", "id": 7}, "user": {"username": "Acme-u"}, "user_id": "U1"}`,
 			func(it entrupy.Item) bool {
 				o := it.Owner
@@ -67,7 +77,9 @@ func TestDecodeItemShapes(t *testing.T) {
 				return it.Owner.OrganizationName == nil && it.Owner.OrganizationID == nil && *it.Owner.Username == "Acme-u"
 			}, "owner.organization"},
 		{"a flag object", `"status": {"flag": {"id": "resolved", "is_flaggable": false}, "result": "authentic"}`,
-			func(it entrupy.Item) bool { return *it.Status.Flag == "resolved" && *it.Status.Result.ID == "authentic" }, ""},
+			func(it entrupy.Item) bool {
+				return *it.Status.Flag == "resolved" && *it.Status.Result.ID == "authentic"
+			}, ""},
 		{"a flag object without id", `"status": {"flag": {"is_flaggable": true}}`,
 			func(it entrupy.Item) bool { return it.Status.Flag == nil }, ""},
 		{"a result whose final is a string", `"status": {"result": {"id": "unknown", "final": "yes"}, "initial_result": null}`,
@@ -86,7 +98,9 @@ func TestDecodeItemShapes(t *testing.T) {
 		{"a catalog of another shape", `"catalog": {"marketplace_listings": {"a": 1}}`,
 			func(it entrupy.Item) bool { return it.Catalog == nil }, "catalog"},
 		{"a certificate with an id only", `"certificate": {"certificate_id": 101}`,
-			func(it entrupy.Item) bool { return *it.Certificate.CertificateID == "101" && it.Certificate.Site == nil }, ""},
+			func(it entrupy.Item) bool {
+				return *it.Certificate.CertificateID == "101" && it.Certificate.Site == nil
+			}, ""},
 		{"a certificate as a URL", `"certificate": "https://cert.entrupy.com/E"`,
 			func(it entrupy.Item) bool { return it.Certificate == nil }, "certificate"},
 		{"activity of open values", `"activity": {"name": "inspection", "mode": "standard_authentication", "form_factor": "hologram", "product_category": "watches"}`,

@@ -210,6 +210,43 @@ func TestDeliveriesVerify(t *testing.T) {
 	}
 }
 
+// TestDeliveriesVerifyPlain: an emulator signing in the plain form (the
+// hex HMAC-SHA256 of the body, all Entrupy publishes) sends deliveries
+// that VerifySignature accepts with a replay window, and not with another
+// secret or body; an unknown signing mode is refused.
+func TestDeliveriesVerifyPlain(t *testing.T) {
+	t.Parallel()
+	rcv := &receiver{}
+	hook := httptest.NewServer(rcv)
+	defer hook.Close()
+	f, c := newFixture(t, emulator.Options{SignatureMode: emulator.SignPlain, DeliveryBackoff: 5 * time.Millisecond})
+	defer f.emu.Close()
+	ctx := context.Background()
+	if _, err := c.Webhooks.Create(ctx, entrupy.CreateWebhookRequest{URL: hook.URL, SecretKey: "plain-secret", Events: []string{entrupy.EventSupportMessage}}); err != nil {
+		t.Fatal(err)
+	}
+	item := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications[0]
+	if err := f.emu.SupportMessage(item.EntrupyID, "plain"); err != nil {
+		t.Fatal(err)
+	}
+	got := rcv.wait(t, 1)[0]
+	if got.header != entrupy.SignPayloadPlain("plain-secret", got.body) {
+		t.Fatalf("header %q is not the plain signature of the body", got.header)
+	}
+	if err := entrupy.VerifySignature("plain-secret", got.header, got.body, time.Minute); err != nil {
+		t.Fatalf("a plain delivery does not verify: %v", err)
+	}
+	if err := entrupy.VerifySignature("other", got.header, got.body, time.Minute); !errors.Is(err, entrupy.ErrSignature) {
+		t.Fatalf("another secret verified: %v", err)
+	}
+	if err := entrupy.VerifySignature("plain-secret", got.header, append([]byte(" "), got.body...), time.Minute); !errors.Is(err, entrupy.ErrSignature) {
+		t.Fatalf("another body verified: %v", err)
+	}
+	if _, err := emulator.New(emulator.Options{SignatureMode: "v2"}); err == nil {
+		t.Fatal("an unknown signature mode was accepted")
+	}
+}
+
 // TestDeliveryScoping: disabled webhooks and webhooks scoped to another
 // user receive nothing; session.completed fires when a result becomes final.
 func TestDeliveryScoping(t *testing.T) {
