@@ -1365,7 +1365,7 @@ func TestAccGuidesMigration_http(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the guide reads SKU-01000, which the emulator does not hold: %v", err)
 	}
-	want := statecheck.ExpectKnownOutputValue("order_result", knownvalue.StringExact(item.Status.Result.ID))
+	want := statecheck.ExpectKnownOutputValue("order_result", knownvalue.StringExact(val(item.Status.Result.ID)))
 	before := strings.Replace(blocks["migrate-http-before"].text, "https://api.entrupy.com/", emu.URL+"/", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: migrationFactories(),
