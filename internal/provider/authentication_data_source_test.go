@@ -75,6 +75,8 @@ data "entrupy_authentication" "invalid" { entrupy_id = %q }
 				attr(lx, p("owner"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"organization_name": knownvalue.StringExact("Acme"),
 					"username":          knownvalue.StringExact(val(lux.Owner.Username)),
+					"organization_id":   knownvalue.Null(),
+					"user_id":           knownvalue.Null(),
 				})),
 				attr(lx, p("properties").AtMapKey("brand").AtMapKey("id"), knownvalue.StringExact(val(lux.Properties.Brand.ID))),
 				attr(lx, p("properties").AtMapKey("material").AtMapKey("id"), knownvalue.StringExact(val(lux.Properties.Material.ID))),
@@ -86,9 +88,14 @@ data "entrupy_authentication" "invalid" { entrupy_id = %q }
 						"id": knownvalue.StringExact("authentic"), "display": knownvalue.StringExact("Authentic"),
 						"final": knownvalue.Bool(true), "reason": knownvalue.Null(),
 					}),
+					"initial_result": knownvalue.Null(),
 				})),
-				attr(lx, p("timestamp").AtMapKey("epoch"), knownvalue.Int64Exact(lux.Timestamp.Created.Unix())),
-				attr(lx, p("timestamp").AtMapKey("rfc3339"), knownvalue.StringExact(lux.Timestamp.Created.Format(time.RFC3339))),
+				attr(lx, p("timestamp"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"epoch":      knownvalue.Int64Exact(lux.Timestamp.Created.Unix()),
+					"rfc3339":    knownvalue.StringExact(lux.Timestamp.Created.Format(time.RFC3339)),
+					"updated_at": knownvalue.Null(),
+				})),
+				attr(lx, p("raw_json"), knownvalue.StringRegexp(regexp.MustCompile(`^\{"entrupy_id":"`+lux.EntrupyID+`","owner":\{"organization":\{"name":"Acme"\}`))),
 				attr(lx, p("activity").AtMapKey("product_category"), knownvalue.StringExact("luxury")),
 				attr(lx, p("images"), knownvalue.Null()),
 
