@@ -5,8 +5,6 @@ package entrupy_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,11 +15,7 @@ const publishedDir = "testdata/published"
 
 func publishedFile(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(publishedDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return string(fixtureFile(t, publishedDir, name))
 }
 
 func publishedTime(s string) *time.Time {
@@ -118,7 +112,7 @@ func TestPublishedSamples(t *testing.T) {
 		if len(it.Unread) > 0 {
 			t.Errorf("%s: unread %v", tc.file, it.Unread)
 		}
-		items := fixtureRaw(t, body)
+		items := wireEnvelopedItem(t, []byte(body))
 		if len(items) != 1 || string(it.Raw) != string(items[0]) {
 			t.Errorf("%s: raw %s", tc.file, it.Raw)
 		}
@@ -161,14 +155,4 @@ func TestPublishedSamplesInJapanese(t *testing.T) {
 	wireCheck(t, "a Japanese display string in ja", ja.Properties.Brand, &entrupy.ItemValue{ID: wireStr("louis_vuitton"), Display: wireStr("ルイ・ヴィトン")})
 	// Materials have no Japanese names: in ja the English one is the name.
 	wireCheck(t, "a material of the brand", ja.Properties.Material, &entrupy.ItemValue{ID: wireStr("damier_azur_canvas"), Display: wireStr("Damier Azur Canvas")})
-}
-
-// fixtureRaw returns the raw items of a fixture body: its "item" or "items".
-func fixtureRaw(t *testing.T, body string) [][]byte {
-	t.Helper()
-	var out [][]byte
-	for _, raw := range wireEnvelopedItem(t, []byte(body)) {
-		out = append(out, raw)
-	}
-	return out
 }

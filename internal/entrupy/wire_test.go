@@ -31,7 +31,13 @@ const wireFixtureDir = "testdata/wire"
 // wireFile returns a fixture's bytes.
 func wireFile(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(wireFixtureDir, name))
+	return fixtureFile(t, wireFixtureDir, name)
+}
+
+// fixtureFile returns the bytes of a file of a fixture directory.
+func fixtureFile(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
