@@ -2,6 +2,8 @@
 # make demo: build the provider and the emulator, start the emulator on a
 # free loopback port, point Terraform at the local build with dev_overrides,
 # apply and destroy examples/demo, print its outputs, stop the emulator.
+# ITEM_SHAPES (e.g. `make demo ITEM_SHAPES=mixed`) is the emulator's
+# -item-shapes: the shape of the authentications it answers.
 # Downloads nothing but Go modules.
 set -euo pipefail
 
@@ -29,8 +31,8 @@ go build -o "$work/bin/entrupy-emulator" "$root/cmd/entrupy-emulator"
 # The dev_overrides CLI configuration, written by the same Go code as the tests'.
 go -C "$root" run ./internal/testsupport/cmd/cliconfig -dir "$work/bin" -out "$work/terraformrc"
 
-echo "==> Starting the emulator on 127.0.0.1"
-"$work/bin/entrupy-emulator" -url-file "$work/url" -state-file "$work/emulator-state.json" >"$work/emulator.log" 2>&1 &
+echo "==> Starting the emulator on 127.0.0.1 (items in the ${ITEM_SHAPES:-contract} shape)"
+"$work/bin/entrupy-emulator" -url-file "$work/url" -state-file "$work/emulator-state.json" -item-shapes "${ITEM_SHAPES:-contract}" >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
 for _ in $(seq 1 100); do
   [[ -s "$work/url" ]] && break

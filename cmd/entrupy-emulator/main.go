@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -64,6 +65,18 @@ top-level "format" member; this emulator writes "format": 2:
                "marketplace_listings"}; an item without it gets generated catalog data],
                "certificates": [{"certificate_id", "entrupy_id", "holder", "transfers",
                "revoked_at", ...}]}
+Item shapes (-item-shapes): the emulator keeps items in the contract's v1.4 model and
+answers GET, lookup and search in one of the shapes Entrupy's pages publish:
+  contract   the v1.4 data model (the default)
+  v2-get     as the v2 reference's GET sample: properties.brand_name and customer_item_id,
+             timestamp.created_at, owner.organization_id and user_id, status.initial_result
+  v2-lookup  as its lookup sample: properties.brand a display string, timestamp.created_at
+             and last_updated_at, images an object of regions, fingerprint_parent
+  v1-epoch   the v1.4 model with a fractional timestamp.epoch
+  sdk-flag   the v1.4 model with status.flag as the SDKs' object {"id", "is_flaggable"}
+  mixed      each item in one of the above, the same one every time
+Webhook deliveries keep the contract's shape.
+
 Format 1 files (catalog data in the old shape) and files without "format"
 (format 0, written before it existed) still load;
 a state file is rewritten in the current format at its next change. A file with a
@@ -97,6 +110,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		attempts   = fs.Int("delivery-attempts", 6, "tries of one webhook delivery before giving up")
 		backoff    = fs.Duration("delivery-backoff", time.Second, "first wait between webhook delivery tries (doubles each time)")
 		urlFile    = fs.String("url-file", "", "write the base URL to this file once listening (for scripts)")
+		itemShapes = fs.String("item-shapes", emulator.ShapeContract, "shape of the items GET, lookup and search answer: "+strings.Join(emulator.ItemShapes, ", ")+" (see above)")
+		signature  = fs.String("signature", emulator.SignTimestamped, "how deliveries are signed: "+emulator.SignTimestamped+" (t=…,v1=…) or "+emulator.SignPlain+" (the hex HMAC-SHA256 of the body)")
+		extra      = fs.String("extra-events", "", "comma-separated webhook events the emulator knows beyond the provider's list, e.g. item.updated")
 	)
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(stderr, usageText)
@@ -112,6 +128,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		FaultRate5xx: *fault5xx, FaultRateReset: *faultReset, FaultRate429: *fault429,
 		AfterCommitShare: *afterShare, FaultSeed: *faultSeed,
 		DeliveryAttempts: *attempts, DeliveryBackoff: *backoff,
+		ItemShapes: *itemShapes, SignatureMode: *signature,
+	}
+	for _, e := range strings.Split(*extra, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			opts.ExtraEvents = append(opts.ExtraEvents, e)
+		}
 	}
 	switch {
 	case *seedFile != "":

@@ -23,6 +23,7 @@ func TestUsageListsAdminRoutes(t *testing.T) {
 		"DELETE /_emulator/counters", "POST   /_emulator/reset", "-state-file",
 		fmt.Sprintf(`"format": %d`, emulator.FileFormat), "format 0", "-seed-file",
 		"POST   /_emulator/authentications/{entrupy_id}/withdraw",
+		"-item-shapes", "v2-lookup", "mixed", "-signature", "plain", "-extra-events",
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, stderr.String())

@@ -100,9 +100,11 @@ output "summary" {
     [for env, m in { staging = module.staging, production = module.production } :
     format("%-12s %-22s %s", env, m.webhook_id, join(", ", values(m.usernames)))],
     ["", format("%-10s %-20s %-17s %-9s %s", "ENTRUPY ID", "BRAND", "RESULT", "OWNER", "CERTIFICATE")],
+    # Entrupy's v2 items carry no result display and name the owner by id
+    # (make demo ITEM_SHAPES=mixed): fall back to the id.
     [for it in data.entrupy_authentications.production.items :
-      format("%-10s %-20s %-17s %-9s %s", it.entrupy_id, it.properties.brand.display, it.status.result.display,
-    trimprefix(it.owner.username, "Acme-store-"), try(it.certificate.site, "-"))],
+      format("%-10s %-20s %-17s %-9s %s", it.entrupy_id, it.properties.brand.display, coalesce(it.status.result.display, it.status.result.id),
+    trimprefix(coalesce(it.owner.username, it.owner.user_id), "Acme-store-"), try(it.certificate.site, "-"))],
     ["", format("%d authentications, %d authentic. Newest certificate %s (%s): held by %s, %s.",
       data.entrupy_authentications.production.total_count, length(local.authentic),
       data.entrupy_certificate.newest.certificate_id, data.entrupy_certificate.newest.brand.display,

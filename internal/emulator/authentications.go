@@ -50,18 +50,22 @@ func (s *Server) getAuthentication(c *call) response {
 	}
 	withImages, _ := strconv.ParseBool(c.r.URL.Query().Get(entrupy.QueryIncludeImages))
 	out := render(it, c.lang, withImages)
-	if withCatalog, _ := strconv.ParseBool(c.r.URL.Query().Get(entrupy.QueryIncludeCatalog)); withCatalog {
+	withCatalog, _ := strconv.ParseBool(c.r.URL.Query().Get(entrupy.QueryIncludeCatalog))
+	if withCatalog {
 		out.Catalog = renderCatalog(it.Catalog) // null without a match [doc]
 	}
-	return itemResponse(http.StatusOK, out)
+	return itemResponse(http.StatusOK, s.shaped(out, withCatalog))
 }
 
 // lookupAuthentication answers the latest item with the customer_item_id.
 func (s *Server) lookupAuthentication(c *call) response {
 	cid := c.r.PathValue("customer_item_id")
+	if err := entrupy.CheckCustomerItemID(cid); err != nil {
+		return badRequest("customer_item_id", "customer_item_id %v", err)
+	}
 	for _, it := range s.st.newest {
 		if v := it.TextFields.CustomerItemID; v != nil && *v == cid {
-			return itemResponse(http.StatusOK, render(it, c.lang, false))
+			return itemResponse(http.StatusOK, s.shaped(render(it, c.lang, false), false))
 		}
 	}
 	return notFound("authentication with customer_item_id", cid)
@@ -85,6 +89,8 @@ func filterField(it *item, key string) *string {
 		return it.Status.Flag
 	case entrupy.FilterProductCategory:
 		return it.Activity.ProductCategory
+	case entrupy.FilterFormFactor:
+		return &it.Activity.FormFactor
 	}
 	return nil
 }
@@ -119,7 +125,11 @@ func validateFilter(i int, f searchFilter) *response {
 		strs = append([]string{*f.Value}, strs...)
 	}
 	for _, v := range strs {
-		if err := entrupy.CheckLength(v, 0, entrupy.MaxFilterValueLength); err != nil {
+		err := entrupy.CheckLength(v, 0, entrupy.MaxFilterValueLength)
+		if f.Key == entrupy.FilterCustomerItemID {
+			err = entrupy.CheckCustomerItemID(v)
+		}
+		if err != nil {
 			r := badRequest("filters", "%s: a filter value %v", field, err)
 			return &r
 		}
@@ -225,9 +235,9 @@ func (s *Server) searchAuthentications(c *call) response {
 	if bad != nil {
 		return *bad
 	}
-	page := searchPage{Items: make([]item, 0, hi-lo), ItemCount: len(found), NextCursor: next}
+	page := searchPage{Items: make([]any, 0, hi-lo), ItemCount: len(found), NextCursor: next}
 	for _, it := range found[lo:hi] {
-		page.Items = append(page.Items, render(it, c.lang, false))
+		page.Items = append(page.Items, s.shaped(render(it, c.lang, false), false))
 	}
 	return jsonResponse(http.StatusOK, page)
 }

@@ -48,15 +48,15 @@ func TestGeneratedCatalog(t *testing.T) {
 		}
 		matched++
 		p := c.ProductInformation
-		if it.Status.Result.ID == "invalid" || it.Status.Result.ID == "error_processing" {
-			t.Errorf("%s: an %s item has catalog data", it.EntrupyID, it.Status.Result.ID)
+		if val(it.Status.Result.ID) == "invalid" || val(it.Status.Result.ID) == "error_processing" {
+			t.Errorf("%s: an %s item has catalog data", it.EntrupyID, val(it.Status.Result.ID))
 		}
-		if deref(p.Brand) != it.Properties.Brand.Display {
+		if deref(p.Brand) != val(it.Properties.Brand.Display) {
 			t.Errorf("%s: catalog brand %q, item brand %+v", it.EntrupyID, deref(p.Brand), *it.Properties.Brand)
 		}
 		var productCategory string
 		for _, b := range entrupy.Brands {
-			if b.ID == it.Properties.Brand.ID {
+			if b.ID == val(it.Properties.Brand.ID) {
 				productCategory = b.ProductCategory
 			}
 		}
@@ -69,7 +69,7 @@ func TestGeneratedCatalog(t *testing.T) {
 		}
 		switch productCategory {
 		case entrupy.CategoryLuxury:
-			if (p.Material == nil) != (it.Properties.Material == nil) || (p.Material != nil && *p.Material != it.Properties.Material.Display) {
+			if (p.Material == nil) != (it.Properties.Material == nil) || (p.Material != nil && *p.Material != val(it.Properties.Material.Display)) {
 				t.Errorf("%s: catalog material %v, item material %+v", it.EntrupyID, deref(p.Material), it.Properties.Material)
 			}
 		case entrupy.CategorySneakers:
@@ -77,8 +77,8 @@ func TestGeneratedCatalog(t *testing.T) {
 				t.Errorf("%s: sneaker product information %+v", it.EntrupyID, p)
 			}
 		case entrupy.CategoryApparel:
-			if it.Properties.ItemType != nil && strings.ToLower(deref(p.Category)) != it.Properties.ItemType.ID {
-				t.Errorf("%s: %s item in catalog category %s", it.EntrupyID, it.Properties.ItemType.ID, deref(p.Category))
+			if it.Properties.ItemType != nil && strings.ToLower(deref(p.Category)) != val(it.Properties.ItemType.ID) {
+				t.Errorf("%s: %s item in catalog category %s", it.EntrupyID, val(it.Properties.ItemType.ID), deref(p.Category))
 			}
 		}
 		if a := c.ConditionAssessment; a == nil {

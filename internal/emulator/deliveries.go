@@ -175,7 +175,7 @@ func (d *deliverer) deliver(run *deliveryRun, webhookID, eventID, eventType stri
 // the webhook's delivery history (webhook_deliveries.go), and returns its
 // history entry (false when a Reset has ended run).
 func (d *deliverer) attempt(ctx context.Context, run *deliveryRun, rec *Delivery, secret string) (DeliveryItem, bool) {
-	rec.Signature = signDelivery(secret, rec.At, rec.Body)
+	rec.Signature = signDelivery(d.s.opts.SignatureMode, secret, rec.At, rec.Body)
 	h := d.begin(run, *rec)
 	start := time.Now()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rec.URL, bytes.NewReader(rec.Body))
@@ -208,12 +208,35 @@ func (s *Server) Deliveries() []Delivery {
 	return slices.Clone(s.hooks.log)
 }
 
-// signDelivery is the Entrupy-Signature header of a delivery [chosen]:
-// "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed by the
-// secret>". Receivers check it with entrupy.VerifySignature.
-func signDelivery(secret string, t time.Time, body []byte) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
+// Signature modes (Options.SignatureMode, -signature): the two forms of
+// the Entrupy-Signature header receivers accept (entrupy.VerifySignature).
+const (
+	// SignTimestamped is "t=<unix seconds>,v1=<hex HMAC-SHA256 of
+	// "<t>.<raw body>" keyed by the secret>" [chosen], the default.
+	SignTimestamped = "timestamped"
+	// SignPlain is the hex HMAC-SHA256 of the raw body keyed by the secret:
+	// all Entrupy publishes of its signature [doc: v2 webhooks page].
+	SignPlain = "plain"
+)
+
+// checkSignatureMode accepts "" (timestamped), SignTimestamped or SignPlain.
+func checkSignatureMode(mode string) error {
+	switch mode {
+	case "", SignTimestamped, SignPlain:
+		return nil
+	}
+	return fmt.Errorf("emulator: signature mode %q: want %s or %s", mode, SignTimestamped, SignPlain)
+}
+
+// signDelivery is the Entrupy-Signature header of a delivery in mode.
+// Receivers check it with entrupy.VerifySignature.
+func signDelivery(mode, secret string, t time.Time, body []byte) string {
 	mac := hmac.New(sha256.New, []byte(secret))
+	if mode == SignPlain {
+		mac.Write(body)
+		return hex.EncodeToString(mac.Sum(nil))
+	}
+	ts := strconv.FormatInt(t.Unix(), 10)
 	mac.Write([]byte(ts + "."))
 	mac.Write(body)
 	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))

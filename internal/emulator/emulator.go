@@ -95,6 +95,19 @@ type Options struct {
 	DeliveryAttempts int
 	DeliveryBackoff  time.Duration
 
+	// ItemShapes is the shape of the items GET, lookup and search answer
+	// (ItemShapes; shapes.go): "" or ShapeContract for the contract's v1.4
+	// model, another shape Entrupy publishes, or ShapesMixed for each item
+	// in one of them.
+	ItemShapes string
+	// SignatureMode is how deliveries are signed (deliveries.go):
+	// SignTimestamped ("" too) or SignPlain.
+	SignatureMode string
+	// ExtraEvents are webhook events the emulator knows beyond
+	// entrupy.WebhookEvents, as Entrupy's list may grow before the
+	// provider's does ("Additional events may be added" [doc]).
+	ExtraEvents []string
+
 	// Now returns the time (default time.Now).
 	Now func() time.Time
 }
@@ -172,6 +185,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.FaultRate5xx+opts.FaultRateReset+opts.FaultRate429 > 1 {
 		return nil, fmt.Errorf("emulator: fault rates add up to more than 1")
+	}
+	if err := checkItemShapes(opts.ItemShapes); err != nil {
+		return nil, err
+	}
+	if err := checkSignatureMode(opts.SignatureMode); err != nil {
+		return nil, err
 	}
 	s := &Server{
 		opts:     opts,

@@ -127,17 +127,17 @@ func TestBuiltinSeedCoversTheValueListing(t *testing.T) {
 		}
 	}
 	for _, it := range seed.Authentications {
-		add("brand", &it.Properties.Brand.ID)
-		add("result", &it.Status.Result.ID)
+		add("brand", it.Properties.Brand.ID)
+		add("result", it.Status.Result.ID)
 		add("reason", it.Status.Result.Reason)
 		add("flag", it.Status.Flag)
-		add("form_factor", &it.Activity.FormFactor)
+		add("form_factor", it.Activity.FormFactor)
 		add("category", it.Activity.ProductCategory)
 		if m := it.Properties.Material; m != nil {
-			add("material", &m.ID)
+			add("material", m.ID)
 		}
-		if (it.Certificate != nil) != (it.Status.Result.ID == "authentic") {
-			t.Errorf("%s: certificate %v on a %s item", it.EntrupyID, it.Certificate, it.Status.Result.ID)
+		if (it.Certificate != nil) != (val(it.Status.Result.ID) == "authentic") {
+			t.Errorf("%s: certificate %v on a %s item", it.EntrupyID, it.Certificate, val(it.Status.Result.ID))
 		}
 	}
 	want := map[string][]string{
@@ -188,7 +188,7 @@ func TestAuthenticationRoutes(t *testing.T) {
 
 	// Japanese display strings.
 	a = h.do("GET", "/v2/authentications/"+it.EntrupyID, nil, "Accept-Language", "ja")
-	brand := entrupy.Brands[slices.IndexFunc(entrupy.Brands, func(b entrupy.Brand) bool { return b.ID == it.Properties.Brand.ID })]
+	brand := entrupy.Brands[slices.IndexFunc(entrupy.Brands, func(b entrupy.Brand) bool { return b.ID == val(it.Properties.Brand.ID) })]
 	if got := as[map[string]any](t, as[map[string]any](t, a.item()["properties"])["brand"])["display"]; got != brand.Ja {
 		t.Fatalf("ja brand display %v, want %s", got, brand.Ja)
 	}
@@ -205,7 +205,7 @@ func TestAuthenticationRoutes(t *testing.T) {
 		if len(items) < 2 {
 			continue
 		}
-		newest := slices.MaxFunc(items, func(a, b entrupy.Item) int { return int(a.Timestamp.Epoch - b.Timestamp.Epoch) })
+		newest := slices.MaxFunc(items, func(a, b entrupy.Item) int { return int(a.Timestamp.Created.Unix() - b.Timestamp.Created.Unix()) })
 		a := h.do("GET", "/v2/lookup/authentications/"+cid, nil)
 		if a.item()["entrupy_id"] != newest.EntrupyID {
 			t.Fatalf("lookup %s gave %v, want newest %s", cid, a.item()["entrupy_id"], newest.EntrupyID)
@@ -231,27 +231,32 @@ func TestSearchFilters(t *testing.T) {
 		}
 		return n
 	}
-	user := seed.Authentications[0].Owner.User.Username
-	mid := seed.Authentications[40].Timestamp.Epoch
+	user := val(seed.Authentications[0].Owner.Username)
+	mid := seed.Authentications[40].Timestamp.Created.Unix()
 	cases := []struct {
 		name    string
 		filters []map[string]any
 		want    int
 	}{
 		{"none", nil, len(seed.Authentications)},
-		{"username", []map[string]any{{"key": "owner.user.username", "value": user}}, count(func(i entrupy.Item) bool { return i.Owner.User.Username == user })},
-		{"brands any-of", []map[string]any{{"key": "properties.brand.id", "values": []string{"hermes", "nike"}}}, count(func(i entrupy.Item) bool { return i.Properties.Brand.ID == "hermes" || i.Properties.Brand.ID == "nike" })},
-		{"result", []map[string]any{{"key": "status.result.id", "value": "invalid"}}, count(func(i entrupy.Item) bool { return i.Status.Result.ID == "invalid" })},
+		{"username", []map[string]any{{"key": "owner.user.username", "value": user}}, count(func(i entrupy.Item) bool { return val(i.Owner.Username) == user })},
+		{"brands any-of", []map[string]any{{"key": "properties.brand.id", "values": []string{"hermes", "nike"}}}, count(func(i entrupy.Item) bool {
+			return val(i.Properties.Brand.ID) == "hermes" || val(i.Properties.Brand.ID) == "nike"
+		})},
+		{"result", []map[string]any{{"key": "status.result.id", "value": "invalid"}}, count(func(i entrupy.Item) bool { return val(i.Status.Result.ID) == "invalid" })},
 		{"flag null", []map[string]any{{"key": "status.flag", "value": nil}}, count(func(i entrupy.Item) bool { return i.Status.Flag == nil })},
 		{"flag", []map[string]any{{"key": "status.flag", "value": "flagged"}}, count(func(i entrupy.Item) bool { return i.Status.Flag != nil && *i.Status.Flag == "flagged" })},
 		{"category", []map[string]any{{"key": "activity.product_category", "value": "sneakers"}}, count(func(i entrupy.Item) bool {
 			return i.Activity.ProductCategory != nil && *i.Activity.ProductCategory == "sneakers"
 		})},
+		{"form factor", []map[string]any{{"key": "activity.form_factor", "values": []string{"lightbox", "hologram"}}}, count(func(i entrupy.Item) bool { return val(i.Activity.FormFactor) == "lightbox" })},
 		{"customer item id", []map[string]any{{"key": "text_fields.customer_item_id", "value": "SKU-01000"}}, count(func(i entrupy.Item) bool {
 			return i.TextFields.CustomerItemID != nil && *i.TextFields.CustomerItemID == "SKU-01000"
 		})},
-		{"time range", []map[string]any{{"key": "timestamp.epoch", "gte": mid}}, count(func(i entrupy.Item) bool { return i.Timestamp.Epoch >= mid })},
-		{"combined", []map[string]any{{"key": "timestamp.epoch", "lt": mid}, {"key": "status.result.id", "value": "authentic"}}, count(func(i entrupy.Item) bool { return i.Timestamp.Epoch < mid && i.Status.Result.ID == "authentic" })},
+		{"time range", []map[string]any{{"key": "timestamp.epoch", "gte": mid}}, count(func(i entrupy.Item) bool { return i.Timestamp.Created.Unix() >= mid })},
+		{"combined", []map[string]any{{"key": "timestamp.epoch", "lt": mid}, {"key": "status.result.id", "value": "authentic"}}, count(func(i entrupy.Item) bool {
+			return i.Timestamp.Created.Unix() < mid && val(i.Status.Result.ID) == "authentic"
+		})},
 	}
 	for _, tc := range cases {
 		a := h.do("POST", "/v2/search/authentications", map[string]any{"limit": 25, "filters": tc.filters})
@@ -629,4 +634,13 @@ func TestSeedFile(t *testing.T) {
 	if _, err := emulator.New(emulator.Options{FaultRate5xx: 2}); err == nil {
 		t.Fatal("a fault rate of 2 was accepted")
 	}
+}
+
+// val is *p, or "" for nil: the value of a member of an item as the client
+// reads it.
+func val(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

@@ -260,9 +260,9 @@ func TestLoadsFormat0SeedFile(t *testing.T) {
 		t.Fatalf("%d authentications, %d certificates", len(seed.Authentications), len(seed.Certificates))
 	}
 	it := seed.Authentications[0]
-	if it.EntrupyID != "7Z4DVDWH" || it.Owner.Organization.Name != "Acme" || it.Status.Result.ID != "authentic" ||
-		it.Certificate == nil || it.Certificate.CertificateID != "C-7Z4DVDWH" || len(it.Images) != 3 ||
-		it.Properties.Brand == nil || it.Timestamp.Epoch == 0 || it.Activity.ProductCategory == nil {
+	if it.EntrupyID != "7Z4DVDWH" || val(it.Owner.OrganizationName) != "Acme" || val(it.Status.Result.ID) != "authentic" ||
+		it.Certificate == nil || val(it.Certificate.CertificateID) != "C-7Z4DVDWH" || len(it.Images) != 3 ||
+		it.Properties.Brand == nil || it.Timestamp.Created.Unix() == 0 || it.Activity.ProductCategory == nil {
 		t.Errorf("first item: %+v", it)
 	}
 	c := seed.Certificates[slices.IndexFunc(seed.Certificates, func(c emulator.CertificateRecord) bool { return c.CertificateID == "C-BN3K2V8G" })]

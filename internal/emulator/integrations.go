@@ -203,14 +203,23 @@ func (s *Server) authorizeUser(c *call) response {
 // ---------------------------------------------------------------------------
 // Webhooks.
 
-func validateEvents(events []string) *response {
+// events are the webhook events the emulator knows: the provider's list
+// and Options.ExtraEvents.
+func (s *Server) events() []string {
+	return append(slices.Clone(entrupy.WebhookEvents), s.opts.ExtraEvents...)
+}
+
+// validateEvents answers a 400 for no events or one the emulator does not
+// know: the server, not the client, decides whether an event is valid.
+func (s *Server) validateEvents(events []string) *response {
+	known := s.events()
 	if len(events) == 0 {
-		r := badRequest("events", "events must not be empty; allowed: %s", strings.Join(entrupy.WebhookEvents, ", "))
+		r := badRequest("events", "events must not be empty; allowed: %s", strings.Join(known, ", "))
 		return &r
 	}
 	for _, e := range events {
-		if !slices.Contains(entrupy.WebhookEvents, e) {
-			r := badRequest("events", "unknown event %q; allowed: %s", e, strings.Join(entrupy.WebhookEvents, ", "))
+		if !slices.Contains(known, e) {
+			r := badRequest("events", "unknown event %q; allowed: %s", e, strings.Join(known, ", "))
 			return &r
 		}
 	}
@@ -245,7 +254,7 @@ func (s *Server) createWebhook(c *call) response {
 	); bad != nil {
 		return *bad
 	}
-	if bad := validateEvents(req.Events); bad != nil {
+	if bad := s.validateEvents(req.Events); bad != nil {
 		return *bad
 	}
 	metadata, bad := applyMetadata(nil, req.Metadata)
@@ -361,7 +370,7 @@ func (s *Server) updateWebhook(c *call) response {
 	}
 	_, setEvents := fields["events"]
 	if setEvents {
-		if bad := validateEvents(req.Events); bad != nil {
+		if bad := s.validateEvents(req.Events); bad != nil {
 			return *bad
 		}
 	}

@@ -403,8 +403,11 @@ func TestSearchFilterLimits(t *testing.T) {
 		filter string
 		ok     bool
 	}{
-		{`{"key": "text_fields.customer_item_id", "value": ` + str(entrupy.MaxFilterValueLength) + `}`, true},
-		{`{"key": "text_fields.customer_item_id", "value": ` + str(entrupy.MaxFilterValueLength+1) + `}`, false},
+		{`{"key": "text_fields.customer_item_id", "value": ` + str(entrupy.MaxCustomerItemIDLength) + `}`, true},
+		{`{"key": "text_fields.customer_item_id", "value": ` + str(entrupy.MaxCustomerItemIDLength+1) + `}`, false},
+		{`{"key": "text_fields.customer_item_id", "value": ""}`, false},
+		{`{"key": "owner.user.username", "value": ` + str(entrupy.MaxFilterValueLength) + `}`, true},
+		{`{"key": "owner.user.username", "value": ` + str(entrupy.MaxFilterValueLength+1) + `}`, false},
 		{`{"key": "properties.brand.id", "values": ` + list(entrupy.MaxFilterValues, 3) + `}`, true},
 		{`{"key": "properties.brand.id", "values": ` + list(entrupy.MaxFilterValues+1, 3) + `}`, false},
 		{`{"key": "properties.brand.id", "values": ` + list(2, entrupy.MaxFilterValueLength) + `}`, true},

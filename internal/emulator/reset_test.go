@@ -57,11 +57,11 @@ func inventoryJSON(t *testing.T, emu *emulator.Server) string {
 func seedItems(t *testing.T) (inProgress, certificate string) {
 	t.Helper()
 	for _, it := range emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications {
-		if !it.Status.Result.Final && inProgress == "" {
+		if !*it.Status.Result.Final && inProgress == "" {
 			inProgress = it.EntrupyID
 		}
 		if it.Certificate != nil && certificate == "" {
-			certificate = it.Certificate.CertificateID
+			certificate = val(it.Certificate.CertificateID)
 		}
 	}
 	if inProgress == "" || certificate == "" {

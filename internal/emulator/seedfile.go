@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
@@ -87,35 +88,40 @@ func LoadSeedFile(path string) (*Seed, error) {
 }
 
 // fromClientItem copies a Go seed item into the emulator's own item, field
-// by field (no JSON), sharing no pointers with it.
+// by field (no JSON), sharing no pointers with it. A Go item is the
+// client's reading of an item, so members it lacks (nil) become the v1.4
+// model's empty values.
 func fromClientItem(c entrupy.Item) item {
 	it := item{
 		EntrupyID: c.EntrupyID,
-		Owner:     itemOwner{Organization: orgName{Name: c.Owner.Organization.Name}, User: userName{Username: c.Owner.User.Username}},
+		Owner:     itemOwner{Organization: orgName{Name: deref(c.Owner.OrganizationName)}, User: userName{Username: deref(c.Owner.Username)}},
 		Properties: itemProps{
-			Brand: fromClientIDDisplay(c.Properties.Brand), Material: fromClientIDDisplay(c.Properties.Material),
-			ItemType: fromClientIDDisplay(c.Properties.ItemType),
+			Brand: fromClientValue(c.Properties.Brand), Material: fromClientValue(c.Properties.Material),
+			ItemType: fromClientValue(c.Properties.ItemType),
 		},
-		Status: itemStatus{Flag: clonePtr(c.Status.Flag), Result: itemResult{
-			ID: c.Status.Result.ID, Display: c.Status.Result.Display, Final: c.Status.Result.Final, Reason: clonePtr(c.Status.Result.Reason),
-		}},
+		Status: itemStatus{Flag: clonePtr(c.Status.Flag)},
 		TextFields: itemText{
 			Identifier: clonePtr(c.TextFields.Identifier), CustomerItemID: clonePtr(c.TextFields.CustomerItemID),
 			StyleCode: clonePtr(c.TextFields.StyleCode), USSize: clonePtr(c.TextFields.USSize),
 		},
-		Timestamp: itemTime{Display: c.Timestamp.Display, Epoch: c.Timestamp.Epoch},
 		Activity: itemActivity{
-			Name: c.Activity.Name, Mode: clonePtr(c.Activity.Mode), FormFactor: c.Activity.FormFactor,
+			Name: deref(c.Activity.Name), Mode: clonePtr(c.Activity.Mode), FormFactor: deref(c.Activity.FormFactor),
 			ProductCategory: clonePtr(c.Activity.ProductCategory),
 		},
 	}
+	if r := c.Status.Result; r != nil {
+		it.Status.Result = itemResult{ID: deref(r.ID), Display: deref(r.Display), Final: r.Final != nil && *r.Final, Reason: clonePtr(r.Reason)}
+	}
+	if t := c.Timestamp.Created; t != nil {
+		it.Timestamp = itemTime{Display: t.UTC().Format(time.RFC3339), Epoch: t.Unix()}
+	}
 	if cc := c.Certificate; cc != nil {
-		it.Certificate = &itemCertRef{CertificateID: cc.CertificateID, Site: cc.Site, Preview: cc.Preview}
+		it.Certificate = &itemCertRef{CertificateID: deref(cc.CertificateID), Site: deref(cc.Site), Preview: deref(cc.Preview)}
 	}
 	if c.Images != nil {
 		it.Images = make([]itemImage, len(c.Images))
 		for i, img := range c.Images {
-			it.Images[i] = itemImage{RegionID: img.RegionID, DeviceType: img.DeviceType, URL: img.URL}
+			it.Images[i] = itemImage{RegionID: deref(img.RegionID), DeviceType: deref(img.DeviceType), URL: deref(img.URL)}
 		}
 	}
 	if cc := c.Catalog; cc != nil {
@@ -140,35 +146,37 @@ func fromClientItem(c entrupy.Item) item {
 }
 
 // toClientItem copies the emulator's item into a Go seed item, field by
-// field (no JSON), sharing no pointers with it.
+// field (no JSON), sharing no pointers with it: the item as the client
+// reads the v1.4 model (empty names and ids are absent).
 func toClientItem(it item) entrupy.Item {
 	var c entrupy.Item
 	c.EntrupyID = it.EntrupyID
-	c.Owner.Organization.Name = it.Owner.Organization.Name
-	c.Owner.User.Username = it.Owner.User.Username
+	c.Owner = entrupy.Owner{OrganizationName: nonEmpty(it.Owner.Organization.Name), Username: nonEmpty(it.Owner.User.Username)}
 	if ic := it.Certificate; ic != nil {
-		c.Certificate = &entrupy.ItemCertificate{CertificateID: ic.CertificateID, Site: ic.Site, Preview: ic.Preview}
+		c.Certificate = &entrupy.ItemCertificate{CertificateID: nonEmpty(ic.CertificateID), Site: nonEmpty(ic.Site), Preview: nonEmpty(ic.Preview)}
 	}
 	c.Properties = entrupy.Properties{
-		Brand: toClientIDDisplay(it.Properties.Brand), Material: toClientIDDisplay(it.Properties.Material),
-		ItemType: toClientIDDisplay(it.Properties.ItemType),
+		Brand: toClientValue(it.Properties.Brand), Material: toClientValue(it.Properties.Material),
+		ItemType: toClientValue(it.Properties.ItemType),
 	}
-	c.Status = entrupy.Status{Flag: clonePtr(it.Status.Flag), Result: entrupy.Result{
-		ID: it.Status.Result.ID, Display: it.Status.Result.Display, Final: it.Status.Result.Final, Reason: clonePtr(it.Status.Result.Reason),
+	final := it.Status.Result.Final
+	c.Status = entrupy.Status{Flag: clonePtr(it.Status.Flag), Result: &entrupy.Result{
+		ID: nonEmpty(it.Status.Result.ID), Display: nonEmpty(it.Status.Result.Display), Final: &final, Reason: clonePtr(it.Status.Result.Reason),
 	}}
 	c.TextFields = entrupy.TextFields{
 		Identifier: clonePtr(it.TextFields.Identifier), CustomerItemID: clonePtr(it.TextFields.CustomerItemID),
 		StyleCode: clonePtr(it.TextFields.StyleCode), USSize: clonePtr(it.TextFields.USSize),
 	}
-	c.Timestamp = entrupy.Timestamp{Display: it.Timestamp.Display, Epoch: it.Timestamp.Epoch}
+	created := time.Unix(it.Timestamp.Epoch, 0).UTC()
+	c.Timestamp = entrupy.Timestamp{Created: &created}
 	c.Activity = entrupy.Activity{
-		Name: it.Activity.Name, Mode: clonePtr(it.Activity.Mode), FormFactor: it.Activity.FormFactor,
+		Name: nonEmpty(it.Activity.Name), Mode: clonePtr(it.Activity.Mode), FormFactor: nonEmpty(it.Activity.FormFactor),
 		ProductCategory: clonePtr(it.Activity.ProductCategory),
 	}
 	if it.Images != nil {
 		c.Images = make([]entrupy.Image, len(it.Images))
 		for i, img := range it.Images {
-			c.Images[i] = entrupy.Image{RegionID: img.RegionID, DeviceType: img.DeviceType, URL: img.URL}
+			c.Images[i] = entrupy.Image{RegionID: nonEmpty(img.RegionID), DeviceType: nonEmpty(img.DeviceType), URL: nonEmpty(img.URL)}
 		}
 	}
 	if ic := it.Catalog; ic != nil {
@@ -192,18 +200,34 @@ func toClientItem(it item) entrupy.Item {
 	return c
 }
 
-func fromClientIDDisplay(v *entrupy.IDDisplay) *idDisplay {
+func fromClientValue(v *entrupy.ItemValue) *idDisplay {
 	if v == nil {
 		return nil
 	}
-	return &idDisplay{ID: v.ID, Display: v.Display}
+	return &idDisplay{ID: deref(v.ID), Display: deref(v.Display)}
 }
 
-func toClientIDDisplay(v *idDisplay) *entrupy.IDDisplay {
+func toClientValue(v *idDisplay) *entrupy.ItemValue {
 	if v == nil {
 		return nil
 	}
-	return &entrupy.IDDisplay{ID: v.ID, Display: v.Display}
+	return &entrupy.ItemValue{ID: nonEmpty(v.ID), Display: nonEmpty(v.Display)}
+}
+
+// deref is *p, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// nonEmpty is a pointer to a copy of s, or nil for "".
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func clonePtr[T any](p *T) *T {

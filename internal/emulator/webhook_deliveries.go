@@ -113,8 +113,8 @@ func (s *Server) testWebhook(c *call) response {
 	switch {
 	case event == "" && len(w.Events) > 0:
 		event = w.Events[0]
-	case !slices.Contains(entrupy.WebhookEvents, event):
-		return badRequest("event", "unknown event %q; allowed: %s", event, strings.Join(entrupy.WebhookEvents, ", "))
+	case !slices.Contains(s.events(), event):
+		return badRequest("event", "unknown event %q; allowed: %s", event, strings.Join(s.events(), ", "))
 	case !slices.Contains(w.Events, event):
 		return badRequest("event", "webhook %s does not subscribe to %q; its events: %s", w.ID, event, strings.Join(w.Events, ", "))
 	}

@@ -230,9 +230,10 @@ func (f *searchFilter) UnmarshalJSON(b []byte) error {
 }
 
 // searchPage is one page of search results:
-// {"items", "item_count" (all matches), "next_cursor"} [doc].
+// {"items", "item_count" (all matches), "next_cursor"} [doc]; items in the
+// shape the emulator answers them in (shapes.go).
 type searchPage struct {
-	Items      []item  `json:"items"`
+	Items      []any   `json:"items"`
 	ItemCount  int     `json:"item_count"`
 	NextCursor *string `json:"next_cursor"`
 }

@@ -159,7 +159,7 @@ func TestEveryRoute(t *testing.T) {
 	}
 	var certID string
 	for _, it := range auth.Items {
-		cert, err := c.Certificates.Get(ctx, it.Certificate.CertificateID)
+		cert, err := c.Certificates.Get(ctx, wireDeref(it.Certificate.CertificateID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,7 +348,7 @@ func TestLenientDecoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it.Status.Result.ID != "future_result" || *it.Status.Flag != "escalated" || it.Activity.FormFactor != "hologram" {
+	if wireDeref(it.Status.Result.ID) != "future_result" || *it.Status.Flag != "escalated" || wireDeref(it.Activity.FormFactor) != "hologram" {
 		t.Fatalf("decoded %+v", it)
 	}
 }
@@ -541,7 +541,7 @@ func TestPagination(t *testing.T) {
 	ids := map[string]bool{}
 	for i, it := range res.Items {
 		ids[it.EntrupyID] = true
-		if i > 0 && it.Timestamp.Epoch > res.Items[i-1].Timestamp.Epoch {
+		if i > 0 && it.Timestamp.Created.Unix() > res.Items[i-1].Timestamp.Created.Unix() {
 			t.Fatalf("item %d is newer than item %d: not newest first", i, i-1)
 		}
 	}

@@ -71,7 +71,7 @@ const (
 	MaxEmailLength            = 254
 	MaxNameLength             = 100 // first_name, last_name
 	MaxSDKAuthorizationLength = 8192
-	MaxFilterValueLength      = 255 // each string a search filter carries
+	MaxFilterValueLength      = 255 // each string a search filter carries, but a customer_item_id
 	MaxFilterValues           = 100 // entries of a filter's "values"
 	MaxMetadataKeys           = 20
 	MaxMetadataKeyLength      = 40
@@ -79,6 +79,10 @@ const (
 	FieldMetadata             = "metadata" // [chosen] as Stripe and Svix do
 	MetadataRemoveValue       = ""         // a PATCH value that removes the key
 )
+
+// MaxCustomerItemIDLength bounds a customer_item_id [doc: Android SDK,
+// "max 256 chars"], also as the lookup route's path or a search filter value.
+const MaxCustomerItemIDLength = 256
 
 // metadataKeyAlphabet is what a metadata key is made of [chosen].
 const metadataKeyAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789_"
@@ -185,13 +189,14 @@ const (
 	FilterResult          = "status.result.id"
 	FilterFlag            = "status.flag"
 	FilterProductCategory = "activity.product_category"
+	FilterFormFactor      = "activity.form_factor" // [doc: v1.1→v1.2 migration guide]
 	FilterTimestamp       = "timestamp.epoch"
 )
 
 // FilterKeys lists every key a search accepts; any other key is a 400.
 var FilterKeys = []string{
 	FilterUsername, FilterCustomerItemID, FilterBrand, FilterResult,
-	FilterFlag, FilterProductCategory, FilterTimestamp,
+	FilterFlag, FilterProductCategory, FilterFormFactor, FilterTimestamp,
 }
 
 // Webhook events [doc]. More may come; clients must tolerate unknown ones.
@@ -255,39 +260,57 @@ type Page[T any] struct {
 }
 
 // ---------------------------------------------------------------------------
-// Authentications [doc] (seeds/001: the v1.4 data model).
+// Authentications [doc].
+//
+// Entrupy sends an item in several shapes (CONTRACT.md, "Authentications"):
+// the v1.4 data model of seeds/001, and the other shapes its v2 reference
+// samples, its v1 migration guide and its SDKs publish. Item is not one of
+// them: it is the client's reading of any of them, made by DecodeItem
+// (item.go), with each value nil when the item does not carry it. Raw keeps
+// the item as Entrupy sent it.
 
-// Item is one authentication.
+// Item is one authentication, as DecodeItem reads it.
 type Item struct {
-	EntrupyID   string           `json:"entrupy_id"`
-	Owner       Owner            `json:"owner"`
-	Certificate *ItemCertificate `json:"certificate"` // null unless authentic [doc]
-	Properties  Properties       `json:"properties"`
-	Status      Status           `json:"status"`
-	TextFields  TextFields       `json:"text_fields"`
-	Timestamp   Timestamp        `json:"timestamp"`
-	Activity    Activity         `json:"activity"`
-	Images      []Image          `json:"images"` // null unless include_images [doc]
-	// Catalog is null unless include_catalog, and when Entrupy has no
+	// EntrupyID is the item's entrupy_id, the one member an item must have.
+	EntrupyID   string
+	Owner       Owner
+	Certificate *ItemCertificate // nil unless authentic [doc]
+	Properties  Properties
+	Status      Status
+	TextFields  TextFields
+	Timestamp   Timestamp
+	Activity    Activity
+	// Images is nil when the item carries none (null, absent: no
+	// include_images [doc]); an empty list for [] or {}.
+	Images []Image
+	// Catalog is nil unless include_catalog, and when Entrupy has no
 	// catalog match [doc]; its shape is [chosen] (see Catalog).
-	Catalog *Catalog `json:"catalog"`
+	Catalog *Catalog
+	// Raw is the item exactly as Entrupy sent it (a JSON object).
+	Raw []byte
+	// Unread lists the members (JSON paths such as "timestamp.epoch") whose
+	// value had a shape the decoder does not understand, sorted. Each was
+	// ignored: what it would have filled is nil unless another member gave it.
+	Unread []string
 }
 
-// Owner says who performed the authentication.
+// Owner says who performed the authentication: names (v1.4:
+// owner.organization.name, owner.user.username) and ids (v2:
+// owner.organization_id, owner.user_id), each nil when not sent. An id is
+// never read into a name.
 type Owner struct {
-	Organization struct {
-		Name string `json:"name"`
-	} `json:"organization"`
-	User struct {
-		Username string `json:"username"`
-	} `json:"user"`
+	OrganizationName *string
+	Username         *string
+	OrganizationID   *string
+	UserID           *string
 }
 
-// ItemCertificate is the certificate reference carried by an item.
+// ItemCertificate is the certificate reference carried by an item, with
+// whichever members came.
 type ItemCertificate struct {
-	CertificateID string `json:"certificate_id"` // added by the contract
-	Site          string `json:"site"`
-	Preview       string `json:"preview"`
+	CertificateID *string // added by the contract; the v2 lookup sample has it [doc]
+	Site          *string
+	Preview       *string
 }
 
 // IDDisplay is an enumerated value with its localized display string.
@@ -296,54 +319,81 @@ type IDDisplay struct {
 	Display string `json:"display"`
 }
 
+// ItemValue is an enumerated property of an item (brand, material, item
+// type): the fixed id and the display string in the request's language.
+// Entrupy sends an {"id", "display"} object (v1.4) or a plain display
+// string (v2: "brand": "Louis Vuitton", "brand_name": "Chanel"); for a
+// display string the id is the catalogue's (catalog.go) when the string
+// names one of its values in the request's language, else nil.
+type ItemValue struct {
+	ID      *string
+	Display *string
+}
+
 // Properties describe what the item is.
 type Properties struct {
-	Brand    *IDDisplay `json:"brand"`
-	Material *IDDisplay `json:"material"`  // luxury only
-	ItemType *IDDisplay `json:"item_type"` // apparel only
+	Brand    *ItemValue
+	Material *ItemValue // luxury only
+	ItemType *ItemValue // apparel only
 }
 
 // Status holds the fields of an item that change over time.
 type Status struct {
-	Flag   *string `json:"flag"` // null, "flagged" or "resolved" [doc]
-	Result Result  `json:"result"`
+	// Flag is status.flag: null, "flagged" or "resolved" [doc], another
+	// string (v2 sample: "reviewed_ok"), or the id of an object (SDKs:
+	// {"id": "flagged", "is_flaggable": ...}).
+	Flag *string
+	// Result is Entrupy's verdict; nil when the item carries none.
+	Result *Result
+	// InitialResult is status.initial_result [doc: v2 samples]: the result
+	// first given; nil when not sent.
+	InitialResult *Result
 }
 
-// Result is Entrupy's verdict.
+// Result is a verdict: its id, display string, whether it is final and,
+// on invalid items, why [doc]. Each is nil when not sent (the v2 samples
+// carry no display).
 type Result struct {
-	ID      string  `json:"id"`
-	Display string  `json:"display"`
-	Final   bool    `json:"final"`
-	Reason  *string `json:"reason"` // on invalid items [doc]
+	ID      *string
+	Display *string
+	Final   *bool
+	Reason  *string
 }
 
-// TextFields are values the user entered.
+// TextFields are values the user entered. CustomerItemID comes from
+// text_fields (v1.4) or properties (v2).
 type TextFields struct {
-	Identifier     *string `json:"identifier"`
-	CustomerItemID *string `json:"customer_item_id"`
-	StyleCode      *string `json:"style_code"`
-	USSize         *string `json:"us_size"`
+	Identifier     *string
+	CustomerItemID *string
+	StyleCode      *string
+	USSize         *string
 }
 
-// Timestamp is when the user started the authentication.
+// Timestamp is when the user started the authentication and, where
+// Entrupy says, when the item last changed; whole seconds, UTC.
 type Timestamp struct {
-	Display string `json:"display"` // RFC 3339, UTC
-	Epoch   int64  `json:"epoch"`
+	// Created is from timestamp.epoch (seconds, integer or fractional
+	// [doc], truncated), else timestamp.created_at (RFC 3339, v2), else a
+	// timestamp.display that is RFC 3339; nil when none of them is readable.
+	Created *time.Time
+	// Updated is timestamp.last_updated_at [doc: v2 lookup sample] (or
+	// updated_at); nil when not sent.
+	Updated *time.Time
 }
 
 // Activity says how the item was authenticated or fingerprinted.
 type Activity struct {
-	Name            string  `json:"name"` // authentication | fingerprint
-	Mode            *string `json:"mode"` // register | compare, fingerprints only
-	FormFactor      string  `json:"form_factor"`
-	ProductCategory *string `json:"product_category"`
+	Name            *string // authentication | fingerprint
+	Mode            *string // register | compare for fingerprints; v2: "standard_authentication"
+	FormFactor      *string
+	ProductCategory *string
 }
 
 // Image is one camera image; region_id with device_type identify it [doc].
 type Image struct {
-	RegionID   string `json:"region_id"`
-	DeviceType string `json:"device_type"`
-	URL        string `json:"url"` // [chosen]
+	RegionID   *string
+	DeviceType *string
+	URL        *string // [chosen]
 }
 
 // Catalog is an item's catalog data (GET /v2/authentications/{id} with
@@ -483,7 +533,8 @@ type SearchRequest struct {
 	Cursor  string   `json:"cursor,omitempty"` // [chosen]
 }
 
-// SearchPage is one page of search results [doc].
+// SearchPage is one page of search results [doc]. Its items are read by
+// DecodeItem, as every item is.
 type SearchPage struct {
 	Items      []Item  `json:"items"`
 	ItemCount  int     `json:"item_count"`

@@ -1,9 +1,16 @@
 package entrupy
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +20,8 @@ import (
 // calls are the committed seed corpus; failures found land in testdata/fuzz.
 
 // FuzzDecodeResponses feeds arbitrary bodies to every response shape the
-// client decodes and to the error path. A body that decodes into a shape
+// client decodes with encoding/json (items have their own reader and
+// target, FuzzDecodeItem) and to the error path. A body that decodes into a shape
 // re-encodes to JSON that decodes to the same value and encodes to the
 // same bytes (what the client reads, the provider can store and read back
 // unchanged); decoding the same body twice gives the same value. An error
@@ -38,8 +46,6 @@ func FuzzDecodeResponses(f *testing.F) {
 	f.Add([]byte(strings.Repeat("[", 10000)), 200)
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		shapes := []func() any{
-			func() any { return new(ItemEnvelope[Item]) },
-			func() any { return new(SearchPage) },
 			func() any { return new(ItemEnvelope[Certificate]) },
 			func() any { return new(Page[User]) },
 			func() any { return new(Page[Webhook]) },
@@ -165,18 +171,23 @@ func FuzzFilterRoundTrip(f *testing.F) {
 }
 
 // FuzzVerifySignature: arbitrary headers never verify unless they carry the
-// right HMAC, and never panic.
+// right HMAC, in the plain or the timestamped form, and never panic.
 func FuzzVerifySignature(f *testing.F) {
 	now := time.Unix(1_800_000_000, 0)
 	body := []byte(`{"id":"evt_1"}`)
 	f.Add("s3cret", SignPayload("s3cret", now, body), body)
+	f.Add("s3cret", SignPayloadPlain("s3cret", body), body)
 	f.Add("s3cret", "t=1800000000,v1=00", body)
 	f.Add("", "t=,v1=", []byte{})
 	f.Add("k", "v1=abc,t=1800000000,v1=def,,=,t=", []byte("x"))
 	f.Fuzz(func(t *testing.T, secret, header string, payload []byte) {
 		err := verifySignatureAt(secret, header, payload, time.Minute, now)
 		if err == nil && header != SignPayload(secret, now, payload) && !strings.Contains(header, signature(secret, "1800000000", payload)) {
-			// A pass needs the right signature for some accepted timestamp.
+			// A pass needs the plain signature, or the right signature for
+			// some accepted timestamp.
+			if strings.ToLower(strings.TrimSpace(header)) == SignPayloadPlain(secret, payload) {
+				return
+			}
 			ts := ""
 			for _, p := range strings.Split(header, ",") {
 				if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && k == "t" {
@@ -187,11 +198,109 @@ func FuzzVerifySignature(f *testing.F) {
 				t.Fatalf("verified without the signature: secret %q header %q", secret, header)
 			}
 		}
-		// The genuine signature always verifies.
+		// The genuine signatures always verify.
 		if secret != "" {
 			if err := verifySignatureAt(secret, SignPayload(secret, now, payload), payload, time.Minute, now); err != nil {
 				t.Fatal(err)
 			}
+			if err := verifySignatureAt(secret, SignPayloadPlain(secret, payload), payload, time.Minute, now); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
+}
+
+// FuzzDecodeItem: DecodeItem reads any JSON object that has an entrupy_id
+// (a non-empty string or a number) without an error or a panic, and
+// refuses anything else with an error. What it reads is the same on a
+// second read, keeps the bytes it was given, lists unread members sorted
+// and once each, and holds only times RFC 3339 can write, in whole seconds.
+// The seeds are the items of every fixture: the contract's and Entrupy's
+// published samples.
+func FuzzDecodeItem(f *testing.F) {
+	for _, glob := range []string{"testdata/wire/*.json", "testdata/published/*.json"} {
+		files, _ := filepath.Glob(glob)
+		for _, name := range files {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			for _, raw := range fixtureItems(b) {
+				f.Add([]byte(raw))
+			}
+		}
+	}
+	f.Add([]byte(`{"entrupy_id": 12, "timestamp": 1566879268.342735, "images": {"front": ["https://x/1.jpg", {"device_type": "camera"}]}}`))
+	f.Add([]byte(`{"entrupy_id": "E", "owner": "Acme", "properties": [], "status": {"flag": {"id": null}, "result": "authentic"}, "timestamp": {"epoch": 1e400}}`))
+	f.Add([]byte(`{"entrupy_id": ""}`))
+	f.Add([]byte(`[{"entrupy_id": "E"}]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		it, err := DecodeItem(body, "en")
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		var v any
+		obj, isObject := map[string]any(nil), false
+		if dec.Decode(&v) == nil {
+			if _, end := dec.Token(); errors.Is(end, io.EOF) {
+				obj, isObject = v.(map[string]any)
+			}
+		}
+		var wantID string
+		switch id := obj["entrupy_id"].(type) {
+		case string:
+			wantID = id
+		case json.Number:
+			wantID = id.String()
+		}
+		if !isObject || wantID == "" {
+			if err == nil {
+				t.Fatalf("read %s without an error: %+v", body, it)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("a JSON object with entrupy_id %q failed: %v\n%s", wantID, err, body)
+		}
+		if it.EntrupyID != wantID || !bytes.Equal(it.Raw, body) {
+			t.Fatalf("entrupy_id %q (want %q), raw %q", it.EntrupyID, wantID, it.Raw)
+		}
+		if !sort.StringsAreSorted(it.Unread) || len(slices.Compact(slices.Clone(it.Unread))) != len(it.Unread) {
+			t.Fatalf("unread not sorted once each: %q", it.Unread)
+		}
+		for _, tm := range []*time.Time{it.Timestamp.Created, it.Timestamp.Updated} {
+			if tm == nil {
+				continue
+			}
+			if tm.Location() != time.UTC || tm.Nanosecond() != 0 || tm.Year() < 1 || tm.Year() > 9999 {
+				t.Fatalf("time %v cannot be written in RFC 3339 whole seconds", tm)
+			}
+			if back, err := time.Parse(time.RFC3339, tm.Format(time.RFC3339)); err != nil || !back.Equal(*tm) {
+				t.Fatalf("time %v does not survive RFC 3339: %v", tm, err)
+			}
+		}
+		again, err := DecodeItem(body, "en")
+		if err != nil || !reflect.DeepEqual(it, again) {
+			t.Fatalf("a second read differs (%v):\n%+v\n%+v", err, it, again)
+		}
+	})
+}
+
+// fixtureItems returns the items a fixture holds: the fixture itself, its
+// "item", or its "items".
+func fixtureItems(b []byte) []json.RawMessage {
+	var doc struct {
+		Item      json.RawMessage   `json:"item"`
+		Items     []json.RawMessage `json:"items"`
+		EntrupyID json.RawMessage   `json:"entrupy_id"`
+	}
+	if json.Unmarshal(b, &doc) != nil {
+		return nil
+	}
+	switch {
+	case doc.EntrupyID != nil:
+		return []json.RawMessage{b}
+	case doc.Item != nil:
+		return []json.RawMessage{doc.Item}
+	}
+	return doc.Items
 }

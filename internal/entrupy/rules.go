@@ -107,3 +107,10 @@ func CheckLength(s string, least, most int) error {
 	}
 	return nil
 }
+
+// CheckCustomerItemID checks a customer_item_id, as the lookup route's path
+// or a search filter value: 1 to MaxCustomerItemIDLength characters [doc:
+// Android SDK, "max 256 chars"].
+func CheckCustomerItemID(s string) error {
+	return CheckLength(s, 1, MaxCustomerItemIDLength)
+}

@@ -38,6 +38,9 @@ func TestRules(t *testing.T) {
 		{"url public http", entrupy.CheckWebhookURL, "http://hooks.example.com/x", false},
 		{"url credentials", entrupy.CheckWebhookURL, "https://u:p@hooks.example.com/", false},
 		{"url relative", entrupy.CheckWebhookURL, "/hooks", false},
+		{"customer_item_id of 256 characters", entrupy.CheckCustomerItemID, strings.Repeat("é", 256), true},
+		{"customer_item_id of 257 characters", entrupy.CheckCustomerItemID, strings.Repeat("a", 257), false},
+		{"customer_item_id empty", entrupy.CheckCustomerItemID, "", false},
 		{"url too long", entrupy.CheckWebhookURL, "https://hooks.example.com/" + strings.Repeat("a", entrupy.MaxWebhookURLLength), false},
 	}
 	for _, tc := range cases {

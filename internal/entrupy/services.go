@@ -2,6 +2,7 @@ package entrupy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -47,21 +48,49 @@ func (s *AuthenticationsService) Get(ctx context.Context, entrupyID string, opts
 		}
 		q.Set(QueryIncludeCatalog, "true")
 	}
-	return item[Item](ctx, s.c, request{method: http.MethodGet, path: PathAuthentication(entrupyID), query: q})
+	return s.one(ctx, request{method: http.MethodGet, path: PathAuthentication(entrupyID), query: q})
 }
 
 // Lookup returns the latest item with this customer_item_id.
 func (s *AuthenticationsService) Lookup(ctx context.Context, customerItemID string) (*Item, error) {
-	return item[Item](ctx, s.c, request{method: http.MethodGet, path: PathLookupAuthentication(customerItemID)})
+	return s.one(ctx, request{method: http.MethodGet, path: PathLookupAuthentication(customerItemID)})
+}
+
+// one sends req and reads the {"item": ...} of its answer with DecodeItem.
+func (s *AuthenticationsService) one(ctx context.Context, req request) (*Item, error) {
+	var env ItemEnvelope[json.RawMessage]
+	if err := s.c.do(ctx, req, &env); err != nil {
+		return nil, err
+	}
+	it, err := DecodeItem(env.Item, s.c.acceptLanguage)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+	}
+	return &it, nil
+}
+
+// searchPageWire is a search answer with its items still raw, for DecodeItem.
+type searchPageWire struct {
+	Items      []json.RawMessage `json:"items"`
+	ItemCount  int               `json:"item_count"`
+	NextCursor *string           `json:"next_cursor"`
 }
 
 // Search returns one page of items matching req.
 func (s *AuthenticationsService) Search(ctx context.Context, req SearchRequest) (*SearchPage, error) {
-	var page SearchPage
-	if err := s.c.do(ctx, request{method: http.MethodPost, path: PathSearchAuthentications, body: req}, &page); err != nil {
+	var wire searchPageWire
+	if err := s.c.do(ctx, request{method: http.MethodPost, path: PathSearchAuthentications, body: req}, &wire); err != nil {
 		return nil, err
 	}
-	return &page, nil
+	page := &SearchPage{Items: make([]Item, len(wire.Items)), ItemCount: wire.ItemCount, NextCursor: wire.NextCursor}
+	for i, raw := range wire.Items {
+		it, err := DecodeItem(raw, s.c.acceptLanguage)
+		if err != nil {
+			return nil, fmt.Errorf("POST %s: items[%d]: %w", PathSearchAuthentications, i, err)
+		}
+		page.Items[i] = it
+	}
+	return page, nil
 }
 
 // SearchResult is every page of a search.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,6 +63,42 @@ func TestVerifySignatureVector(t *testing.T) {
 	// Tolerance 0 accepts an old timestamp (replay check off).
 	if err := entrupy.VerifySignature("whsec", entrupy.SignPayload("whsec", now.Add(-48*time.Hour), body), body, 0); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestVerifySignaturePlain: the published minimum, the hex HMAC-SHA256 of
+// the raw body alone, computed here by hand, verifies in either case and
+// with a replay window (it has no time to check); a wrong secret, another
+// body, a truncated or non-hex value do not.
+func TestVerifySignaturePlain(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"entrupy_id":"1SALEFYH"}`)
+	mac := hmac.New(sha256.New, []byte("whsec"))
+	mac.Write(body)
+	plain := hex.EncodeToString(mac.Sum(nil))
+	if got := entrupy.SignPayloadPlain("whsec", body); got != plain {
+		t.Fatalf("SignPayloadPlain = %q, want %q", got, plain)
+	}
+	for _, header := range []string{plain, strings.ToUpper(plain), " " + plain + " "} {
+		if err := entrupy.VerifySignature("whsec", header, body, 5*time.Minute); err != nil {
+			t.Errorf("plain header %q rejected: %v", header, err)
+		}
+	}
+	for name, tc := range map[string]struct {
+		secret, header string
+		body           []byte
+	}{
+		"wrong secret":     {"other", plain, body},
+		"another body":     {"whsec", plain, []byte(`{"entrupy_id":"2SALEFYH"}`)},
+		"truncated":        {"whsec", plain[:63], body},
+		"not hex":          {"whsec", strings.Repeat("z", 64), body},
+		"as a v1 entry":    {"whsec", "v1=" + plain, body},
+		"empty secret":     {"", entrupy.SignPayloadPlain("", body), body},
+		"timestamped body": {"whsec", entrupy.SignPayloadPlain("whsec", []byte("1777629600."+string(body))), body},
+	} {
+		if err := entrupy.VerifySignature(tc.secret, tc.header, tc.body, 0); !errors.Is(err, entrupy.ErrSignature) {
+			t.Errorf("%s: got %v, want ErrSignature", name, err)
+		}
 	}
 }
 
@@ -173,6 +210,43 @@ func TestDeliveriesVerify(t *testing.T) {
 	}
 }
 
+// TestDeliveriesVerifyPlain: an emulator signing in the plain form (the
+// hex HMAC-SHA256 of the body, all Entrupy publishes) sends deliveries
+// that VerifySignature accepts with a replay window, and not with another
+// secret or body; an unknown signing mode is refused.
+func TestDeliveriesVerifyPlain(t *testing.T) {
+	t.Parallel()
+	rcv := &receiver{}
+	hook := httptest.NewServer(rcv)
+	defer hook.Close()
+	f, c := newFixture(t, emulator.Options{SignatureMode: emulator.SignPlain, DeliveryBackoff: 5 * time.Millisecond})
+	defer f.emu.Close()
+	ctx := context.Background()
+	if _, err := c.Webhooks.Create(ctx, entrupy.CreateWebhookRequest{URL: hook.URL, SecretKey: "plain-secret", Events: []string{entrupy.EventSupportMessage}}); err != nil {
+		t.Fatal(err)
+	}
+	item := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications[0]
+	if err := f.emu.SupportMessage(item.EntrupyID, "plain"); err != nil {
+		t.Fatal(err)
+	}
+	got := rcv.wait(t, 1)[0]
+	if got.header != entrupy.SignPayloadPlain("plain-secret", got.body) {
+		t.Fatalf("header %q is not the plain signature of the body", got.header)
+	}
+	if err := entrupy.VerifySignature("plain-secret", got.header, got.body, time.Minute); err != nil {
+		t.Fatalf("a plain delivery does not verify: %v", err)
+	}
+	if err := entrupy.VerifySignature("other", got.header, got.body, time.Minute); !errors.Is(err, entrupy.ErrSignature) {
+		t.Fatalf("another secret verified: %v", err)
+	}
+	if err := entrupy.VerifySignature("plain-secret", got.header, append([]byte(" "), got.body...), time.Minute); !errors.Is(err, entrupy.ErrSignature) {
+		t.Fatalf("another body verified: %v", err)
+	}
+	if _, err := emulator.New(emulator.Options{SignatureMode: "v2"}); err == nil {
+		t.Fatal("an unknown signature mode was accepted")
+	}
+}
+
 // TestDeliveryScoping: disabled webhooks and webhooks scoped to another
 // user receive nothing; session.completed fires when a result becomes final.
 func TestDeliveryScoping(t *testing.T) {
@@ -198,7 +272,7 @@ func TestDeliveryScoping(t *testing.T) {
 	}
 	var pending string
 	for _, it := range emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications {
-		if !it.Status.Result.Final {
+		if !*it.Status.Result.Final {
 			pending = it.EntrupyID
 		}
 	}
@@ -211,10 +285,10 @@ func TestDeliveryScoping(t *testing.T) {
 		t.Fatalf("deliveries %+v", log)
 	}
 	it, err := c.Authentications.Get(ctx, pending, nil)
-	if err != nil || !it.Status.Result.Final || it.Certificate == nil {
+	if err != nil || !*it.Status.Result.Final || it.Certificate == nil {
 		t.Fatalf("completed item %+v %v", it, err)
 	}
-	if _, err := c.Certificates.Get(ctx, it.Certificate.CertificateID); err != nil {
+	if _, err := c.Certificates.Get(ctx, wireDeref(it.Certificate.CertificateID)); err != nil {
 		t.Fatalf("certificate of a completed item: %v", err)
 	}
 	if err := f.emu.CompleteAuthentication(pending, "authentic"); err == nil {

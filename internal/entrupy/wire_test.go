@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
 )
@@ -30,7 +31,13 @@ const wireFixtureDir = "testdata/wire"
 // wireFile returns a fixture's bytes.
 func wireFile(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(wireFixtureDir, name))
+	return fixtureFile(t, wireFixtureDir, name)
+}
+
+// fixtureFile returns the bytes of a file of a fixture directory.
+func fixtureFile(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,16 +146,14 @@ func wireAs[T any](b []byte) (any, error) {
 
 // wireResponseTypes maps each response fixture to the client type that
 // decodes it. health.json and the error bodies decode into unexported types:
-// TestWireRequests (Health.Check) and TestWireErrorBodies cover them.
+// TestWireRequests (Health.Check) and TestWireErrorBodies cover them. Items
+// are not a wire type of the client (DecodeItem reads every shape of them
+// into one model): wireItemFixtures lists theirs.
 var wireResponseTypes = []struct {
 	name   string
 	decode func([]byte) (any, error)
 }{
-	{"item.json", wireAs[entrupy.Item]},
-	{"item_envelope.json", wireAs[entrupy.ItemEnvelope[entrupy.Item]]},
-	{"item_with_catalog.json", wireAs[entrupy.ItemEnvelope[entrupy.Item]]},
 	{"catalog.json", wireAs[entrupy.Catalog]},
-	{"search_page.json", wireAs[entrupy.SearchPage]},
 	{"certificate.json", wireAs[entrupy.Certificate]},
 	{"transfer.json", wireAs[entrupy.Transfer]},
 	{"user.json", wireAs[entrupy.User]},
@@ -158,7 +163,78 @@ var wireResponseTypes = []struct {
 	{"delivery.json", wireAs[entrupy.Delivery]},
 	{"deliveries_page.json", wireAs[entrupy.Page[entrupy.Delivery]]},
 	{"authorize_response.json", wireAs[entrupy.AuthorizeResponse]},
-	{"webhook_event_v1_4.json", wireAs[entrupy.Item]},
+}
+
+// wireItemFixtures are the fixtures holding items in the contract's v1.4
+// shape, with a function returning their items' raw JSON.
+var wireItemFixtures = []struct {
+	name  string
+	items func(t *testing.T, b []byte) []json.RawMessage
+}{
+	{"item.json", wireBareItem},
+	{"item_envelope.json", wireEnvelopedItem},
+	{"item_with_catalog.json", wireEnvelopedItem},
+	{"search_page.json", wirePageItems},
+	{"webhook_event_v1_4.json", wireBareItem},
+}
+
+func wireBareItem(_ *testing.T, b []byte) []json.RawMessage { return []json.RawMessage{b} }
+
+func wireEnvelopedItem(t *testing.T, b []byte) []json.RawMessage {
+	t.Helper()
+	var env entrupy.ItemEnvelope[json.RawMessage]
+	if err := json.Unmarshal(b, &env); err != nil {
+		t.Fatal(err)
+	}
+	return []json.RawMessage{env.Item}
+}
+
+func wirePageItems(t *testing.T, b []byte) []json.RawMessage {
+	t.Helper()
+	var page struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(b, &page); err != nil {
+		t.Fatal(err)
+	}
+	return page.Items
+}
+
+// TestWireItemsRead: DecodeItem reads every item of the v1.4 fixtures
+// whole: no member left unread, Raw the item's own bytes; and an item with
+// unknown keys added at every level reads the same.
+func TestWireItemsRead(t *testing.T) {
+	t.Parallel()
+	for _, tc := range wireItemFixtures {
+		raws := tc.items(t, wireFile(t, tc.name))
+		if len(raws) == 0 {
+			t.Fatalf("%s holds no item", tc.name)
+		}
+		for i, raw := range raws {
+			it, err := entrupy.DecodeItem(raw, "en")
+			if err != nil {
+				t.Fatalf("%s item %d: %v", tc.name, i, err)
+			}
+			if len(it.Unread) > 0 || string(it.Raw) != string(raw) {
+				t.Errorf("%s item %d: unread %v, raw %s", tc.name, i, it.Unread, it.Raw)
+			}
+			grown, err := json.Marshal(wireAddUnknown(wireGeneric(t, tc.name, raw)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			more, err := entrupy.DecodeItem(grown, "en")
+			if err != nil || len(more.Unread) > 0 {
+				t.Fatalf("%s item %d with unknown keys: %v, unread %v", tc.name, i, err, more.Unread)
+			}
+			wireCheck(t, tc.name+" with unknown keys", wireModel(more), wireModel(it))
+		}
+	}
+}
+
+// wireModel is an item without its raw JSON, to compare what was read.
+func wireModel(it entrupy.Item) entrupy.Item {
+	it.Raw = nil
+	return it
 }
 
 // TestWireResponsesRoundTrip: the client decodes each response fixture and
@@ -191,36 +267,36 @@ func wireStr(s string) *string { return &s }
 // cannot catch two same-typed fields whose tags were swapped; these values
 // can.
 func wireWantItem() entrupy.Item {
-	it := entrupy.Item{
+	final := true
+	created := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	return entrupy.Item{
 		EntrupyID: "1SALEFYH",
+		Owner:     entrupy.Owner{OrganizationName: wireStr("Acme"), Username: wireStr("Acme-user_0001")},
 		Certificate: &entrupy.ItemCertificate{
-			CertificateID: "C-1SALEFYH", Site: "https://cert.entrupy.com/1SALEFYH", Preview: "https://cert.entrupy.com/1SALEFYH.png",
+			CertificateID: wireStr("C-1SALEFYH"), Site: wireStr("https://cert.entrupy.com/1SALEFYH"), Preview: wireStr("https://cert.entrupy.com/1SALEFYH.png"),
 		},
 		Properties: entrupy.Properties{
-			Brand:    &entrupy.IDDisplay{ID: "louis_vuitton", Display: "Louis Vuitton"},
-			Material: &entrupy.IDDisplay{ID: "damier_azur_canvas", Display: "Damier Azur Canvas"},
-			ItemType: &entrupy.IDDisplay{ID: "tops", Display: "Tops"},
+			Brand:    &entrupy.ItemValue{ID: wireStr("louis_vuitton"), Display: wireStr("Louis Vuitton")},
+			Material: &entrupy.ItemValue{ID: wireStr("damier_azur_canvas"), Display: wireStr("Damier Azur Canvas")},
+			ItemType: &entrupy.ItemValue{ID: wireStr("tops"), Display: wireStr("Tops")},
 		},
 		Status: entrupy.Status{
 			Flag:   wireStr("flagged"),
-			Result: entrupy.Result{ID: "authentic", Display: "Authentic", Final: true, Reason: wireStr("image_quality")},
+			Result: &entrupy.Result{ID: wireStr("authentic"), Display: wireStr("Authentic"), Final: &final, Reason: wireStr("image_quality")},
 		},
 		TextFields: entrupy.TextFields{
 			Identifier: wireStr("SD4128"), CustomerItemID: wireStr("SKU-1"), StyleCode: wireStr("DD1391-100"), USSize: wireStr("10.5"),
 		},
-		Timestamp: entrupy.Timestamp{Display: "2026-05-01T10:00:00Z", Epoch: 1777629600},
+		Timestamp: entrupy.Timestamp{Created: &created},
 		Activity: entrupy.Activity{
-			Name: "fingerprint", Mode: wireStr("register"), FormFactor: "microscopic", ProductCategory: wireStr("luxury"),
+			Name: wireStr("fingerprint"), Mode: wireStr("register"), FormFactor: wireStr("microscopic"), ProductCategory: wireStr("luxury"),
 		},
 		Images: []entrupy.Image{
-			{RegionID: "box_label", DeviceType: "camera", URL: "https://images.entrupy.com/1SALEFYH/box_label.jpg"},
-			{RegionID: "size_tag", DeviceType: "microscope", URL: "https://images.entrupy.com/1SALEFYH/size_tag.jpg"},
+			{RegionID: wireStr("box_label"), DeviceType: wireStr("camera"), URL: wireStr("https://images.entrupy.com/1SALEFYH/box_label.jpg")},
+			{RegionID: wireStr("size_tag"), DeviceType: wireStr("microscope"), URL: wireStr("https://images.entrupy.com/1SALEFYH/size_tag.jpg")},
 		},
 		Catalog: wireWantCatalog(),
 	}
-	it.Owner.Organization.Name = "Acme"
-	it.Owner.User.Username = "Acme-user_0001"
-	return it
 }
 
 func wireFloat(f float64) *float64 { return &f }
@@ -356,13 +432,13 @@ func TestWireDecodedValues(t *testing.T) {
 	}
 	var it entrupy.Item
 	decode("item.json", &it)
-	wireCheck(t, "item.json", it, wireWantItem())
+	wireCheck(t, "item.json", wireModel(it), wireWantItem())
 
 	var env entrupy.ItemEnvelope[entrupy.Item]
 	decode("item_envelope.json", &env)
 	if env.Item.EntrupyID != "1SALEFYH" || wireDeref(env.Item.Status.Flag) != "resolved" ||
 		wireDeref(env.Item.Activity.Mode) != "compare" || len(env.Item.Images) != 1 ||
-		env.Item.Images[0].RegionID != "exterior_front" || env.Item.Catalog != nil {
+		wireDeref(env.Item.Images[0].RegionID) != "exterior_front" || env.Item.Catalog != nil {
 		t.Errorf("item_envelope.json decoded as %s", wireJSONText(env.Item))
 	}
 
@@ -384,12 +460,13 @@ func TestWireDecodedValues(t *testing.T) {
 	}
 	first, second := page.Items[0], page.Items[1]
 	if first.EntrupyID != "7QK2WB9D" || wireDeref(first.TextFields.CustomerItemID) != "ORDER-99812" || wireDeref(first.TextFields.Identifier) != "FL0217" ||
-		wireDeref(first.TextFields.StyleCode) != "CW2288-111" || wireDeref(first.TextFields.USSize) != "9" || first.Status.Result.Final ||
-		wireDeref(first.Status.Result.Reason) != "test_submission" || first.Timestamp.Epoch != 1777574710 {
+		wireDeref(first.TextFields.StyleCode) != "CW2288-111" || wireDeref(first.TextFields.USSize) != "9" || first.Status.Result == nil ||
+		first.Status.Result.Final == nil || *first.Status.Result.Final ||
+		wireDeref(first.Status.Result.Reason) != "test_submission" || first.Timestamp.Created == nil || first.Timestamp.Created.Unix() != 1777574710 {
 		t.Errorf("search_page.json items[0] decoded as %s", wireJSONText(first))
 	}
 	if second.Certificate != nil || second.Status.Flag != nil || second.Properties.ItemType != nil || second.Images != nil ||
-		second.TextFields.USSize != nil || second.Activity.ProductCategory != nil || second.Properties.Material == nil || second.Properties.Material.ID != "togo_leather" ||
+		second.TextFields.USSize != nil || second.Activity.ProductCategory != nil || second.Properties.Material == nil || wireDeref(second.Properties.Material.ID) != "togo_leather" ||
 		first.Catalog != nil || second.Catalog != nil {
 		t.Errorf("search_page.json items[1] (the null forms) decoded as %s", wireJSONText(second))
 	}
@@ -501,6 +578,12 @@ const (
 // sends Api-Version 2 and Accept-Language ja, without retries or pacing.
 func newWireClient(t *testing.T) (*wireServer, *entrupy.Client) {
 	t.Helper()
+	return newWireClientIn(t, "ja")
+}
+
+// newWireClientIn is newWireClient with Accept-Language lang.
+func newWireClientIn(t *testing.T, lang string) (*wireServer, *entrupy.Client) {
+	t.Helper()
 	rec := &wireServer{}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
@@ -508,7 +591,7 @@ func newWireClient(t *testing.T) (*wireServer, *entrupy.Client) {
 		t.Fatalf("test server at %s, want 127.0.0.1", srv.URL)
 	}
 	c, err := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(wireToken), entrupy.WithAPIVersion("2"),
-		entrupy.WithAcceptLanguage("ja"), entrupy.WithUserAgent(wireUserAgent), entrupy.WithRateLimit(0),
+		entrupy.WithAcceptLanguage(lang), entrupy.WithUserAgent(wireUserAgent), entrupy.WithRateLimit(0),
 		entrupy.WithRetryPolicy(entrupy.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
@@ -550,8 +633,8 @@ func TestWireRequests(t *testing.T) {
 			name: "Authentications.Get with images", status: 200, answer: fixture("item_envelope.json"),
 			call: func(t *testing.T) error {
 				it, err := c.Authentications.Get(ctx, "1SALEFYH", &entrupy.GetOptions{IncludeImages: true})
-				if err == nil && (it.EntrupyID != "1SALEFYH" || len(it.Images) != 1 || it.Images[0].DeviceType != "camera" ||
-					it.Images[0].URL != "https://images.entrupy.com/1SALEFYH/exterior_front.jpg") {
+				if err == nil && (it.EntrupyID != "1SALEFYH" || len(it.Images) != 1 || wireDeref(it.Images[0].DeviceType) != "camera" ||
+					wireDeref(it.Images[0].URL) != "https://images.entrupy.com/1SALEFYH/exterior_front.jpg") {
 					t.Errorf("decoded %s", wireJSONText(it))
 				}
 				return err
@@ -574,7 +657,7 @@ func TestWireRequests(t *testing.T) {
 			call: func(t *testing.T) error {
 				it, err := c.Authentications.Get(ctx, "1SALEFYH", &entrupy.GetOptions{IncludeImages: true, IncludeCatalog: true})
 				if err == nil {
-					wireCheck(t, "item", *it, wireWantItem())
+					wireCheck(t, "item", wireModel(*it), wireWantItem())
 				}
 				return err
 			},
@@ -585,7 +668,7 @@ func TestWireRequests(t *testing.T) {
 			call: func(t *testing.T) error {
 				it, err := c.Authentications.Get(ctx, "1SALEFYH", nil)
 				if err == nil {
-					wireCheck(t, "item", *it, wireWantItem())
+					wireCheck(t, "item", wireModel(*it), wireWantItem())
 				}
 				return err
 			},
@@ -1057,8 +1140,8 @@ func TestWireWebhookEvents(t *testing.T) {
 	if err := json.Unmarshal(wireFile(t, "webhook_event_v1_4.json"), &bare); err != nil {
 		t.Fatal(err)
 	}
-	wireCheck(t, "webhook_event_v1_4.json (the item itself)", bare, fromEnvelope)
-	if bare.EntrupyID != "1SALEFYH" || bare.Certificate == nil || bare.Certificate.CertificateID != "C-1SALEFYH" || bare.Images != nil || bare.Catalog != nil {
+	wireCheck(t, "webhook_event_v1_4.json (the item itself)", wireModel(bare), wireModel(fromEnvelope))
+	if bare.EntrupyID != "1SALEFYH" || bare.Certificate == nil || wireDeref(bare.Certificate.CertificateID) != "C-1SALEFYH" || bare.Images != nil || bare.Catalog != nil || len(bare.Unread) > 0 {
 		t.Errorf("webhook_event_v1_4.json decoded as %s", wireJSONText(bare))
 	}
 }

@@ -52,10 +52,10 @@ func (d *authenticationDataSource) Schema(_ context.Context, _ datasource.Schema
 			},
 		},
 		"customer_item_id": schema.StringAttribute{
-			MarkdownDescription: "Your own item identifier (SKU, order ID) entered at authentication. When several authentications carry it, the newest is read. When `entrupy_id` is used, this is the item's `customer_item_id` (null if none).",
+			MarkdownDescription: fmt.Sprintf("Your own item identifier (SKU, order ID) entered at authentication, 1 to %d characters. When several authentications carry it, the newest is read. When `entrupy_id` is used, this is the item's `customer_item_id` (null if none).", entrupy.MaxCustomerItemIDLength),
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{customerItemIDValidator()},
 		},
 		"include_images": schema.BoolAttribute{
 			MarkdownDescription: "Also read the item's camera images into `images`. Defaults to false.",
@@ -141,7 +141,12 @@ func (d *authenticationDataSource) Read(ctx context.Context, req datasource.Read
 		cfg.ItemModel = flattenItem(item)
 		cfg.Catalog = flattenCatalog(item.Catalog)
 		cfg.EntrupyID = types.StringValue(item.EntrupyID)
-		cfg.CustomerItemID = types.StringPointerValue(item.TextFields.CustomerItemID)
+		if cfg.CustomerItemID.IsNull() {
+			// Found by entrupy_id. (Found by customer_item_id, the
+			// configured value stays, whatever shape the item carries it in.)
+			cfg.CustomerItemID = types.StringPointerValue(item.TextFields.CustomerItemID)
+		}
+		addUnreadWarning(&resp.Diagnostics, []entrupy.Item{*item})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -30,6 +31,14 @@ func seedItem(t *testing.T, pred func(entrupy.Item) bool) entrupy.Item {
 	return entrupy.Item{}
 }
 
+// val is *p, or "" for nil: a member of an item as the client reads it.
+func val(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 func category(it entrupy.Item) string {
 	if it.Activity.ProductCategory == nil {
 		return ""
@@ -40,10 +49,10 @@ func category(it entrupy.Item) string {
 func TestAccAuthenticationDataSource_byEntrupyID(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	lux := seedItem(t, func(it entrupy.Item) bool {
-		return category(it) == "luxury" && it.Status.Result.ID == "authentic" && it.TextFields.CustomerItemID != nil && it.Status.Flag == nil
+		return category(it) == "luxury" && val(it.Status.Result.ID) == "authentic" && it.TextFields.CustomerItemID != nil && it.Status.Flag == nil
 	})
 	sneaker := seedItem(t, func(it entrupy.Item) bool { return category(it) == "sneakers" })
-	invalid := seedItem(t, func(it entrupy.Item) bool { return it.Status.Result.ID == "invalid" })
+	invalid := seedItem(t, func(it entrupy.Item) bool { return val(it.Status.Result.ID) == "invalid" })
 	lx := "data.entrupy_authentication.lux"
 	attr := func(addr string, path tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(addr, path, v)
@@ -65,10 +74,12 @@ data "entrupy_authentication" "invalid" { entrupy_id = %q }
 				attr(lx, p("customer_item_id"), knownvalue.StringExact(*lux.TextFields.CustomerItemID)),
 				attr(lx, p("owner"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"organization_name": knownvalue.StringExact("Acme"),
-					"username":          knownvalue.StringExact(lux.Owner.User.Username),
+					"username":          knownvalue.StringExact(val(lux.Owner.Username)),
+					"organization_id":   knownvalue.Null(),
+					"user_id":           knownvalue.Null(),
 				})),
-				attr(lx, p("properties").AtMapKey("brand").AtMapKey("id"), knownvalue.StringExact(lux.Properties.Brand.ID)),
-				attr(lx, p("properties").AtMapKey("material").AtMapKey("id"), knownvalue.StringExact(lux.Properties.Material.ID)),
+				attr(lx, p("properties").AtMapKey("brand").AtMapKey("id"), knownvalue.StringExact(val(lux.Properties.Brand.ID))),
+				attr(lx, p("properties").AtMapKey("material").AtMapKey("id"), knownvalue.StringExact(val(lux.Properties.Material.ID))),
 				attr(lx, p("properties").AtMapKey("item_type"), knownvalue.Null()),
 				attr(lx, p("certificate").AtMapKey("certificate_id"), knownvalue.StringExact("C-"+lux.EntrupyID)),
 				attr(lx, p("status"), knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -77,9 +88,14 @@ data "entrupy_authentication" "invalid" { entrupy_id = %q }
 						"id": knownvalue.StringExact("authentic"), "display": knownvalue.StringExact("Authentic"),
 						"final": knownvalue.Bool(true), "reason": knownvalue.Null(),
 					}),
+					"initial_result": knownvalue.Null(),
 				})),
-				attr(lx, p("timestamp").AtMapKey("epoch"), knownvalue.Int64Exact(lux.Timestamp.Epoch)),
-				attr(lx, p("timestamp").AtMapKey("rfc3339"), knownvalue.StringExact(lux.Timestamp.Display)),
+				attr(lx, p("timestamp"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"epoch":      knownvalue.Int64Exact(lux.Timestamp.Created.Unix()),
+					"rfc3339":    knownvalue.StringExact(lux.Timestamp.Created.Format(time.RFC3339)),
+					"updated_at": knownvalue.Null(),
+				})),
+				attr(lx, p("raw_json"), knownvalue.StringRegexp(regexp.MustCompile(`^\{"entrupy_id":"`+lux.EntrupyID+`","owner":\{"organization":\{"name":"Acme"\}`))),
 				attr(lx, p("activity").AtMapKey("product_category"), knownvalue.StringExact("luxury")),
 				attr(lx, p("images"), knownvalue.Null()),
 
@@ -103,7 +119,7 @@ func TestAccAuthenticationDataSource_byCustomerItemID(t *testing.T) {
 	for _, it := range emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications {
 		if c := it.TextFields.CustomerItemID; c != nil {
 			count[*c]++
-			if it.Timestamp.Epoch >= newest[*c].Timestamp.Epoch {
+			if old, ok := newest[*c]; !ok || !it.Timestamp.Created.Before(*old.Timestamp.Created) {
 				newest[*c] = it
 			}
 		}
@@ -164,7 +180,7 @@ data "entrupy_authentication" "x" {
 func TestAccAuthenticationDataSource_japanese(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	it := seedItem(t, func(it entrupy.Item) bool {
-		return it.Properties.Brand.ID == "hermes" && it.Status.Result.ID == "authentic"
+		return val(it.Properties.Brand.ID) == "hermes" && val(it.Status.Result.ID) == "authentic"
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -264,7 +280,7 @@ func TestAccAuthenticationDataSource_catalog(t *testing.T) {
 	})
 	bare := seedItem(t, func(it entrupy.Item) bool { return it.Catalog != nil && it.Catalog.ConditionAssessment == nil })
 	unlisted := seedItem(t, func(it entrupy.Item) bool { return it.Catalog != nil && len(it.Catalog.MarketplaceListings) == 0 })
-	none := seedItem(t, func(it entrupy.Item) bool { return it.Catalog == nil && it.Status.Result.ID == "authentic" })
+	none := seedItem(t, func(it entrupy.Item) bool { return it.Catalog == nil && val(it.Status.Result.ID) == "authentic" })
 	p := tfjsonpath.New[string]
 	// Every field of the full item on its own too, so that a failure names it.
 	c, pi, a := full.Catalog, full.Catalog.ProductInformation, full.Catalog.ConditionAssessment
@@ -373,16 +389,18 @@ func TestAccAuthenticationDataSource_catalogByCustomerItemID(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	newest := map[string]entrupy.Item{}
 	for _, it := range emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications {
-		if c := it.TextFields.CustomerItemID; c != nil && it.Timestamp.Epoch >= newest[*c].Timestamp.Epoch {
-			newest[*c] = it
+		if c := it.TextFields.CustomerItemID; c != nil {
+			if old, ok := newest[*c]; !ok || !it.Timestamp.Created.Before(*old.Timestamp.Created) {
+				newest[*c] = it
+			}
 		}
 	}
 	var matched, unmatched entrupy.Item
 	for _, it := range newest {
 		switch {
-		case it.Catalog != nil && len(it.Catalog.MarketplaceListings) > 0 && (matched.Catalog == nil || it.Timestamp.Epoch > matched.Timestamp.Epoch):
+		case it.Catalog != nil && len(it.Catalog.MarketplaceListings) > 0 && (matched.Catalog == nil || it.Timestamp.Created.Unix() > matched.Timestamp.Created.Unix()):
 			matched = it
-		case it.Catalog == nil && (unmatched.EntrupyID == "" || it.Timestamp.Epoch > unmatched.Timestamp.Epoch):
+		case it.Catalog == nil && (unmatched.EntrupyID == "" || it.Timestamp.Created.Unix() > unmatched.Timestamp.Created.Unix()):
 			unmatched = it
 		}
 	}

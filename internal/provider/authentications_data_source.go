@@ -32,17 +32,17 @@ const (
 // flagNone selects items that carry no flag (status.flag null).
 const flagNone = "none"
 
-// The values of the filters that the provider's catalogue knows. Brands,
-// results and product categories are Entrupy's catalogue, which Entrupy
-// adds to between provider releases (seeds/001: "currently, the possible
-// values are"): an unknown one is searched for, with a warning. The flags
-// are a closed list (the seed gives every value) plus the provider's own
-// "none", so an unknown flag is an error.
+// The values of the filters that the provider's catalogue knows. Every one
+// is Entrupy's to extend between provider releases (seeds/001: "currently,
+// the possible values are"; the v2 samples show the flag "reviewed_ok"): an
+// unknown one is searched for, with a warning naming the closest known
+// value. The flags are the seed's plus the provider's own "none".
 var (
-	brandFilterValues    = catalogueValues("brand id", brandValues())
-	resultFilterValues   = catalogueValues("result id", entrupy.Results)
-	categoryFilterValues = catalogueIDs("product category", entrupy.ProductCategories)
-	flagFilterValues     = enumValues{noun: "flag", known: append(slices.Clone(entrupy.Flags), flagNone)}
+	brandFilterValues      = catalogueValues("brand id", brandValues())
+	resultFilterValues     = catalogueValues("result id", entrupy.Results)
+	categoryFilterValues   = catalogueIDs("product category", entrupy.ProductCategories)
+	formFactorFilterValues = catalogueIDs("form factor", entrupy.FormFactors)
+	flagFilterValues       = catalogueIDs("flag", append(slices.Clone(entrupy.Flags), flagNone))
 )
 
 // brandValues lists the catalogue's brands as values.
@@ -71,6 +71,7 @@ type authenticationsDataSourceModel struct {
 	Results           []types.String    `tfsdk:"results"`
 	Flags             []types.String    `tfsdk:"flags"`
 	ProductCategories []types.String    `tfsdk:"product_categories"`
+	FormFactors       []types.String    `tfsdk:"form_factors"`
 	CreatedAfter      types.String      `tfsdk:"created_after"`
 	CreatedBefore     types.String      `tfsdk:"created_before"`
 	MaxItems          types.Int64       `tfsdk:"max_items"`
@@ -87,17 +88,23 @@ func (d *authenticationsDataSource) Metadata(_ context.Context, req datasource.M
 // strings, none null, each 1 to entrupy.MaxFilterValueLength characters;
 // values, when given, checks them against the values the provider knows.
 func valueList(desc string, values ...enumValues) schema.ListAttribute {
+	return filterList(desc, entrupy.MaxFilterValueLength, lengthValidator(1, entrupy.MaxFilterValueLength), values...)
+}
+
+// filterList is valueList with its own check of each value, which allows
+// values of at most maxLength characters.
+func filterList(desc string, maxLength int, each validator.String, values ...enumValues) schema.ListAttribute {
 	validators := []validator.List{
 		listvalidator.SizeAtLeast(1),
 		listvalidator.SizeAtMost(entrupy.MaxFilterValues),
 		noNullElements{},
-		listvalidator.ValueStringsAre(lengthValidator(1, entrupy.MaxFilterValueLength)),
+		listvalidator.ValueStringsAre(each),
 	}
 	for _, v := range values {
 		validators = append(validators, v)
 	}
 	return schema.ListAttribute{
-		MarkdownDescription: desc + fmt.Sprintf(" At most %d values of at most %d characters each.", entrupy.MaxFilterValues, entrupy.MaxFilterValueLength),
+		MarkdownDescription: desc + fmt.Sprintf(" At most %d values of at most %d characters each.", entrupy.MaxFilterValues, maxLength),
 		Optional:            true,
 		ElementType:         types.StringType,
 		Validators:          validators,
@@ -131,11 +138,12 @@ func (d *authenticationsDataSource) Schema(_ context.Context, _ datasource.Schem
 			"Items carry no catalog data, as Entrupy's search cannot include it: read it one item at a time with `include_catalog` on `entrupy_authentication`, with `for_each` over `ids`.",
 		Attributes: map[string]schema.Attribute{
 			"usernames":          valueList("Entrupy usernames of the authenticators (see `entrupy_integration_user.username`)."),
-			"customer_item_ids":  valueList("Your own item identifiers (SKU, order ID)."),
+			"customer_item_ids":  filterList("Your own item identifiers (SKU, order ID).", entrupy.MaxCustomerItemIDLength, customerItemIDValidator()),
 			"brands":             valueList("Brand ids such as `gucci` or `louis_vuitton`, as listed by `entrupy_catalog`."+catalogueFilterNote("brands", "Gucci", "gucci"), brandFilterValues),
 			"results":            valueList("Result ids such as `authentic` or `unidentified`, as listed by `entrupy_catalog`."+catalogueFilterNote("results", "Authentic", "authentic"), resultFilterValues),
-			"flags":              valueList("`flagged` or `resolved`; or `none` (alone) for items that were never flagged.", flagFilterValues),
+			"flags":              valueList("`flagged` or `resolved`; or `none` (alone) for items that were never flagged."+catalogueFilterNote("flags", "Flagged", "flagged"), flagFilterValues),
 			"product_categories": valueList("Product categories: `luxury`, `sneakers` or `apparel`."+catalogueFilterNote("product categories", "sneaker", "sneakers"), categoryFilterValues),
+			"form_factors":       valueList("Devices used (`activity.form_factor`): `microscopic`, `lightbox` or `free_camera`."+catalogueFilterNote("form factors", "light_box", "lightbox"), formFactorFilterValues),
 			"created_after": schema.StringAttribute{
 				MarkdownDescription: "Only authentications started at or after this time (RFC 3339, e.g. `2026-05-01T00:00:00Z`).",
 				Optional:            true,
@@ -222,6 +230,7 @@ func (m *authenticationsDataSourceModel) filters() []entrupy.Filter {
 	add(entrupy.FilterResult, m.Results)
 	add(entrupy.FilterFlag, m.Flags)
 	add(entrupy.FilterProductCategory, m.ProductCategories)
+	add(entrupy.FilterFormFactor, m.FormFactors)
 	var gte, lt *int64
 	if t, err := time.Parse(time.RFC3339, m.CreatedAfter.ValueString()); err == nil {
 		e := t.Unix()
@@ -264,5 +273,6 @@ func (d *authenticationsDataSource) Read(ctx context.Context, req datasource.Rea
 		cfg.IDs[i] = types.StringValue(it.EntrupyID)
 		cfg.Items[i] = searchItemModel{EntrupyID: cfg.IDs[i], ItemModel: flattenItem(it)}
 	}
+	addUnreadWarning(&resp.Diagnostics, res.Items)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -30,8 +30,8 @@ func matching(pred func(entrupy.Item) bool) []entrupy.Item {
 		}
 	}
 	slices.SortFunc(out, func(a, b entrupy.Item) int {
-		if a.Timestamp.Epoch != b.Timestamp.Epoch {
-			return int(b.Timestamp.Epoch - a.Timestamp.Epoch)
+		if a.Timestamp.Created.Unix() != b.Timestamp.Created.Unix() {
+			return int(b.Timestamp.Created.Unix() - a.Timestamp.Created.Unix())
 		}
 		return strings.Compare(b.EntrupyID, a.EntrupyID)
 	})
@@ -42,21 +42,21 @@ func TestAccAuthenticationsDataSource_filters(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	user := "Acme-" + emulator.SeedUsers[0]
 	authenticByUser := matching(func(it entrupy.Item) bool {
-		return it.Owner.User.Username == user && it.Status.Result.ID == "authentic"
+		return val(it.Owner.Username) == user && val(it.Status.Result.ID) == "authentic"
 	})
 	// The "sneakers" data source asks for three brands' sneakers: Hermès
 	// makes none (the category must leave its items out), Nike and Adidas
 	// do (the brand list must keep both).
 	sneakerBrands := []string{"hermes", "nike", "adidas"}
 	hermesNikeAdidasSneakers := matching(func(it entrupy.Item) bool {
-		return slices.Contains(sneakerBrands, it.Properties.Brand.ID) && category(it) == "sneakers"
+		return slices.Contains(sneakerBrands, val(it.Properties.Brand.ID)) && category(it) == "sneakers"
 	})
 	unflagged := matching(func(it entrupy.Item) bool { return it.Status.Flag == nil })
-	mid := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications[40].Timestamp.Epoch
+	mid := emulator.BuiltinSeed(emulator.DefaultOrganization).Authentications[40].Timestamp.Created.Unix()
 	after := time.Unix(mid, 0).UTC().Format(time.RFC3339)
 	before := time.Unix(mid+10*24*3600, 0).UTC().Format(time.RFC3339)
 	window := matching(func(it entrupy.Item) bool {
-		return it.Timestamp.Epoch >= mid && it.Timestamp.Epoch < mid+10*24*3600 && slices.Contains([]string{"invalid", "unidentified"}, it.Status.Result.ID)
+		return it.Timestamp.Created.Unix() >= mid && it.Timestamp.Created.Unix() < mid+10*24*3600 && slices.Contains([]string{"invalid", "unidentified"}, val(it.Status.Result.ID))
 	})
 	skus := matching(func(it entrupy.Item) bool {
 		c := it.TextFields.CustomerItemID
@@ -65,7 +65,7 @@ func TestAccAuthenticationsDataSource_filters(t *testing.T) {
 	// Check the seed first: each filter must find items and leave others
 	// out, or its checks could not fail.
 	ofBrand := func(items []entrupy.Item, brand string) int {
-		return len(slices.DeleteFunc(slices.Clone(items), func(it entrupy.Item) bool { return it.Properties.Brand.ID != brand }))
+		return len(slices.DeleteFunc(slices.Clone(items), func(it entrupy.Item) bool { return val(it.Properties.Brand.ID) != brand }))
 	}
 	seed := matching(func(entrupy.Item) bool { return true })
 	sneakers := matching(func(it entrupy.Item) bool { return category(it) == "sneakers" })
@@ -134,7 +134,7 @@ data "entrupy_authentications" "none" {
 func TestAccAuthenticationsDataSource_unknownFilters(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	uid := emulator.SeedUsers[1]
-	want := matching(func(it entrupy.Item) bool { return it.Owner.User.Username == "Acme-"+uid })
+	want := matching(func(it entrupy.Item) bool { return val(it.Owner.Username) == "Acme-"+uid })
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -218,8 +218,8 @@ output "total" { value = data.entrupy_authentications.cut.total_count }
 // them with no match rather than an error.
 func TestAccAuthenticationsDataSource_catalogueDrift(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
-	gucci := matching(func(it entrupy.Item) bool { return it.Properties.Brand.ID == "gucci" })
-	authentic := matching(func(it entrupy.Item) bool { return it.Status.Result.ID == "authentic" })
+	gucci := matching(func(it entrupy.Item) bool { return val(it.Properties.Brand.ID) == "gucci" })
+	authentic := matching(func(it entrupy.Item) bool { return val(it.Status.Result.ID) == "authentic" })
 	if len(gucci) == 0 || len(authentic) == 0 {
 		t.Fatalf("the seed needs Gucci items (%d) and authentic ones (%d)", len(gucci), len(authentic))
 	}
@@ -283,7 +283,7 @@ data "entrupy_authentications" "typo" {
 }
 output "total" { value = data.entrupy_authentications.typo.total_count }
 `)
-	chanel := matching(func(it entrupy.Item) bool { return it.Properties.Brand.ID == "chanel" })
+	chanel := matching(func(it entrupy.Item) bool { return val(it.Properties.Brand.ID) == "chanel" })
 	if len(chanel) == 0 {
 		t.Fatal("the seed has no Chanel items")
 	}

@@ -108,16 +108,6 @@ var badInputs = []badInput{
   events = []
   secret = "s"
 }`, want: `events set must contain at least 1 elements`},
-	{name: "webhook events unknown", config: `resource "entrupy_webhook" "x" {
-  url = "https://h.example.com"
-  events = ["session.started"]
-  secret = "s"
-}`, want: `Invalid event.*events element "session.started" is not one of "session.completed", "support.message" or "certificate.transfer"\.`},
-	{name: "webhook events typo", config: `resource "entrupy_webhook" "x" {
-  url = "https://h.example.com"
-  events = ["support.message", "session.complete"]
-  secret = "s"
-}`, want: `events element "session.complete" is not one of .*\. Did you mean "session.completed"\?`},
 	{name: "webhook both secrets", config: `resource "entrupy_webhook" "x" {
   ` + okWebhook + `
   secret_wo = "t"
@@ -222,8 +212,6 @@ var badInputs = []badInput{
   entrupy_id = "A"
   customer_item_id = "B"
 }`, want: `Invalid Attribute Combination`},
-	{name: "authentications flag", config: `data "entrupy_authentications" "x" { flags = ["escalated"] }`, want: `Invalid flag.*flags element "escalated" is not one of "flagged", "resolved" or "none"\.`},
-	{name: "authentications flag typo", config: `data "entrupy_authentications" "x" { flags = ["Flagged"] }`, want: `flags element "Flagged" is not one of .* Did you mean "flagged"\?`},
 	{name: "authentications none with flag", config: `data "entrupy_authentications" "x" { flags = ["none", "flagged"] }`, want: `Invalid flags.*flags: "none" selects items that were never flagged`},
 	{name: "authentications created_after", config: `data "entrupy_authentications" "x" { created_after = "yesterday" }`, want: `created_after: "yesterday" is not an RFC 3339 timestamp`},
 	{name: "authentications created_before", config: `data "entrupy_authentications" "x" { created_before = "2026-13-01T00:00:00Z" }`, want: `created_before: "2026-13-01T00:00:00Z" is not an RFC 3339`},
@@ -255,12 +243,13 @@ var badInputs = []badInput{
 	{name: "authentications flags null", config: `data "entrupy_authentications" "x" { flags = ["flagged", null] }`, want: `flags\[1\] is null`},
 	{name: "authentications product_categories null", config: `data "entrupy_authentications" "x" { product_categories = [null] }`, want: `product_categories\[0\] is null`},
 	{name: "authentications username long", config: `data "entrupy_authentications" "x" { usernames = ["a", "` + strings.Repeat("u", entrupy.MaxFilterValueLength+1) + `"] }`, want: `usernames\[1\]: must be at most 255 characters, got 256`},
-	{name: "authentications customer_item_id long", config: `data "entrupy_authentications" "x" { customer_item_ids = ["` + strings.Repeat("c", entrupy.MaxFilterValueLength+1) + `"] }`, want: `customer_item_ids\[0\]: must be at most 255 characters, got 256`},
+	{name: "authentications customer_item_id long", config: `data "entrupy_authentications" "x" { customer_item_ids = ["` + strings.Repeat("c", entrupy.MaxCustomerItemIDLength+1) + `"] }`, want: `customer_item_ids\[0\]: must be at most 256 characters, got 257`},
+	{name: "authentications form_factors null", config: `data "entrupy_authentications" "x" { form_factors = [null] }`, want: `form_factors\[0\] is null`},
+	{name: "authentication customer_item_id long", config: `data "entrupy_authentication" "x" { customer_item_id = "` + strings.Repeat("c", entrupy.MaxCustomerItemIDLength+1) + `" }`, want: `Invalid customer_item_id.*customer_item_id: must be at most 256 characters, got 257`},
+	{name: "authentication customer_item_id empty", config: `data "entrupy_authentication" "x" { customer_item_id = "" }`, want: `customer_item_id: must not be empty`},
 	{name: "authentications too many values", config: `data "entrupy_authentications" "x" { customer_item_ids = ` + hclStrings(entrupy.MaxFilterValues+1, 3) + ` }`, want: `customer_item_ids list must contain at most 100 elements, got: 101`},
 	{name: "certificate neither id", config: `data "entrupy_certificate" "x" {}`, want: `Invalid Attribute Combination.*certificate_id.*entrupy_id`},
 	{name: "catalog category", config: `data "entrupy_catalog" "x" { product_category = "watches" }`, want: `product_category value must be one of: \["luxury" "sneakers" "apparel"\]`},
-	{name: "webhooks event", config: `data "entrupy_webhooks" "x" { event = "session.started" }`, want: `Invalid event.*event "session.started" is not one of "session.completed", "support.message" or "certificate.transfer"\.`},
-	{name: "webhooks event typo", config: `data "entrupy_webhooks" "x" { event = "Session.Completed" }`, want: `event "Session.Completed" is not one of .* Did you mean "session.completed"\?`},
 	{name: "webhook id empty", config: `data "entrupy_webhook" "x" { id = "" }`, want: `id string length must be at least 1`},
 	{name: "integration user id", config: `data "entrupy_integration_user" "x" { unique_user_id = "short" }`, want: `unique_user_id: must be 8 to 40 characters`},
 	{name: "integration users suffix", config: `data "entrupy_integration_users" "x" { email_suffix = "" }`, want: `email_suffix string length must be at least 1`},
@@ -454,24 +443,29 @@ func enumDiags(t *testing.T, v enumValues, name string, set bool, values ...stri
 	return out
 }
 
-// TestEnumValues_events: an unknown webhook event is an error that names the
+// TestEnumValues_events: an unknown webhook event is a warning, never an
+// error (Entrupy may add events and its answer decides), that names the
 // attribute and the value in words (not as a Value("...") path) and the
-// closest event; the webhooks filter reads the same.
+// closest event or, with none near, the events the provider knows; the
+// webhooks filter and the test action's event read the same.
 func TestEnumValues_events(t *testing.T) {
+	outcome := `The provider uses %q as written, since Entrupy may add events after this provider release ("Additional events may be added"): Entrupy's answer decides. ` +
+		`If Entrupy does not know it either, Entrupy's answer says so: a create, update or test delivery fails with its message, and a filter matches nothing.`
 	got := enumDiags(t, webhookEventsValidator(), "events", true, "support.message", "session.complete", "<unknown>")
-	want := []string{`Error events: Invalid event: events element "session.complete" is not one of "session.completed", "support.message" or "certificate.transfer". Did you mean "session.completed"?`}
+	want := []string{`Warning events: Unknown event: events element "session.complete" is not an event that this provider release knows. Did you mean "session.completed"? ` + fmt.Sprintf(outcome, "session.complete")}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got\n%q\nwant\n%q", got, want)
 	}
 	got = enumDiags(t, webhookEventsValidator(), "events", true, "order.shipped")
-	want = []string{`Error events: Invalid event: events element "order.shipped" is not one of "session.completed", "support.message" or "certificate.transfer".`}
+	want = []string{`Warning events: Unknown event: events element "order.shipped" is not an event that this provider release knows. The events it knows are "session.completed", "support.message" or "certificate.transfer". ` + fmt.Sprintf(outcome, "order.shipped")}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got\n%q\nwant\n%q", got, want)
 	}
 
 	resp := validator.StringResponse{}
 	webhookEventsValidator().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("event"), ConfigValue: types.StringValue("session_completed")}, &resp)
-	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Detail() != `event "session_completed" is not one of "session.completed", "support.message" or "certificate.transfer". Did you mean "session.completed"?` {
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics.HasError() ||
+		!strings.HasPrefix(resp.Diagnostics[0].Detail(), `event "session_completed" is not an event that this provider release knows. Did you mean "session.completed"?`) {
 		t.Fatalf("event filter: %v", resp.Diagnostics)
 	}
 }
@@ -520,13 +514,17 @@ func TestEnumValues_catalogueDrift(t *testing.T) {
 		{categoryFilterValues, "product_categories", "watches", `The product categories it knows are "luxury", "sneakers" or "apparel".`},
 		{resultFilterValues, "results", "ok", `The result ids it knows are "authentic", `},
 		{brandFilterValues, "brands", "chanle", `Did you mean "chanel"?`},
+		{flagFilterValues, "flags", "Flagged", `flags element "Flagged" is not a flag in the provider's catalogue. Did you mean "flagged"?`},
+		{flagFilterValues, "flags", "reviewed_ok", `The flags it knows are "flagged", "resolved" or "none". The search runs with "reviewed_ok" as written`},
+		{formFactorFilterValues, "form_factors", "light_box", `form_factors element "light_box" is not a form factor in the provider's catalogue. Did you mean "lightbox"?`},
+		{formFactorFilterValues, "form_factors", "hologram", `The form factors it knows are "microscopic", "lightbox" or "free_camera".`},
 	} {
 		got := enumDiags(t, tc.v, tc.attr, false, tc.value)
 		if len(got) != 1 || !strings.HasPrefix(got[0], "Warning ") || !strings.Contains(got[0], tc.want) {
 			t.Errorf("%s %q: got %q, want one warning containing %q", tc.attr, tc.value, got, tc.want)
 		}
 	}
-	for _, known := range []enumValues{brandFilterValues, resultFilterValues, categoryFilterValues} {
+	for _, known := range []enumValues{brandFilterValues, resultFilterValues, categoryFilterValues, flagFilterValues, formFactorFilterValues, webhookEventsValidator()} {
 		if got := enumDiags(t, known, "x", false, known.known...); len(got) != 0 {
 			t.Errorf("known values warned: %q", got)
 		}

@@ -58,7 +58,7 @@ func stringList(desc string) schema.ListAttribute {
 
 func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The value listing of Entrupy's data model (v1.4): brands by product category with their materials, results, invalid reasons, flags, form factors and product categories. Built into the provider: it makes no API call. The same table checks the filters of `entrupy_authentications`. Entrupy may add values at any time: the provider accepts unknown values in what it reads, and searches for a brand, result or product category this table does not list, with a warning naming the closest one it does.",
+		MarkdownDescription: "The value listing of Entrupy's data model (v1.4): brands by product category with their materials, results, invalid reasons, flags, form factors and product categories. Built into the provider: it makes no API call. The same table checks the filters of `entrupy_authentications`. Entrupy may add values at any time: the provider accepts unknown values in what it reads, and searches for a brand, result, flag, form factor or product category this table does not list, with a warning naming the closest one it does.",
 		Attributes: map[string]schema.Attribute{
 			"product_category": schema.StringAttribute{
 				MarkdownDescription: "List only the brands of this product category.",

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -140,11 +141,16 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		}
 		if it.Certificate == nil {
 			resp.Diagnostics.AddAttributeError(path.Root("entrupy_id"), "Authentication has no certificate",
-				fmt.Sprintf("Authentication %q has result %q (%s, final: %t). Entrupy issues certificates only for authentic items; when it withdraws a result, the item no longer links its revoked certificate, which can still be read by certificate_id.",
-					id, it.Status.Result.ID, it.Status.Result.Display, it.Status.Result.Final))
+				fmt.Sprintf("Authentication %q has %s. Entrupy issues certificates only for authentic items; when it withdraws a result, the item no longer links its revoked certificate, which can still be read by certificate_id.",
+					id, describeResult(it.Status.Result)))
 			return
 		}
-		certID = it.Certificate.CertificateID
+		if it.Certificate.CertificateID == nil {
+			resp.Diagnostics.AddAttributeError(path.Root("entrupy_id"), "Authentication names no certificate ID",
+				fmt.Sprintf("Entrupy sent authentication %q with a certificate but no certificate_id, so its certificate cannot be found by entrupy_id. Set certificate_id instead (the entrupy_authentication data source shows the certificate's links in certificate.site and certificate.preview).", id))
+			return
+		}
+		certID = *it.Certificate.CertificateID
 	}
 	cert, err := c.Certificates.Get(ctx, certID)
 	if entrupy.IsNotFound(err) {
@@ -159,6 +165,25 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenCertificate(cert))...)
 }
 
+// describeResult says what result an item has, for a message.
+func describeResult(r *entrupy.Result) string {
+	if r == nil || r.ID == nil {
+		return "no result"
+	}
+	out := fmt.Sprintf("result %q", *r.ID)
+	var about []string
+	if r.Display != nil {
+		about = append(about, *r.Display)
+	}
+	if r.Final != nil {
+		about = append(about, fmt.Sprintf("final: %t", *r.Final))
+	}
+	if len(about) > 0 {
+		out += " (" + strings.Join(about, ", ") + ")"
+	}
+	return out
+}
+
 func flattenCertificate(c *entrupy.Certificate) certificateDataSourceModel {
 	m := certificateDataSourceModel{
 		CertificateID:   types.StringValue(c.CertificateID),
@@ -166,7 +191,7 @@ func flattenCertificate(c *entrupy.Certificate) certificateDataSourceModel {
 		Site:            types.StringValue(c.Site),
 		Preview:         types.StringValue(c.Preview),
 		AuthenticatedAt: types.StringValue(c.AuthenticatedAt),
-		Brand:           idDisplay(&c.Brand),
+		Brand:           &idDisplayModel{ID: types.StringValue(c.Brand.ID), Display: types.StringValue(c.Brand.Display)},
 		DateCode:        types.StringPointerValue(c.DateCode),
 		StyleCode:       types.StringPointerValue(c.StyleCode),
 		SerialNumber:    types.StringPointerValue(c.SerialNumber),

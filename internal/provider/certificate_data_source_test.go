@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -63,12 +64,12 @@ data "entrupy_certificate" "pending" { certificate_id = %q }
 				statecheck.ExpectKnownValue(h, p("entrupy_id"), knownvalue.StringExact(hiddenItem.EntrupyID)),
 				statecheck.ExpectKnownValue(h, p("customer_item_id"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(h, p("date_code"), knownvalue.StringExact(*hiddenItem.TextFields.Identifier)),
-				statecheck.ExpectKnownValue(h, p("brand").AtMapKey("id"), knownvalue.StringExact(hiddenItem.Properties.Brand.ID)),
-				statecheck.ExpectKnownValue(h, p("authenticated_at"), knownvalue.StringExact(hiddenItem.Timestamp.Display)),
+				statecheck.ExpectKnownValue(h, p("brand").AtMapKey("id"), knownvalue.StringExact(val(hiddenItem.Properties.Brand.ID))),
+				statecheck.ExpectKnownValue(h, p("authenticated_at"), knownvalue.StringExact(hiddenItem.Timestamp.Created.Format(time.RFC3339))),
 				statecheck.ExpectKnownValue(h, p("site"), knownvalue.StringExact("https://cert.entrupy.com/"+hiddenItem.EntrupyID)),
 				statecheck.ExpectKnownValue(h, p("photos"), knownvalue.ListSizeExact(len(hidden.Photos))),
 				statecheck.ExpectKnownValue(h, p("holder"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"username": knownvalue.StringExact(hiddenItem.Owner.User.Username), "name": knownvalue.StringExact("Acme"),
+					"username": knownvalue.StringExact(val(hiddenItem.Owner.Username)), "name": knownvalue.StringExact("Acme"),
 				})),
 				statecheck.ExpectKnownValue(h, p("transfer"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(h, p("status"), knownvalue.StringExact("valid")),
@@ -93,7 +94,7 @@ data "entrupy_certificate" "pending" { certificate_id = %q }
 
 func TestAccCertificateDataSource_errors(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
-	invalid := seedItem(t, func(it entrupy.Item) bool { return it.Status.Result.ID == "invalid" })
+	invalid := seedItem(t, func(it entrupy.Item) bool { return val(it.Status.Result.ID) == "invalid" })
 	for _, tc := range []struct{ name, body, want string }{
 		{"not authentic", fmt.Sprintf(`entrupy_id = %q`, invalid.EntrupyID), fmt.Sprintf(`Authentication has no certificate.*%q has result "invalid" \(Invalid, final: true\).*only for authentic items`, invalid.EntrupyID)},
 		{"unknown certificate", `certificate_id = "C-NOPE"`, `Certificate not found.*"C-NOPE"`},
@@ -144,7 +145,7 @@ resource "terraform_data" "publish" {
 func TestAccCertificateDataSource_revoked(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	rec, item := seedCertificate(t, func(c emulator.CertificateRecord, it entrupy.Item) bool {
-		return len(c.Transfers) == 0 && it.Status.Result.Final
+		return len(c.Transfers) == 0 && *it.Status.Result.Final
 	})
 	p := tfjsonpath.New[string]
 	cert, auth := "data.entrupy_certificate.c", "data.entrupy_authentication.item"
@@ -175,7 +176,7 @@ func TestAccCertificateDataSource_revoked(t *testing.T) {
 					statecheck.ExpectKnownValue(cert, p("revoked_at"), knownvalue.StringRegexp(rfc3339)),
 					statecheck.ExpectKnownValue(cert, p("certificate_id"), knownvalue.StringExact(rec.CertificateID)),
 					statecheck.ExpectKnownValue(cert, p("entrupy_id"), knownvalue.StringExact(item.EntrupyID)),
-					statecheck.ExpectKnownValue(cert, p("site"), knownvalue.StringExact(item.Certificate.Site)),
+					statecheck.ExpectKnownValue(cert, p("site"), knownvalue.StringExact(val(item.Certificate.Site))),
 					statecheck.ExpectKnownValue(auth, p("status").AtMapKey("result"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id": knownvalue.StringExact("unidentified"), "display": knownvalue.StringExact("Unidentified"),
 						"final": knownvalue.Bool(true), "reason": knownvalue.Null(),

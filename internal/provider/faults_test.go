@@ -30,7 +30,7 @@ func TestAccFaultInjection(t *testing.T) {
 		RateLimit: 25, RateBurst: 5,
 		Latency: 2 * time.Millisecond, LatencySpikeRate: 0.05, LatencySpike: 200 * time.Millisecond,
 	})
-	item := seedItem(t, func(it entrupy.Item) bool { return it.Status.Result.ID == "authentic" && category(it) == "luxury" })
+	item := seedItem(t, func(it entrupy.Item) bool { return val(it.Status.Result.ID) == "authentic" && category(it) == "luxury" })
 	config := strings.Replace(providerBlock(emu, `max_retries = 10`), "requests_per_second = 0", "requests_per_second = 0 # the emulator's own limit makes the 429s", 1) + fmt.Sprintf(`
 resource "entrupy_integration_user" "u" {
   count          = 60
@@ -54,7 +54,7 @@ data "entrupy_certificate" "one" {
   entrupy_id = data.entrupy_authentication.one.entrupy_id
 }
 `, item.EntrupyID)
-	authentic := len(matching(func(it entrupy.Item) bool { return it.Status.Result.ID == "authentic" }))
+	authentic := len(matching(func(it entrupy.Item) bool { return val(it.Status.Result.ID) == "authentic" }))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {

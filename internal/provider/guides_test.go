@@ -58,16 +58,17 @@ import (
 // guideBlockTests names every block of the guides and the test running it.
 var guideBlockTests = map[string]string{
 	// receiving-webhooks
-	"delivery-body":      "TestGuidesReceivers",
-	"delivery-body-v1-4": "TestGuidesReceivers",
-	"signature-header":   "TestGuidesReceivers",
-	"receiver-go":        "TestGuidesReceivers",
-	"receiver-python":    "TestGuidesReceivers",
-	"receiver-node":      "TestGuidesReceivers",
-	"prove-webhook":      "TestGuidesActionBlocks, TestAccGuides/actions (Terraform 1.14+)",
-	"prove-invoke":       "TestAccGuides/actions (Terraform 1.14+)",
-	"prove-continue":     "TestGuidesActionBlocks, TestAccGuides/actions_continue (Terraform 1.16+)",
-	"watch-check":        "TestAccGuides/watch",
+	"delivery-body":          "TestGuidesReceivers",
+	"delivery-body-v1-4":     "TestGuidesReceivers",
+	"signature-header":       "TestGuidesReceivers",
+	"signature-header-plain": "TestGuidesReceivers",
+	"receiver-go":            "TestGuidesReceivers",
+	"receiver-python":        "TestGuidesReceivers",
+	"receiver-node":          "TestGuidesReceivers",
+	"prove-webhook":          "TestGuidesActionBlocks, TestAccGuides/actions (Terraform 1.14+)",
+	"prove-invoke":           "TestAccGuides/actions (Terraform 1.14+)",
+	"prove-continue":         "TestGuidesActionBlocks, TestAccGuides/actions_continue (Terraform 1.16+)",
+	"watch-check":            "TestAccGuides/watch",
 	// rotating-webhook-secrets
 	"rotation-before": "TestAccGuides/rotation",
 	"rotation-after":  "TestAccGuides/rotation",
@@ -387,6 +388,10 @@ func TestGuidesReceivers(t *testing.T) {
 	if err := entrupy.VerifySignature("whsec_example", header, body, 0); err != nil {
 		t.Fatalf("the guide's example header does not sign its example body with whsec_example: %v", err)
 	}
+	plainHeader := strings.TrimPrefix(strings.TrimSpace(blocks["signature-header-plain"].text), entrupy.HeaderSignature+": ")
+	if plainHeader != entrupy.SignPayloadPlain("whsec_example", body) {
+		t.Fatalf("the guide's example plain header %q is not the hex HMAC-SHA256 of its example body with whsec_example", plainHeader)
+	}
 
 	commands := receiverCommands(t, blocks, t.TempDir())
 	const newSecret, oldSecret = "whsec-new-8c1f", "whsec-old-27ab"
@@ -478,6 +483,7 @@ func TestGuidesReceivers(t *testing.T) {
 	// A crafted v1.4 delivery: the item itself, no event id.
 	bare := []byte(`{"entrupy_id":"7QK2WB9D","status":{"flag":null,"result":{"id":"authentic","display":"Authentic","final":true,"reason":null}}}`)
 	bareTampered := []byte(strings.Replace(string(bare), `"authentic"`, `"unidentified"`, 1))
+	barePlain := []byte(strings.Replace(string(bare), `"7QK2WB9D"`, `"9PLAIN4X"`, 1))
 	cases := []struct {
 		name, header string
 		body         []byte
@@ -498,6 +504,17 @@ func TestGuidesReceivers(t *testing.T) {
 		{"api_version 1.4: the item itself", entrupy.SignPayload(newSecret, now, bare), bare, 204},
 		{"api_version 1.4: tampered item", entrupy.SignPayload(newSecret, now, bare), bareTampered, 400},
 		{"api_version 1.4: another secret", entrupy.SignPayload("whsec-someone-else", now, bare), bare, 400},
+		// The plain form, all Entrupy publishes: the hex HMAC of the body,
+		// with no time to check.
+		{"plain", entrupy.SignPayloadPlain(newSecret, event("evt_plain")), event("evt_plain"), 204},
+		{"plain, old secret during a rotation", entrupy.SignPayloadPlain(oldSecret, event("evt_plain_old")), event("evt_plain_old"), 204},
+		{"plain, upper case", strings.ToUpper(entrupy.SignPayloadPlain(newSecret, event("evt_plain_upper"))), event("evt_plain_upper"), 204},
+		{"plain, api_version 1.4", entrupy.SignPayloadPlain(newSecret, barePlain), barePlain, 204},
+		{"plain, another secret", entrupy.SignPayloadPlain("whsec-someone-else", event("evt_plain_other")), event("evt_plain_other"), 400},
+		{"plain, tampered body", entrupy.SignPayloadPlain(newSecret, event("evt_plain_tampered")), event("evt_plain_tampered2"), 400},
+		{"plain, 63 digits", entrupy.SignPayloadPlain(newSecret, event("evt_plain_short"))[:63], event("evt_plain_short"), 400},
+		{"plain, not hex", strings.Repeat("g", 64), event("evt_plain_hex"), 400},
+		{"plain signature of the timestamped text", entrupy.SignPayloadPlain(newSecret, []byte(strconv.FormatInt(now.Unix(), 10)+"."+string(event("evt_plain_t")))), event("evt_plain_t"), 400},
 	}
 	for _, lang := range slices.Sorted(maps.Keys(receivers)) {
 		r := receivers[lang]
@@ -524,12 +541,43 @@ func TestGuidesReceivers(t *testing.T) {
 			t.Errorf("%s receiver: a repeated v1.4 delivery answered %d, want 204", lang, got)
 		}
 	}
+	// Real deliveries signed in the plain form, by an emulator started with
+	// -signature plain: each receiver takes them.
+	plainEmu := testsupport.StartEmulator(t, emulator.Options{SignatureMode: emulator.SignPlain, DeliveryBackoff: 20 * time.Millisecond, DeliveryAttempts: 3})
+	plainClient := plainEmu.Client(t)
+	plainHooks := map[string]string{} // webhook id → receiver
+	for _, lang := range slices.Sorted(maps.Keys(receivers)) {
+		wh, err := plainClient.Webhooks.Create(context.Background(), entrupy.CreateWebhookRequest{URL: receivers[lang].url, SecretKey: newSecret, Events: []string{entrupy.EventSupportMessage}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plainHooks[wh.ID] = lang
+	}
+	if err := plainEmu.SupportMessage(item.EntrupyID, "Signed in the plain form."); err != nil {
+		t.Fatal(err)
+	}
+	plainEventIDs := map[string]string{} // receiver → the event it got
+	for deadline := time.Now().Add(15 * time.Second); len(plainEventIDs) < len(receivers); time.Sleep(20 * time.Millisecond) {
+		for _, d := range plainEmu.Deliveries() {
+			if d.Status != http.StatusNoContent || d.Attempt != 1 || len(d.Signature) != 64 {
+				t.Fatalf("a plain-signed delivery to %s: status %d (%s), attempt %d, signature %q", d.URL, d.Status, d.Error, d.Attempt, d.Signature)
+			}
+			plainEventIDs[plainHooks[d.WebhookID]] = d.EventID
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("plain-signed deliveries: %+v", plainEmu.Deliveries())
+		}
+	}
+
 	for _, lang := range slices.Sorted(maps.Keys(receivers)) {
 		r := receivers[lang]
 		want := []string{
 			eventID + " support.message", bodyHash(itemBodies[lang]) + " item " + item.EntrupyID,
 			"evt_new support.message", "evt_old support.message", "evt_two support.message", "evt_4m support.message",
 			bodyHash(bare) + " item 7QK2WB9D",
+			"evt_plain support.message", "evt_plain_old support.message", "evt_plain_upper support.message",
+			bodyHash(barePlain) + " item 9PLAIN4X",
+			plainEventIDs[lang] + " support.message",
 		}
 		var got []string
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
@@ -1399,7 +1447,7 @@ func TestAccGuidesMigration_http(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the guide reads SKU-01000, which the emulator does not hold: %v", err)
 	}
-	want := statecheck.ExpectKnownOutputValue("order_result", knownvalue.StringExact(item.Status.Result.ID))
+	want := statecheck.ExpectKnownOutputValue("order_result", knownvalue.StringExact(val(item.Status.Result.ID)))
 	before := strings.Replace(blocks["migrate-http-before"].text, "https://api.entrupy.com/", emu.URL+"/", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: migrationFactories(),

@@ -1,9 +1,14 @@
 package provider
 
 import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
@@ -20,6 +25,8 @@ type idDisplayModel struct {
 type ownerModel struct {
 	OrganizationName types.String `tfsdk:"organization_name"`
 	Username         types.String `tfsdk:"username"`
+	OrganizationID   types.String `tfsdk:"organization_id"`
+	UserID           types.String `tfsdk:"user_id"`
 }
 
 type itemCertificateModel struct {
@@ -42,8 +49,9 @@ type resultModel struct {
 }
 
 type statusModel struct {
-	Flag   types.String `tfsdk:"flag"`
-	Result resultModel  `tfsdk:"result"`
+	Flag          types.String `tfsdk:"flag"`
+	Result        *resultModel `tfsdk:"result"`
+	InitialResult *resultModel `tfsdk:"initial_result"`
 }
 
 type textFieldsModel struct {
@@ -54,8 +62,9 @@ type textFieldsModel struct {
 }
 
 type timestampModel struct {
-	RFC3339 types.String `tfsdk:"rfc3339"`
-	Epoch   types.Int64  `tfsdk:"epoch"`
+	RFC3339   types.String `tfsdk:"rfc3339"`
+	Epoch     types.Int64  `tfsdk:"epoch"`
+	UpdatedAt types.String `tfsdk:"updated_at"`
 }
 
 type activityModel struct {
@@ -81,36 +90,56 @@ type ItemModel struct {
 	Timestamp   *timestampModel       `tfsdk:"timestamp"`
 	Activity    *activityModel        `tfsdk:"activity"`
 	Images      []imageModel          `tfsdk:"images"`
+	RawJSON     types.String          `tfsdk:"raw_json"`
 }
 
-func idDisplay(v *entrupy.IDDisplay) *idDisplayModel {
+func itemValue(v *entrupy.ItemValue) *idDisplayModel {
 	if v == nil {
 		return nil
 	}
-	return &idDisplayModel{ID: types.StringValue(v.ID), Display: types.StringValue(v.Display)}
+	return &idDisplayModel{ID: types.StringPointerValue(v.ID), Display: types.StringPointerValue(v.Display)}
 }
 
-// flattenItem maps an API item onto the model; images stay null unless the
-// item carries them.
+func result(r *entrupy.Result) *resultModel {
+	if r == nil {
+		return nil
+	}
+	return &resultModel{
+		ID:      types.StringPointerValue(r.ID),
+		Display: types.StringPointerValue(r.Display),
+		Final:   types.BoolPointerValue(r.Final),
+		Reason:  types.StringPointerValue(r.Reason),
+	}
+}
+
+// instant is a time in RFC 3339, or null.
+func instant(t *time.Time) types.String {
+	if t == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+// flattenItem maps an item, as the client read it from whichever shape
+// Entrupy sent, onto the model: what the item does not carry is null;
+// images stay null unless the item carries them.
 func flattenItem(it *entrupy.Item) ItemModel {
 	m := ItemModel{
 		Owner: &ownerModel{
-			OrganizationName: types.StringValue(it.Owner.Organization.Name),
-			Username:         types.StringValue(it.Owner.User.Username),
+			OrganizationName: types.StringPointerValue(it.Owner.OrganizationName),
+			Username:         types.StringPointerValue(it.Owner.Username),
+			OrganizationID:   types.StringPointerValue(it.Owner.OrganizationID),
+			UserID:           types.StringPointerValue(it.Owner.UserID),
 		},
 		Properties: &propertiesModel{
-			Brand:    idDisplay(it.Properties.Brand),
-			Material: idDisplay(it.Properties.Material),
-			ItemType: idDisplay(it.Properties.ItemType),
+			Brand:    itemValue(it.Properties.Brand),
+			Material: itemValue(it.Properties.Material),
+			ItemType: itemValue(it.Properties.ItemType),
 		},
 		Status: &statusModel{
-			Flag: types.StringPointerValue(it.Status.Flag),
-			Result: resultModel{
-				ID:      types.StringValue(it.Status.Result.ID),
-				Display: types.StringValue(it.Status.Result.Display),
-				Final:   types.BoolValue(it.Status.Result.Final),
-				Reason:  types.StringPointerValue(it.Status.Result.Reason),
-			},
+			Flag:          types.StringPointerValue(it.Status.Flag),
+			Result:        result(it.Status.Result),
+			InitialResult: result(it.Status.InitialResult),
 		},
 		TextFields: &textFieldsModel{
 			Identifier:     types.StringPointerValue(it.TextFields.Identifier),
@@ -119,30 +148,68 @@ func flattenItem(it *entrupy.Item) ItemModel {
 			USSize:         types.StringPointerValue(it.TextFields.USSize),
 		},
 		Timestamp: &timestampModel{
-			RFC3339: types.StringValue(time.Unix(it.Timestamp.Epoch, 0).UTC().Format(time.RFC3339)),
-			Epoch:   types.Int64Value(it.Timestamp.Epoch),
+			RFC3339:   instant(it.Timestamp.Created),
+			Epoch:     types.Int64Null(),
+			UpdatedAt: instant(it.Timestamp.Updated),
 		},
 		Activity: &activityModel{
-			Name:            types.StringValue(it.Activity.Name),
+			Name:            types.StringPointerValue(it.Activity.Name),
 			Mode:            types.StringPointerValue(it.Activity.Mode),
-			FormFactor:      types.StringValue(it.Activity.FormFactor),
+			FormFactor:      types.StringPointerValue(it.Activity.FormFactor),
 			ProductCategory: types.StringPointerValue(it.Activity.ProductCategory),
 		},
+		RawJSON: types.StringValue(strings.ToValidUTF8(string(it.Raw), "\uFFFD")),
+	}
+	if t := it.Timestamp.Created; t != nil {
+		m.Timestamp.Epoch = types.Int64Value(t.Unix())
 	}
 	if c := it.Certificate; c != nil {
 		m.Certificate = &itemCertificateModel{
-			CertificateID: types.StringValue(c.CertificateID),
-			Site:          types.StringValue(c.Site),
-			Preview:       types.StringValue(c.Preview),
+			CertificateID: types.StringPointerValue(c.CertificateID),
+			Site:          types.StringPointerValue(c.Site),
+			Preview:       types.StringPointerValue(c.Preview),
 		}
 	}
 	if it.Images != nil {
 		m.Images = make([]imageModel, len(it.Images))
 		for i, img := range it.Images {
-			m.Images[i] = imageModel{RegionID: types.StringValue(img.RegionID), DeviceType: types.StringValue(img.DeviceType), URL: types.StringValue(img.URL)}
+			m.Images[i] = imageModel{RegionID: types.StringPointerValue(img.RegionID), DeviceType: types.StringPointerValue(img.DeviceType), URL: types.StringPointerValue(img.URL)}
 		}
 	}
 	return m
+}
+
+// maxUnreadIDs bounds the Entrupy IDs the unread warning names per member.
+const maxUnreadIDs = 5
+
+// addUnreadWarning adds one warning for the items of one read: each member
+// Entrupy sent in a shape the provider does not understand, with the
+// Entrupy IDs of the items carrying it (a few, then how many more). It
+// adds nothing when every member was read.
+func addUnreadWarning(diags *diag.Diagnostics, items []entrupy.Item) {
+	ids := map[string][]string{}
+	for _, it := range items {
+		for _, member := range it.Unread {
+			ids[member] = append(ids[member], it.EntrupyID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	var lines []string
+	for _, member := range slices.Sorted(maps.Keys(ids)) {
+		of := ids[member]
+		more := ""
+		if len(of) > maxUnreadIDs {
+			more = fmt.Sprintf(" and %d more", len(of)-maxUnreadIDs)
+			of = of[:maxUnreadIDs]
+		}
+		lines = append(lines, fmt.Sprintf("  %s (%s%s)", member, strings.Join(of, ", "), more))
+	}
+	diags.AddWarning("Some fields of Entrupy's answer were not understood",
+		"Entrupy sent these members of its items in a shape this provider version does not read, so it ignored them (the items' Entrupy IDs in parentheses):\n"+
+			strings.Join(lines, "\n")+
+			"\nWhat they would fill is null unless another member gave it; everything else was read, and raw_json holds each item exactly as Entrupy sent it (read it with jsondecode).")
 }
 
 func computedString(desc string) schema.StringAttribute {
@@ -160,20 +227,55 @@ func idDisplayAttribute(desc, what string) schema.SingleNestedAttribute {
 	}
 }
 
-// itemAttributes are the computed attributes of one authentication.
+// itemValueAttribute is an enumerated property of an item, which Entrupy
+// sends as an {id, display} object or as a display name alone.
+func itemValueAttribute(desc, what string) schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: desc,
+		Attributes: map[string]schema.Attribute{
+			"id": computedString("Fixed identifier of the " + what + ", e.g. as listed by `entrupy_catalog`; it does not depend on the language. " +
+				"When Entrupy sends only a display name (as its v2 samples do: `\"brand\": \"Louis Vuitton\"` or `\"brand_name\"`), this is the catalogue's id of that name in the provider's `accept_language`, and null when the catalogue has no such name."),
+			"display": computedString("Display name of the " + what + " in the provider's `accept_language`; null when Entrupy sends only the id."),
+		},
+	}
+}
+
+// resultAttribute is a verdict: status.result or status.initial_result.
+func resultAttribute(desc string) schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: desc,
+		Attributes: map[string]schema.Attribute{
+			"id": computedString("Result identifier, such as `authentic`, `unidentified`, `no_decision`, `error_processing`, `invalid`, `registered`, `match` or `no_match`. " +
+				"Entrupy adds values (its SDKs name `needs_review`, `not_supported`, `analyzed`, `unknown`): any value is read as it is."),
+			"display": computedString("Result in the provider's `accept_language`; null when Entrupy sends none (its v2 samples do not)."),
+			"final": schema.BoolAttribute{
+				Computed:            true,
+				MarkdownDescription: "Whether Entrupy marks the result final; null when not sent. Entrupy's guarantee keeps a window to invalidate results and certificates, so even a final result can change later (and its certificate be revoked): every read shows the result as it is now.",
+			},
+			"reason": computedString("Why an `invalid` item is invalid (`image_quality`, `item_not_supported`, `damaged_item`, `test_submission`, `other`, or a value Entrupy adds); null otherwise."),
+		},
+	}
+}
+
+// itemAttributes are the computed attributes of one authentication. A
+// value Entrupy does not send is null.
 func itemAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"owner": schema.SingleNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "Who performed the authentication.",
+			MarkdownDescription: "Who performed the authentication. Entrupy's v1.4 items name the organization and user, its v2 samples give their ids: each attribute is null when Entrupy does not send it, and an id is never put into a name.",
 			Attributes: map[string]schema.Attribute{
 				"organization_name": computedString("The authenticator's organization name."),
 				"username":          computedString("The authenticator's Entrupy username (`<Organization>-<unique_user_id>` for SDK users)."),
+				"organization_id":   computedString("The authenticator's organization id (`owner.organization_id`)."),
+				"user_id":           computedString("The authenticator's user id (`owner.user_id`)."),
 			},
 		},
 		"certificate": schema.SingleNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "The item's certificate; null unless the result is `authentic`, and null again once Entrupy withdraws the result (its revoked certificate stays readable with `entrupy_certificate` by `certificate_id`).",
+			MarkdownDescription: "The item's certificate; null unless the result is `authentic`, and null again once Entrupy withdraws the result (its revoked certificate stays readable with `entrupy_certificate` by `certificate_id`). Each attribute is null when Entrupy does not send it.",
 			Attributes: map[string]schema.Attribute{
 				"certificate_id": computedString("Certificate ID, for the `entrupy_certificate` data source."),
 				"site":           computedString("URL of the certificate web page. Opaque: Entrupy may change it."),
@@ -184,29 +286,19 @@ func itemAttributes() map[string]schema.Attribute {
 			Computed:            true,
 			MarkdownDescription: "What the item is.",
 			Attributes: map[string]schema.Attribute{
-				"brand":     idDisplayAttribute("The item's brand.", "brand"),
-				"material":  idDisplayAttribute("The item's material; luxury items only, null otherwise.", "material"),
-				"item_type": idDisplayAttribute("The type of apparel item (tops, dresses, …); apparel only, null otherwise.", "item type"),
+				"brand":     itemValueAttribute("The item's brand.", "brand"),
+				"material":  itemValueAttribute("The item's material; luxury items only, null otherwise.", "material"),
+				"item_type": itemValueAttribute("The type of apparel item (tops, dresses, …); apparel only, null otherwise.", "item type"),
 			},
 		},
 		"status": schema.SingleNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "The fields of the item that change over time.",
 			Attributes: map[string]schema.Attribute{
-				"flag": computedString("`flagged` when the user flagged the item to Entrupy Support, `resolved` once Support answered, null otherwise."),
-				"result": schema.SingleNestedAttribute{
-					Computed:            true,
-					MarkdownDescription: "Entrupy's result.",
-					Attributes: map[string]schema.Attribute{
-						"id":      computedString("Result identifier: `authentic`, `unidentified`, `no_decision`, `error_processing`, `invalid`, `registered`, `match` or `no_match` (more may come)."),
-						"display": computedString("Result in the provider's `accept_language`."),
-						"final": schema.BoolAttribute{
-							Computed:            true,
-							MarkdownDescription: "Whether Entrupy marks the result final. Entrupy's guarantee keeps a window to invalidate results and certificates, so even a final result can change later (and its certificate be revoked): every read shows the result as it is now.",
-						},
-						"reason": computedString("Why an `invalid` item is invalid (`image_quality`, `item_not_supported`, `damaged_item`, `test_submission`, `other`); null otherwise."),
-					},
-				},
+				"flag": computedString("`flagged` when the user flagged the item to Entrupy Support, `resolved` once Support answered, null otherwise; " +
+					"Entrupy adds values (its v2 samples show `reviewed_ok`), read as they are. When Entrupy sends the SDKs' flag object, this is its `id` (which may be `none`)."),
+				"result":         resultAttribute("Entrupy's result; null when the item carries none."),
+				"initial_result": resultAttribute("The result Entrupy gave first, when it sends it (`status.initial_result`, as its v2 samples do); null otherwise."),
 			},
 		},
 		"text_fields": schema.SingleNestedAttribute{
@@ -214,35 +306,36 @@ func itemAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Values the user entered.",
 			Attributes: map[string]schema.Attribute{
 				"identifier":       computedString("The item's date code or serial number, if any."),
-				"customer_item_id": computedString("The user's own identifier for the item (SKU, order ID), if any."),
+				"customer_item_id": computedString(fmt.Sprintf("The user's own identifier for the item (SKU, order ID), if any: up to %d characters, from `text_fields` (v1.4) or `properties` (v2).", entrupy.MaxCustomerItemIDLength)),
 				"style_code":       computedString("Sneaker style code; sneakers only."),
 				"us_size":          computedString("Sneaker US size; sneakers only."),
 			},
 		},
 		"timestamp": schema.SingleNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "When the user started the authentication.",
+			MarkdownDescription: "When the user started the authentication, from Entrupy's `epoch` (whole or fractional seconds, truncated) or its RFC 3339 `created_at`, whichever it sends; null when it sends neither.",
 			Attributes: map[string]schema.Attribute{
-				"rfc3339": computedString("The time in RFC 3339 format, UTC."),
+				"rfc3339": computedString("The time in RFC 3339 format, UTC, whole seconds."),
 				"epoch": schema.Int64Attribute{
 					Computed:            true,
-					MarkdownDescription: "The time in seconds since the Unix epoch.",
+					MarkdownDescription: "The time in whole seconds since the Unix epoch.",
 				},
+				"updated_at": computedString("When the item last changed (RFC 3339, UTC), when Entrupy sends it (`timestamp.last_updated_at`); null otherwise."),
 			},
 		},
 		"activity": schema.SingleNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "How the item was authenticated or fingerprinted.",
+			MarkdownDescription: "How the item was authenticated or fingerprinted. Entrupy adds values to each of these; any value is read as it is.",
 			Attributes: map[string]schema.Attribute{
 				"name":             computedString("`authentication` or `fingerprint`."),
-				"mode":             computedString("For fingerprints, `register` or `compare`; null otherwise."),
+				"mode":             computedString("For fingerprints, `register` or `compare`; null for authentications in v1.4 items, `standard_authentication` in Entrupy's v2 samples."),
 				"form_factor":      computedString("Device used: `microscopic`, `lightbox` or `free_camera`."),
 				"product_category": computedString("`luxury`, `sneakers` or `apparel` for authentications; null for fingerprints."),
 			},
 		},
 		"images": schema.ListNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "Camera images, when `include_images` is true; null otherwise. A region is identified by `region_id` together with `device_type`.",
+			MarkdownDescription: "Camera images, when `include_images` is true; null otherwise. A region is identified by `region_id` together with `device_type`. Entrupy may send images as a list or as an object of regions; both read into this list (regions in name order).",
 			NestedObject: schema.NestedAttributeObject{
 				Attributes: map[string]schema.Attribute{
 					"region_id":   computedString("Region of the item the image shows."),
@@ -251,6 +344,8 @@ func itemAttributes() map[string]schema.Attribute {
 				},
 			},
 		},
+		"raw_json": computedString("The item exactly as Entrupy returned it, as a JSON string. Read what the provider does not model with `jsondecode()`, " +
+			"e.g. `jsondecode(data.entrupy_authentication.bag.raw_json).properties.category`. Its shape is Entrupy's and varies between API versions: use `try()` for members that may be absent."),
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 func TestAccPlanMakesNoWrites(t *testing.T) {
 	emu := testsupport.StartEmulator(t, emulator.Options{})
 	item := seedItem(t, func(it entrupy.Item) bool {
-		return it.Status.Result.ID == "authentic" && it.TextFields.CustomerItemID != nil
+		return val(it.Status.Result.ID) == "authentic" && it.TextFields.CustomerItemID != nil
 	})
 	c := emu.Client(t)
 	// Objects that exist before this configuration: a user for the ephemeral

@@ -57,6 +57,7 @@ var paritySchemas = map[string][]string{
 	"secret":                    {"entrupy_webhook"},
 	"secret_wo":                 {"entrupy_webhook"},
 	"username":                  {"entrupy_webhook"},
+	"customer_item_id":          {"data.entrupy_authentication"},
 }
 
 // apiField is the request field an attribute is sent as.
@@ -152,6 +153,13 @@ var parityRoutes = map[string][]parityRoute{
 	"description": {{"POST webhooks", postWebhook("description")}, {"PATCH webhook", patchWebhook("description")}},
 	"secret":      {{"POST webhooks", postWebhook("secret_key")}, {"PATCH webhook", patchWebhook("secret_key")}},
 	"username":    {{"POST webhooks", postWebhook("username")}},
+	// No item has the value: a 404 is the API accepting it.
+	"customer_item_id": {{"GET lookup", func(ctx context.Context, c *entrupy.Client, v string, _ func() string) error {
+		if _, err := c.Authentications.Lookup(ctx, v); !entrupy.IsNotFound(err) {
+			return err
+		}
+		return nil
+	}}},
 }
 
 type parityCase struct {
@@ -250,6 +258,12 @@ var parityCases = []parityCase{
 	// username: at most 150 characters (and an active user's).
 	{"username", "150 multi-byte characters", parityUsername, true},
 	{"username", "151 multi-byte characters", parityUsername + "u", false},
+
+	// customer_item_id: 1 to 256 characters [doc: Android SDK]. An empty
+	// one cannot reach the lookup route: it is a path segment.
+	{"customer_item_id", "256 multi-byte characters", rep("ü", entrupy.MaxCustomerItemIDLength), true},
+	{"customer_item_id", "257 characters", rep("a", entrupy.MaxCustomerItemIDLength+1), false},
+	{"customer_item_id", "slash and space", "SKU 1/2", true},
 }
 
 // knownDivergences are values on which the plan and the API are known to
@@ -386,14 +400,16 @@ func paritySchemaValidators(t *testing.T) map[string]map[string][]validator.Stri
 	var rUser, rWebhook resource.SchemaResponse
 	NewIntegrationUserResource().Schema(ctx, resource.SchemaRequest{}, &rUser)
 	NewWebhookResource().Schema(ctx, resource.SchemaRequest{}, &rWebhook)
-	var dUser datasource.SchemaResponse
+	var dUser, dAuth datasource.SchemaResponse
 	NewIntegrationUserDataSource().Schema(ctx, datasource.SchemaRequest{}, &dUser)
+	NewAuthenticationDataSource().Schema(ctx, datasource.SchemaRequest{}, &dAuth)
 	var eSDK ephemeral.SchemaResponse
 	NewSDKAuthorizationEphemeralResource().Schema(ctx, ephemeral.SchemaRequest{}, &eSDK)
 	for name, attrs := range map[string]map[string]any{
 		"entrupy_integration_user":            anyMap(rUser.Schema.Attributes),
 		"entrupy_webhook":                     anyMap(rWebhook.Schema.Attributes),
 		"data.entrupy_integration_user":       anyMap(dUser.Schema.Attributes),
+		"data.entrupy_authentication":         anyMap(dAuth.Schema.Attributes),
 		"ephemeral.entrupy_sdk_authorization": anyMap(eSDK.Schema.Attributes),
 	} {
 		add(name, attrs)

@@ -86,6 +86,12 @@ func webhookURLValidator() validator.String {
 	return stringCheck{"Invalid webhook URL", entrupy.WebhookURLRule, entrupy.CheckWebhookURL}
 }
 
+// customerItemIDValidator checks a customer_item_id, as a lookup value or a
+// search filter value (entrupy.CheckCustomerItemID).
+func customerItemIDValidator() validator.String {
+	return stringCheck{"Invalid customer_item_id", fmt.Sprintf("must be 1 to %d characters", entrupy.MaxCustomerItemIDLength), entrupy.CheckCustomerItemID}
+}
+
 // lengthValidator checks a free-text field's length in characters
 // (entrupy.CheckLength): at most maximum, one of the contract's Max*
 // bounds, and at least minimum.

@@ -49,7 +49,7 @@ func (r *webhookListResource) ListResourceConfigSchema(_ context.Context, _ list
 			"Every filter that is set must match; with none, every webhook is listed. The signing secret is never listed (the API does not return it), so generated configuration leaves it unmanaged.",
 		Attributes: map[string]schema.Attribute{
 			"events": schema.ListAttribute{
-				MarkdownDescription: "Only webhooks that deliver at least one of these events (`" + events + "`).",
+				MarkdownDescription: "Only webhooks that deliver at least one of these events (`" + events + "`, or events Entrupy added since, with a warning).",
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1), noNullElements{}, webhookEventsValidator()},

@@ -62,9 +62,10 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:          []validator.String{webhookURLValidator()},
 			},
 			"events": schema.SetAttribute{
-				MarkdownDescription: "Events to deliver; at least one of `" + events + "`.",
-				Required:            true,
-				ElementType:         types.StringType,
+				MarkdownDescription: "Events to deliver, at least one: `" + events + "`. Entrupy may add events (\"Additional events may be added\"): " +
+					"one this provider release does not know is sent as written, with a plan-time warning that names the closest known event, and Entrupy's answer decides whether it is valid.",
+				Required:    true,
+				ElementType: types.StringType,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
 					noNullElements{},

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -510,4 +511,62 @@ func TestAccWebhook_unknownUsername(t *testing.T) {
 	if n := len(emu.Inventory().Webhooks); n != 0 {
 		t.Fatalf("%d webhooks made", n)
 	}
+}
+
+// TestAccWebhook_eventEntrupyAdded: Entrupy may add events before this
+// provider release knows them ("Additional events may be added"). Such an
+// event plans with a warning (not an error) and the webhook is created with
+// it, and a second plan is empty; where Entrupy does not know the event
+// either, its answer fails the apply, naming the event.
+func TestAccWebhook_eventEntrupyAdded(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{ExtraEvents: []string{"item.updated"}})
+	plain := testsupport.StartEmulator(t, emulator.Options{})
+	body := `
+  url    = "https://hooks.example.com/entrupy"
+  events = ["session.completed", "item.updated"]
+  secret = "whsec-added-event"
+`
+	// The plan-time verdict: one warning naming the event, no error.
+	p := newProtoProvider(t, emu, nil)
+	typ := p.schema.ResourceSchemas["entrupy_webhook"].ValueType()
+	events := tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("session.completed"), str("item.updated")})
+	v, err := p.srv.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{
+		TypeName: "entrupy_webhook",
+		Config:   p.dynamic(objectValue(t, typ, map[string]tftypes.Value{"url": str("https://hooks.example.com/entrupy"), "events": events, "secret": str("whsec-added-event")})),
+	})
+	if err != nil || hasErrors(v.Diagnostics) || len(v.Diagnostics) != 1 || !strings.Contains(diagText(v.Diagnostics), `WARNING: Unknown event: events element "item.updated" is not an event that this provider release knows.`) {
+		t.Fatalf("ValidateResourceConfig: %v %s", err, diagText(v.Diagnostics))
+	}
+
+	t.Run("known to Entrupy", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: webhookConfig(emu, body),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(whAddr, tfjsonpath.New("events"), knownvalue.SetExact([]knownvalue.Check{
+							knownvalue.StringExact("session.completed"), knownvalue.StringExact("item.updated"),
+						})),
+					},
+					ConfigPlanChecks: emptyPlanAfterApply(),
+				},
+			},
+			CheckDestroy: func(*terraform.State) error {
+				if n := len(emu.Inventory().Webhooks); n != 0 {
+					return fmt.Errorf("%d webhooks left after destroy", n)
+				}
+				return nil
+			},
+		})
+	})
+	t.Run("unknown to Entrupy", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      webhookConfig(plain, body),
+				ExpectError: regexp.MustCompile(`Cannot create webhook(?s:.*)unknown event\s+"item.updated"`),
+			}},
+		})
+	})
 }

@@ -46,7 +46,7 @@ func (a *webhookTestAction) Schema(_ context.Context, _ action.SchemaRequest, re
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"event": schema.StringAttribute{
-				MarkdownDescription: "Type of the synthetic event: `" + strings.Join(entrupy.WebhookEvents, "`, `") + "`. It must be one of the webhook's `events` (checked at plan when the webhook can be read, and again when invoked). Unset, the webhook's first event.",
+				MarkdownDescription: "Type of the synthetic event: `" + strings.Join(entrupy.WebhookEvents, "`, `") + "`, or an event Entrupy added since (with a warning). It must be one of the webhook's `events` (checked at plan when the webhook can be read, and again when invoked). Unset, the webhook's first event.",
 				Optional:            true,
 				Validators:          []validator.String{webhookEventsValidator()},
 			},

@@ -228,11 +228,12 @@ func TestWebhookTestAction_protocol(t *testing.T) {
 		return m
 	}
 
-	// An event that is no event at all fails validation, naming the attribute.
+	// An event the provider does not know is a warning naming the
+	// attribute and the closest event: Entrupy may have added it.
 	v, err := p.actions().ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{
 		ActionType: name, Config: p.dynamic(objectValue(t, p.actionType(name), cfg(str(id), "session.complete"))),
 	})
-	if err != nil || !hasErrors(v.Diagnostics) || !strings.Contains(diagText(v.Diagnostics), `event "session.complete" is not one of`) || v.Diagnostics[0].Attribute.String() != "AttributeName(\"event\")" {
+	if err != nil || hasErrors(v.Diagnostics) || !strings.Contains(diagText(v.Diagnostics), `event "session.complete" is not an event that this provider release knows. Did you mean "session.completed"?`) || v.Diagnostics[0].Attribute.String() != "AttributeName(\"event\")" {
 		t.Errorf("ValidateActionConfig with a bad event: %v %s", err, diagText(v.Diagnostics))
 	}
 	// The plan reads the webhook (one GET) and checks the event against its events.

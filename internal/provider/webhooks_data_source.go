@@ -29,7 +29,7 @@ func (d *webhooksDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "Lists every webhook subscription of the account (all pages), optionally only those delivering one event or only enabled/disabled ones.",
 		Attributes: map[string]schema.Attribute{
 			"event": schema.StringAttribute{
-				MarkdownDescription: "Keep only webhooks subscribed to this event: `" + strings.Join(entrupy.WebhookEvents, "`, `") + "`.",
+				MarkdownDescription: "Keep only webhooks subscribed to this event: `" + strings.Join(entrupy.WebhookEvents, "`, `") + "`, or an event Entrupy added since (with a warning).",
 				Optional:            true,
 				Validators:          []validator.String{webhookEventsValidator()},
 			},

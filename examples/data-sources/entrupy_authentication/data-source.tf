@@ -26,6 +26,21 @@ output "verdict" {
   }
 }
 
+# What the provider does not model, read from the item exactly as Entrupy
+# sent it. Entrupy's v2 answers carry, for instance, properties.category
+# ("Handbag") or category_name, and text_fields.notes_for_certificate; try()
+# gives null where an answer lacks them.
+locals {
+  raw = jsondecode(data.entrupy_authentication.by_sku.raw_json)
+}
+
+output "unmodelled" {
+  value = {
+    category = try(local.raw.properties.category, local.raw.properties.category_name, null)
+    notes    = try(local.raw.text_fields.notes_for_certificate, null)
+  }
+}
+
 # Catalog data (product information, condition assessment, marketplace
 # listings) for a listing pipeline: null when Entrupy has no catalog match.
 # Its strings are display strings that may change; prices are the API's

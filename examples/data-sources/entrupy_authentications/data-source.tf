@@ -13,6 +13,13 @@ data "entrupy_authentications" "flagged" {
   flags              = ["flagged"]
 }
 
+# Sneakers authenticated in a lightbox (activity.form_factor).
+data "entrupy_authentications" "lightbox" {
+  product_categories = ["sneakers"]
+  form_factors       = ["lightbox"]
+  max_items          = 50
+}
+
 # Hand the results to other configurations the way platform teams do: as an
 # output (read with terraform_remote_state or `terraform output -json`) ...
 output "tokyo_may_certificates" {
