@@ -30,6 +30,21 @@ const (
 	HeaderRetryAfter     = "Retry-After"     // [doc] seconds
 	HeaderSignature      = "Entrupy-Signature"
 
+	// Rate-limit headers a response may carry [chosen, optional: Entrupy
+	// documents only 429 and Retry-After]. The client paces to them when
+	// they come and never needs them. The IETF httpapi draft's RateLimit
+	// ("limit=10, remaining=3, reset=1", or "\"default\";r=3;t=1" with
+	// RateLimit-Policy "\"default\";q=10;w=1" in later revisions) and its
+	// earlier separate fields; and X-RateLimit-* as GitHub sends them.
+	HeaderRateLimit           = "RateLimit"
+	HeaderRateLimitPolicy     = "RateLimit-Policy"
+	HeaderRateLimitLimit      = "RateLimit-Limit"
+	HeaderRateLimitRemaining  = "RateLimit-Remaining"
+	HeaderRateLimitReset      = "RateLimit-Reset"
+	HeaderXRateLimitLimit     = "X-RateLimit-Limit"
+	HeaderXRateLimitRemaining = "X-RateLimit-Remaining"
+	HeaderXRateLimitReset     = "X-RateLimit-Reset"
+
 	// AuthScheme is the word before the token: "Token", not "Bearer" [doc].
 	AuthScheme = "Token"
 

@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,108 +18,103 @@ import (
 // Cooperative rate limiting.
 //
 // Many provider processes may share one API token (parallel CI workspaces),
-// and the API allows about 10 requests/second per token [doc]. Two things
-// keep them under it without tuning:
+// and the API allows about 10 requests/second per token [doc]. Processes on
+// one machine can share a timeline; processes on separate machines (CI
+// runners new every run) only see the API's answers. Three things keep them
+// under the limit without tuning:
 //
-//   - A pacer spaces this client's requests on a timeline (GCRA: each request
-//     takes the next free slot and moves the timeline on by one interval).
-//     With a shared directory the timeline is a small file that every client
-//     on the machine using the same token and API locks, reads and advances,
-//     so any number of local processes together send at most the configured
-//     rate. A 429's Retry-After pushes the shared timeline back, pausing them
-//     all.
-//   - An adaptive rate (additive increase, multiplicative decrease) copes with
-//     what the pacer cannot see: processes on other machines. A 429 cuts this
-//     client's rate (at most once per rateCutSpacing, so that one overload
-//     is one cut), and while requests succeed the rate climbs back towards the
-//     configured ceiling by a fixed amount per second, so clients sharing a
-//     token converge on their share of the limit.
+//   - A pacer spaces this client's requests one interval of the current
+//     rate apart (GCRA: each request takes the next free slot on a
+//     timeline, never more than one interval ahead, so a change of rate
+//     applies to the very next request). With a shared directory the
+//     timeline is a small file that every client on the machine using the
+//     same token and API locks, reads and advances, so any number of local
+//     processes together send at most the configured rate. A 429's
+//     Retry-After pauses this client and, through the shared timeline, the
+//     others on the machine.
+//   - An adaptive rate (adaptiveRate) copes with what the pacer cannot see:
+//     processes on other machines. It starts carefully, cuts hard on an
+//     overload (once per overload: a 429 for a request sent before the last
+//     cut answers for the same one), and climbs back slowly, faster the
+//     lower it is (so that clients sharing a token even out) and faster
+//     the longer no 429 came (so that a client left alone soon takes the
+//     whole limit again).
+//   - When the API says how much of its limit is left (RateLimit or
+//     X-RateLimit-* headers, which Entrupy does not document: optional),
+//     the rate stops climbing while less than half is left and eases off
+//     when less than a quarter is, before any 429.
 //
 // A 429 means the request was not processed, so it is always safe to retry:
 // by default 429s are retried for a time budget rather than a count.
 
 // limiter paces requests; nil means no client-side limit.
 type limiter struct {
-	ceiling float64 // requests per second, the configured rate
-	floor   float64 // the adaptive rate never goes below this
-
-	mu         sync.Mutex
-	rate       float64   // current adaptive rate
-	lastCut    time.Time // when the rate was last cut
-	lastRise   time.Time // when the rate last climbed
-	cooldownTo time.Time // no request starts before this (Retry-After), in-process copy
-
 	timeline timeline
 	now      func() time.Time
+
+	mu         sync.Mutex
+	rate       adaptiveRate
+	cooldownTo time.Time // no request starts before this (Retry-After), in-process copy
 }
 
 // timeline holds the theoretical arrival time of the next request: the
-// GCRA state. reserve takes the first free slot at or after notBefore and
-// advances the timeline by interval; pushBack moves it to at least t.
+// GCRA state. reserve takes the first free slot at or after now and
+// advances the timeline by interval, unless that slot lies more than
+// horizon ahead: then it takes nothing and returns the slot (taken false);
+// pushBack moves the timeline to at least t.
 type timeline interface {
-	reserve(now time.Time, interval time.Duration) (time.Time, error)
+	reserve(now time.Time, interval, horizon time.Duration) (slot time.Time, taken bool, err error)
 	pushBack(t time.Time) error
 	close() error
 }
 
-// Adaptive rate parameters.
-const (
-	// rateFloorShare is the lowest adaptive rate, as a share of the ceiling.
-	rateFloorShare = 1.0 / 40
-	// rateCutFactor multiplies the rate on a 429.
-	rateCutFactor = 0.7
-	// rateRiseShare is how much the rate climbs per second of successes, as
-	// a share of the ceiling: from the floor to the ceiling in 40 s.
-	rateRiseShare = 1.0 / 40
-	// rateCutSpacing is the least time between two cuts: the 429s of
-	// requests already in flight answer for one overload, not several.
-	rateCutSpacing = 2 * time.Second
-)
-
 func newLimiter(rps float64, tl timeline) *limiter {
-	return &limiter{
-		ceiling:  rps,
-		floor:    rps * rateFloorShare,
-		rate:     rps,
-		timeline: tl,
-		now:      time.Now,
-	}
+	return &limiter{rate: newAdaptiveRate(rps), timeline: tl, now: time.Now}
 }
 
 func (l *limiter) interval() time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return time.Duration(float64(time.Second) / l.rate)
+	return l.rate.interval(l.now())
 }
 
 // wait blocks until this request's slot, or fails when ctx ends first or
 // the slot lies beyond ctx's deadline. A request whose slot falls inside a
-// pause that a 429 ordered (or that one orders while it waits) takes a new
-// slot after the pause, so the requests held back resume one interval apart
-// rather than all at once.
+// pause ordered while it waits takes a new slot after the pause, so the
+// requests held back resume one interval apart rather than all at once.
 func (l *limiter) wait(ctx context.Context, sleep func(context.Context, time.Duration) error) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		now := l.now()
-		slot, err := l.timeline.reserve(now, l.interval())
+		at, taken, err := l.next(now)
 		if err != nil {
 			return err
 		}
-		if pause := l.pausedUntil(); pause.After(slot) {
-			if err := l.sleepUntil(ctx, sleep, now, pause); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := l.sleepUntil(ctx, sleep, now, slot); err != nil {
+		if err := l.sleepUntil(ctx, sleep, now, at); err != nil {
 			return err
 		}
-		if !l.pausedUntil().After(l.now()) {
+		if taken && !l.pausedUntil().After(l.now()) {
 			return nil
 		}
 	}
+}
+
+// next is one step of wait at now: the slot this request takes (taken
+// true), or when to ask again: after a pause a 429 ordered, or one interval
+// before the next free slot (a slot is taken at most one interval ahead,
+// so that a change of rate applies to the very next request).
+func (l *limiter) next(now time.Time) (at time.Time, taken bool, err error) {
+	if pause := l.pausedUntil(); pause.After(now) {
+		return pause, false, nil
+	}
+	iv := l.interval()
+	slot, taken, err := l.timeline.reserve(now, iv, iv)
+	if err != nil || taken {
+		return slot, taken, err
+	}
+	return slot.Add(-iv), false, nil
 }
 
 func (l *limiter) pausedUntil() time.Time {
@@ -137,33 +135,23 @@ func (l *limiter) sleepUntil(ctx context.Context, sleep func(context.Context, ti
 	return sleep(ctx, d)
 }
 
-// succeeded lets the rate climb towards the ceiling, by rateRiseShare of it
-// per second since it last climbed (or was cut).
-func (l *limiter) succeeded() {
-	now := l.now()
+// answered records an answer other than 429 to a request sent at sent,
+// with the API's own word on its limit when the answer had one.
+func (l *limiter) answered(sent time.Time, hint rateHint) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.rate >= l.ceiling {
-		l.lastRise = now
-		return
-	}
-	if since := now.Sub(l.lastRise); since > 0 {
-		l.rate = min(l.ceiling, l.rate+l.ceiling*rateRiseShare*since.Seconds())
-	}
-	l.lastRise = now
+	l.rate.answered(l.now(), sent, hint)
 }
 
-// limited records a 429: the rate is cut (once per rateCutSpacing) and a
-// Retry-After pauses this client and, through the shared timeline, every
-// other one on the machine. It returns the rate now in force.
-func (l *limiter) limited(retryAfter time.Duration) float64 {
+// limited records a 429 to a request sent at sent: the rate is cut (once
+// per overload) and a Retry-After pauses this client and, through the
+// shared timeline, every other one on the machine. It returns the rate now
+// in force.
+func (l *limiter) limited(sent time.Time, retryAfter time.Duration) float64 {
 	now := l.now()
 	l.mu.Lock()
-	if now.Sub(l.lastCut) >= rateCutSpacing {
-		l.rate = max(l.floor, l.rate*rateCutFactor)
-		l.lastCut, l.lastRise = now, now
-	}
-	rate := l.rate
+	l.rate.limited(now, sent)
+	rate := l.rate.rps
 	var until time.Time
 	if retryAfter > 0 {
 		until = now.Add(retryAfter)
@@ -182,7 +170,192 @@ func (l *limiter) limited(retryAfter time.Duration) float64 {
 func (l *limiter) currentRate() float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.rate
+	return l.rate.rps
+}
+
+// Adaptive rate parameters. The values come from a simulation of W
+// processes sharing one 10/s token bucket (ratelimit_sim_test.go), each
+// process doing the requests of one Terraform walk with -parallelism=10.
+var (
+	// startShare is the share of the ceiling a new client starts at.
+	startShare = 0.5
+	// startAnswers and startQuiet: a client that got that many answers and
+	// no 429 for that long since it started goes to the ceiling; a 429
+	// while starting halves its rate (once per overload) and the start
+	// goes on until such a quiet spell, which then keeps the rate.
+	startAnswers = 4
+	startQuiet   = 300 * time.Millisecond
+	cutSpacing   = time.Duration(0)
+	// rateFloorShare is the lowest rate, as a share of the ceiling.
+	rateFloorShare = 1.0 / 40
+	// rateCutFactor multiplies the rate on an overload after the start.
+	rateCutFactor = 0.4
+	// rateRiseShare sets how fast the rate climbs while requests succeed:
+	// rateRiseShare of the ceiling per second at the ceiling, and as many
+	// times more as the rate is below it (ceiling ÷ rate): a client with a
+	// small share climbs faster, so clients on one token even out.
+	rateRiseShare = 0.00055
+	// rateQuietScale: the climb speeds up with the time since the last cut,
+	// by (1 + (t / T)²) with T = rateQuietScale × ceiling ÷ rate: a client
+	// left alone on the token soon takes the whole limit again.
+	rateQuietScale = 4500 * time.Millisecond
+	// hintCutFactor multiplies the rate when the API says less than a
+	// quarter of its limit is left (once per such warning, as for a 429).
+	hintCutFactor = 0.8
+)
+
+// adaptiveRate is the rate a client sends at, learnt from the API's
+// answers alone. Times are passed in, so that it can be driven by a
+// simulated clock.
+type adaptiveRate struct {
+	ceiling, floor float64
+	rps            float64
+	starting       bool
+	startAnswers   int       // answers since the start or the last 429 while starting
+	begun          time.Time // when the start began, or its last cut
+	lastCut        time.Time // a 429 for a request sent before this answers for an overload already counted
+	lastRise       time.Time
+	cut            bool // the rate was cut at least once
+}
+
+func newAdaptiveRate(ceiling float64) adaptiveRate {
+	return adaptiveRate{ceiling: ceiling, floor: ceiling * rateFloorShare, rps: ceiling * startShare, starting: true}
+}
+
+// interval is the time between two requests at the current rate; the
+// first call starts the clock of the careful start.
+func (a *adaptiveRate) interval(now time.Time) time.Duration {
+	if a.begun.IsZero() {
+		a.begun, a.lastRise = now, now
+	}
+	return time.Duration(float64(time.Second) / a.rps)
+}
+
+// answered lets the rate climb after an answer other than 429 to a request
+// sent at sent; hint is what the API said of its limit (zero: nothing).
+func (a *adaptiveRate) answered(now, sent time.Time, hint rateHint) {
+	if a.begun.IsZero() {
+		a.begun, a.lastRise = now, now
+	}
+	if hint.known() {
+		switch {
+		case hint.remaining*4 <= hint.limit:
+			if !sent.Before(a.lastCut) {
+				a.rps = max(a.floor, a.rps*hintCutFactor)
+				a.lastCut, a.lastRise, a.cut = now, now, true
+				a.starting = false
+			}
+			return
+		case hint.remaining*2 < hint.limit:
+			a.lastRise = now // hold: the limit is nearly used
+			return
+		}
+	}
+	if a.starting {
+		a.startAnswers++
+		if a.startAnswers >= startAnswers && now.Sub(a.begun) >= startQuiet {
+			a.starting = false
+			if !a.cut {
+				a.rps = a.ceiling // alone on the token, it seems
+			}
+			a.lastCut, a.lastRise = now, now
+		}
+		return
+	}
+	dt := now.Sub(a.lastRise).Seconds()
+	a.lastRise = now
+	if dt <= 0 || a.rps >= a.ceiling {
+		return
+	}
+	quiet := now.Sub(a.lastCut).Seconds() / (rateQuietScale.Seconds() * a.ceiling / a.rps)
+	rise := rateRiseShare * a.ceiling * (a.ceiling / a.rps) * (1 + quiet*quiet) * dt
+	a.rps = min(a.ceiling, a.rps+rise)
+}
+
+// limited records a 429 to a request sent at sent: the first 429 of an
+// overload cuts the rate (halves it while starting).
+func (a *adaptiveRate) limited(now, sent time.Time) {
+	if sent.Before(a.lastCut) || now.Sub(a.lastCut) < cutSpacing {
+		return
+	}
+	factor := rateCutFactor
+	if a.starting {
+		factor = 0.5
+		a.startAnswers, a.begun = 0, now
+	}
+	a.rps = max(a.floor, a.rps*factor)
+	a.lastCut, a.lastRise, a.cut = now, now, true
+}
+
+// rateHint is what a response said of the API's rate limit: how many
+// requests the limit allows (limit) and how many are left (remaining).
+// The zero value says nothing.
+type rateHint struct {
+	limit, remaining float64
+}
+
+func (h rateHint) known() bool { return h.limit > 0 && h.remaining >= 0 }
+
+// parseRateHint reads the rate-limit headers of a response, in any of the
+// forms contract.go lists; a missing or unreadable one says nothing.
+func parseRateHint(h http.Header) rateHint {
+	num := func(v string) (float64, bool) {
+		f, err := strconv.ParseFloat(strings.Trim(strings.TrimSpace(v), `"`), 64)
+		return f, err == nil && f >= 0 && !math.IsInf(f, 0)
+	}
+	// firstNum is the first number of a field such as "10, 10;w=1".
+	firstNum := func(v string) (float64, bool) {
+		v, _, _ = strings.Cut(v, ",")
+		v, _, _ = strings.Cut(v, ";")
+		return num(v)
+	}
+	// params reads "k=v" members of a structured field, whatever separates them.
+	params := func(v string) map[string]string {
+		out := map[string]string{}
+		for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' }) {
+			if k, val, ok := strings.Cut(part, "="); ok {
+				out[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(val)
+			}
+		}
+		return out
+	}
+	var hint rateHint
+	set := func(limit, remaining string, limitOK, remainingOK bool) bool {
+		l, lok := num(limit)
+		r, rok := num(remaining)
+		if limitOK && remainingOK && lok && rok && l > 0 {
+			hint = rateHint{limit: l, remaining: r}
+			return true
+		}
+		return false
+	}
+	if v := h.Get(HeaderRateLimit); v != "" {
+		p := params(v)
+		limit, lok := p["limit"]
+		if !lok {
+			pp := params(h.Get(HeaderRateLimitPolicy))
+			if limit, lok = pp["q"]; !lok {
+				if f, ok := firstNum(h.Get(HeaderRateLimitPolicy)); ok {
+					limit, lok = strconv.FormatFloat(f, 'f', -1, 64), true
+				}
+			}
+		}
+		remaining, rok := p["remaining"]
+		if !rok {
+			remaining, rok = p["r"]
+		}
+		if set(limit, remaining, lok, rok) {
+			return hint
+		}
+	}
+	for _, names := range [][2]string{{HeaderRateLimitLimit, HeaderRateLimitRemaining}, {HeaderXRateLimitLimit, HeaderXRateLimitRemaining}} {
+		if l, ok := firstNum(h.Get(names[0])); ok {
+			if r, ok := firstNum(h.Get(names[1])); ok && l > 0 {
+				return rateHint{limit: l, remaining: r}
+			}
+		}
+	}
+	return rateHint{}
 }
 
 // memTimeline is a timeline private to this process.
@@ -191,15 +364,18 @@ type memTimeline struct {
 	tat time.Time
 }
 
-func (m *memTimeline) reserve(now time.Time, interval time.Duration) (time.Time, error) {
+func (m *memTimeline) reserve(now time.Time, interval, horizon time.Duration) (time.Time, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	slot := now
 	if m.tat.After(slot) {
 		slot = m.tat
 	}
+	if slot.Sub(now) > horizon {
+		return slot, false, nil
+	}
 	m.tat = slot.Add(interval)
-	return slot, nil
+	return slot, true, nil
 }
 
 func (m *memTimeline) pushBack(t time.Time) error {

@@ -3,6 +3,7 @@ package entrupy
 import (
 	"context"
 	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,45 +39,160 @@ func (f *fakeClock) advance(d time.Duration) {
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
-// TestAdaptiveRate: a 429 cuts the rate (once per rateCutSpacing, never
-// below the floor) and successes let it climb back at a fixed pace per
-// second up to the ceiling.
-func TestAdaptiveRate(t *testing.T) {
-	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
-	l := newLimiter(10, &memTimeline{})
-	l.now = clk.now
+// steady makes l a limiter past its careful start, at rps.
+func steady(l *limiter, rps float64) {
+	l.rate.starting = false
+	l.rate.rps = rps
+}
 
-	if got := l.limited(0); !near(got, 10*rateCutFactor) {
-		t.Fatalf("after one 429: rate %v, want %v", got, 10*rateCutFactor)
+// TestAdaptiveRateStart: a client starts at half the ceiling and goes to
+// the ceiling once a few answers came without a 429; a 429 while starting
+// halves the rate, and the rate then stays where a quiet spell found it.
+func TestAdaptiveRateStart(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	a := newAdaptiveRate(10)
+	a.interval(t0)
+	if a.rps != 5 {
+		t.Fatalf("starts at %v, want half the ceiling", a.rps)
 	}
-	// The 429s of requests already in flight answer for the same overload.
-	if got := l.limited(0); !near(got, 10*rateCutFactor) {
-		t.Fatalf("a second 429 within %v cut again: rate %v", rateCutSpacing, got)
+	for i := range startAnswers {
+		a.answered(at(100*i), at(100*i), rateHint{})
 	}
+	if a.rps != 5 {
+		t.Fatalf("at %v after %d answers in %v, want still 5 until %v passed", a.rps, startAnswers, 100*(startAnswers-1), startQuiet)
+	}
+	a.answered(at(400), at(400), rateHint{})
+	if a.rps != 10 || a.starting {
+		t.Fatalf("alone on the token: rate %v, starting %v; want the ceiling", a.rps, a.starting)
+	}
+
+	b := newAdaptiveRate(10)
+	b.interval(t0)
+	b.limited(at(100), at(50))
+	b.limited(at(120), at(60)) // sent before the cut: the same overload
+	if b.rps != 2.5 {
+		t.Fatalf("one overload while starting: rate %v, want 2.5 (halved once)", b.rps)
+	}
+	b.limited(at(300), at(200))
+	if b.rps != 1.25 {
+		t.Fatalf("a second overload while starting: rate %v, want 1.25", b.rps)
+	}
+	for i := range startAnswers + 3 {
+		b.answered(at(400+100*i), at(400+100*i), rateHint{})
+	}
+	if b.starting || b.rps != 1.25 {
+		t.Fatalf("after a quiet spell: rate %v, starting %v; want 1.25, started", b.rps, b.starting)
+	}
+}
+
+// TestAdaptiveRate: after the start a 429 cuts the rate (once per
+// overload, never below the floor); successes let it climb, faster the
+// lower it is and the longer no 429 came, up to the ceiling.
+func TestAdaptiveRate(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	a := newAdaptiveRate(10)
+	a.interval(t0)
+	a.starting = false
+	a.rps = 10
+	a.limited(t0, t0)
+	if !near(a.rps, 10*rateCutFactor) {
+		t.Fatalf("after one 429: rate %v, want %v", a.rps, 10*rateCutFactor)
+	}
+	a.limited(t0.Add(time.Second), t0.Add(-time.Millisecond))
+	if !near(a.rps, 10*rateCutFactor) {
+		t.Fatalf("a 429 for a request sent before the cut cut again: rate %v", a.rps)
+	}
+	now := t0
 	for range 30 {
-		clk.advance(rateCutSpacing)
-		l.limited(0)
+		now = now.Add(time.Second)
+		a.limited(now, now)
 	}
-	floor := 10 * rateFloorShare
-	if got := l.currentRate(); !near(got, floor) {
-		t.Fatalf("after many 429s: rate %v, want the floor %v", got, floor)
+	if !near(a.rps, 10*rateFloorShare) {
+		t.Fatalf("after many 429s: rate %v, want the floor %v", a.rps, 10*rateFloorShare)
 	}
-	// Successes many times a second do not speed the climb: it is paced in time.
+	// The climb is paced in time, not in answers.
 	for range 100 {
-		l.succeeded()
+		a.answered(now, now, rateHint{})
 	}
-	if got := l.currentRate(); !near(got, floor) {
-		t.Fatalf("rate %v after 100 successes in no time, want it still at %v", got, floor)
+	if !near(a.rps, 10*rateFloorShare) {
+		t.Fatalf("rate %v after 100 answers in no time, want it still at the floor", a.rps)
 	}
-	clk.advance(time.Second)
-	l.succeeded()
-	if got, want := l.currentRate(), floor+10*rateRiseShare; !near(got, want) {
-		t.Fatalf("rate %v one second later, want %v", got, want)
+	climb := func(from float64, after time.Duration) float64 {
+		c := newAdaptiveRate(10)
+		c.interval(t0)
+		c.starting, c.rps, c.lastCut, c.lastRise = false, from, t0, t0
+		for d := 100 * time.Millisecond; d <= after; d += 100 * time.Millisecond {
+			c.answered(t0.Add(d), t0.Add(d), rateHint{})
+		}
+		return c.rps - from
 	}
-	clk.advance(time.Duration(float64(time.Second) / rateRiseShare))
-	l.succeeded()
-	if got := l.currentRate(); !near(got, 10) {
-		t.Fatalf("rate %v after the full climb, want the ceiling 10", got)
+	// A client with a small share climbs faster than one with a large one.
+	if low, high := climb(1, time.Second), climb(5, time.Second); !(low > 2*high) {
+		t.Fatalf("in one second a client at 1/s climbed %v, one at 5/s %v: want the low one at least twice as fast", low, high)
+	}
+	// The climb speeds up with the time since the last cut.
+	if early, late := climb(2, time.Second), climb(2, 20*time.Second)-climb(2, 19*time.Second); !(late > 4*early) {
+		t.Fatalf("the 20th second after a cut climbed %v, the first %v: want it much faster", late, early)
+	}
+	if got := 2 + climb(2, 5*time.Minute); got != 10 {
+		t.Fatalf("rate %v five minutes after a cut, want the ceiling", got)
+	}
+}
+
+// TestAdaptiveRateHints: the API's own word on its limit holds the climb
+// while less than half is left and eases off below a quarter (once per
+// warning), and ends a careful start at the ceiling when there is room.
+func TestAdaptiveRateHints(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	a := newAdaptiveRate(10)
+	a.interval(t0)
+	a.answered(t0, t0, rateHint{limit: 10, remaining: 9})
+	if a.starting || a.rps != 10 {
+		t.Fatalf("room left at the start: rate %v, starting %v; want the ceiling", a.rps, a.starting)
+	}
+	a.rps = 4
+	a.lastCut, a.lastRise = t0, t0
+	a.answered(t0.Add(5*time.Second), t0.Add(5*time.Second), rateHint{limit: 10, remaining: 4})
+	if a.rps != 4 {
+		t.Fatalf("less than half left: rate %v, want it held at 4", a.rps)
+	}
+	a.answered(t0.Add(6*time.Second), t0.Add(6*time.Second), rateHint{limit: 10, remaining: 2})
+	a.answered(t0.Add(6*time.Second), t0.Add(5900*time.Millisecond), rateHint{limit: 10, remaining: 1})
+	if !near(a.rps, 4*hintCutFactor) {
+		t.Fatalf("less than a quarter left, twice for one warning: rate %v, want %v", a.rps, 4*hintCutFactor)
+	}
+	a.answered(t0.Add(8*time.Second), t0.Add(8*time.Second), rateHint{limit: 10, remaining: 9})
+	if !(a.rps > 4*hintCutFactor) {
+		t.Fatalf("plenty left: rate %v did not climb", a.rps)
+	}
+}
+
+// TestParseRateHint reads each form of rate-limit headers; anything else
+// says nothing.
+func TestParseRateHint(t *testing.T) {
+	for _, tc := range []struct {
+		headers map[string]string
+		want    rateHint
+	}{
+		{map[string]string{"RateLimit": "limit=10, remaining=3, reset=1", "RateLimit-Policy": "10;w=1"}, rateHint{10, 3}},
+		{map[string]string{"RateLimit": `"default";r=2;t=1`, "RateLimit-Policy": `"default";q=10;w=1`}, rateHint{10, 2}},
+		{map[string]string{"RateLimit": "remaining=7", "RateLimit-Policy": "20;w=1"}, rateHint{20, 7}},
+		{map[string]string{"RateLimit-Limit": "10, 10;w=1", "RateLimit-Remaining": "6", "RateLimit-Reset": "1"}, rateHint{10, 6}},
+		{map[string]string{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4999", "X-RateLimit-Reset": "1372700873"}, rateHint{5000, 4999}},
+		{map[string]string{"X-RateLimit-Remaining": "3"}, rateHint{}},
+		{map[string]string{"X-RateLimit-Limit": "ten", "X-RateLimit-Remaining": "3"}, rateHint{}},
+		{map[string]string{"RateLimit": "garbage"}, rateHint{}},
+		{map[string]string{"X-RateLimit-Limit": "0", "X-RateLimit-Remaining": "0"}, rateHint{}},
+		{nil, rateHint{}},
+	} {
+		h := http.Header{}
+		for k, v := range tc.headers {
+			h.Set(k, v)
+		}
+		if got := parseRateHint(h); got != tc.want {
+			t.Errorf("%v: got %+v, want %+v", tc.headers, got, tc.want)
+		}
 	}
 }
 
@@ -87,6 +203,7 @@ func TestPacingFollowsTheRate(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
 	l := newLimiter(10, &memTimeline{})
 	l.now = clk.now
+	steady(l, 10)
 	start := clk.now()
 	var at []time.Duration // when each request went, from start
 	send := func() {
@@ -106,7 +223,7 @@ func TestPacingFollowsTheRate(t *testing.T) {
 	}
 	at = nil
 	clk.advance(time.Second) // t = 1.2 s
-	l.limited(2 * time.Second)
+	l.limited(clk.now(), 2*time.Second)
 	interval := l.interval()
 	send()
 	send()
@@ -121,12 +238,13 @@ func TestHeldBackRequestsSpreadOut(t *testing.T) {
 	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
 	l := newLimiter(10, &memTimeline{})
 	l.now = clk.now
+	steady(l, 10)
 	var sent []time.Time
 	first := true
 	sleep := func(_ context.Context, d time.Duration) error {
 		if first { // while the first request sleeps, another's 429 orders a pause
 			first = false
-			l.limited(time.Second)
+			l.limited(clk.now(), time.Second)
 		}
 		clk.advance(d)
 		return nil
@@ -149,6 +267,7 @@ func TestHeldBackRequestsSpreadOut(t *testing.T) {
 // instead of sleeping into the deadline.
 func TestWaitBeyondDeadline(t *testing.T) {
 	l := newLimiter(0.5, &memTimeline{})
+	steady(l, 0.5)
 	sleep := func(context.Context, time.Duration) error { t.Fatal("slept"); return nil }
 	_ = l.wait(context.Background(), func(context.Context, time.Duration) error { return nil })
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -175,7 +294,7 @@ func TestSharedTimelineAcrossClients(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	seen := map[time.Time]bool{}
 	for i := range 10 {
-		slot, err := limiters[i%2].timeline.reserve(now, 100*time.Millisecond)
+		slot, _, err := limiters[i%2].timeline.reserve(now, 100*time.Millisecond, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +303,7 @@ func TestSharedTimelineAcrossClients(t *testing.T) {
 		}
 		seen[slot] = true
 	}
-	last, _ := limiters[0].timeline.reserve(now, 100*time.Millisecond)
+	last, _, _ := limiters[0].timeline.reserve(now, 100*time.Millisecond, time.Hour)
 	if got := last.Sub(now); got != time.Second {
 		t.Fatalf("the 11th slot is %v after the first, want 1s (10 slots of 100 ms)", got)
 	}
@@ -192,7 +311,7 @@ func TestSharedTimelineAcrossClients(t *testing.T) {
 	if err := limiters[1].timeline.pushBack(now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if slot, _ := limiters[0].timeline.reserve(now, 100*time.Millisecond); slot != now.Add(time.Minute) {
+	if slot, _, _ := limiters[0].timeline.reserve(now, 100*time.Millisecond, 2*time.Minute); slot != now.Add(time.Minute) {
 		t.Fatalf("after a push back the next slot is %v, want %v", slot.Sub(now), time.Minute)
 	}
 	// Another token (or API) has its own timeline.
@@ -211,7 +330,7 @@ func TestSharedTimelineIgnoresFarFuture(t *testing.T) {
 	defer func() { _ = tl.close() }()
 	now := time.Unix(1_800_000_000, 0)
 	_ = tl.pushBack(now.Add(48 * time.Hour))
-	if slot, _ := tl.reserve(now, time.Millisecond); !slot.Equal(now) {
+	if slot, _, _ := tl.reserve(now, time.Millisecond, time.Second); !slot.Equal(now) {
 		t.Fatalf("slot %v ahead", slot.Sub(now))
 	}
 }
