@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	mrand "math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,29 +21,38 @@ import (
 // Many provider processes may share one API token (parallel CI workspaces),
 // and the API allows about 10 requests/second per token [doc]. Processes on
 // one machine can share a timeline; processes on separate machines (CI
-// runners new every run) only see the API's answers. Three things keep them
-// under the limit without tuning:
+// runners new every run) only see the API's answers. Each process (each
+// Terraform walk starts one) knows nothing of the others when it starts.
+// Three things keep them under the limit without tuning:
 //
 //   - A pacer spaces this client's requests one interval of the current
-//     rate apart (GCRA: each request takes the next free slot on a
-//     timeline, never more than one interval ahead, so a change of rate
-//     applies to the very next request). With a shared directory the
-//     timeline is a small file that every client on the machine using the
-//     same token and API locks, reads and advances, so any number of local
-//     processes together send at most the configured rate. A 429's
-//     Retry-After pauses this client and, through the shared timeline, the
-//     others on the machine.
+//     rate apart: each request takes the next free slot on a timeline, never
+//     more than one interval ahead (so a change of rate applies to the very
+//     next request), and goes at a random moment within half an interval of
+//     its slot, so that clients pacing at the same rate do not fall into
+//     step with the API's refills and one of them take every freed request
+//     while the others only see 429s. With a shared directory the timeline
+//     is a small file that every client on the machine using the same token
+//     and API locks, reads and advances, so any number of local processes
+//     together send at most the configured rate. A 429's Retry-After pauses
+//     this client and, through the shared timeline, the others on the
+//     machine.
 //   - An adaptive rate (adaptiveRate) copes with what the pacer cannot see:
-//     processes on other machines. It starts carefully, cuts hard on an
-//     overload (once per overload: a 429 for a request sent before the last
-//     cut answers for the same one), and climbs back slowly, faster the
-//     lower it is (so that clients sharing a token even out) and faster
-//     the longer no 429 came (so that a client left alone soon takes the
-//     whole limit again).
+//     processes on other machines. It starts at the ceiling (a client alone
+//     is as fast as ever). The first overload (429) tells it that others
+//     share the token, and how many: the requests it got through before the
+//     API's burst ran out, against that burst, is its share so far, and it
+//     goes to that share (between a quarter and a half of the ceiling).
+//     Later overloads halve it (once per overload: a 429 for a request
+//     sent within overloadGrace of a cut answers for the same one);
+//     while requests succeed it climbs back, faster the lower it is (so
+//     that clients sharing a token even out) and faster the longer no 429
+//     came (so that a client left alone soon takes the whole limit again).
 //   - When the API says how much of its limit is left (RateLimit or
-//     X-RateLimit-* headers, which Entrupy does not document: optional),
-//     the rate stops climbing while less than half is left and eases off
-//     when less than a quarter is, before any 429.
+//     X-RateLimit-* headers, which Entrupy does not document: optional), the
+//     rate follows that instead of waiting for 429s: it takes its first
+//     share as soon as less than half is left, eases off when (almost)
+//     nothing is, and climbs only while more than half is.
 //
 // A 429 means the request was not processed, so it is always safe to retry:
 // by default 429s are retried for a time budget rather than a count.
@@ -51,6 +61,7 @@ import (
 type limiter struct {
 	timeline timeline
 	now      func() time.Time
+	random   func() float64 // uniform in [0, 1): where in its slot a request goes
 
 	mu         sync.Mutex
 	rate       adaptiveRate
@@ -69,7 +80,7 @@ type timeline interface {
 }
 
 func newLimiter(rps float64, tl timeline) *limiter {
-	return &limiter{rate: newAdaptiveRate(rps), timeline: tl, now: time.Now}
+	return &limiter{rate: newAdaptiveRate(rps), timeline: tl, now: time.Now, random: mrand.Float64}
 }
 
 func (l *limiter) interval() time.Duration {
@@ -101,20 +112,29 @@ func (l *limiter) wait(ctx context.Context, sleep func(context.Context, time.Dur
 	}
 }
 
-// next is one step of wait at now: the slot this request takes (taken
-// true), or when to ask again: after a pause a 429 ordered, or one interval
-// before the next free slot (a slot is taken at most one interval ahead,
-// so that a change of rate applies to the very next request).
+// next is one step of wait at now: when this request goes, having taken a
+// slot (taken true), or when to ask again: after a pause a 429 ordered, or
+// one interval before the next free slot (a slot is taken at most one
+// interval ahead, so that a change of rate applies to the very next
+// request). A request goes at a random moment within half an interval of
+// its slot, never before now.
 func (l *limiter) next(now time.Time) (at time.Time, taken bool, err error) {
 	if pause := l.pausedUntil(); pause.After(now) {
 		return pause, false, nil
 	}
 	iv := l.interval()
 	slot, taken, err := l.timeline.reserve(now, iv, iv)
-	if err != nil || taken {
+	if err != nil {
 		return slot, taken, err
 	}
-	return slot.Add(-iv), false, nil
+	if !taken {
+		return slot.Add(-iv), false, nil
+	}
+	at = slot.Add(time.Duration((l.random() - 0.5) * float64(iv)))
+	if at.Before(now) {
+		at = now
+	}
+	return at, true, nil
 }
 
 func (l *limiter) pausedUntil() time.Time {
@@ -174,34 +194,52 @@ func (l *limiter) currentRate() float64 {
 }
 
 // Adaptive rate parameters. The values come from a simulation of W
-// processes sharing one 10/s token bucket (ratelimit_sim_test.go), each
-// process doing the requests of one Terraform walk with -parallelism=10.
-var (
-	// startShare is the share of the ceiling a new client starts at.
-	startShare = 0.5
-	// startAnswers and startQuiet: a client that got that many answers and
-	// no 429 for that long since it started goes to the ceiling; a 429
-	// while starting halves its rate (once per overload) and the start
-	// goes on until such a quiet spell, which then keeps the rate.
-	startAnswers = 4
-	startQuiet   = 300 * time.Millisecond
-	cutSpacing   = time.Duration(0)
+// workspaces sharing one 10/s token bucket with a burst of 10 (as the
+// emulator enforces), each running the bench's apply, plan and destroy, a
+// provider process per Terraform walk with -parallelism=10
+// (ratelimit_sim_test.go), checked against the bench (make bench).
+const (
 	// rateFloorShare is the lowest rate, as a share of the ceiling.
 	rateFloorShare = 1.0 / 40
-	// rateCutFactor multiplies the rate on an overload after the start.
-	rateCutFactor = 0.4
+	// burstGuess is the API's burst, guessed at one second of the ceiling
+	// (Entrupy does not document it; the emulator's is that): a client that
+	// got n answers before its first 429 had about n of the n + burst
+	// requests the token allowed in that time.
+	burstGuess = time.Second
+	// firstShareMin and firstShareMax bound the share of the ceiling a
+	// client goes to on its first overload.
+	firstShareMin = 1.0 / 4
+	firstShareMax = 1.0 / 2
+	// rateCutFactor multiplies the rate on each later overload.
+	rateCutFactor = 0.5
+	// overloadGrace: a 429 for a request sent less than this after the last
+	// cut answers for the overload already counted (the pause of its
+	// Retry-After, usually a second, covers most of it). Longer, the
+	// requests that keep meeting the same overload each pause the client
+	// without slowing it (measured: slower walls).
+	overloadGrace = time.Second
 	// rateRiseShare sets how fast the rate climbs while requests succeed:
 	// rateRiseShare of the ceiling per second at the ceiling, and as many
 	// times more as the rate is below it (ceiling ÷ rate): a client with a
 	// small share climbs faster, so clients on one token even out.
-	rateRiseShare = 0.00055
+	rateRiseShare = 0.0003
 	// rateQuietScale: the climb speeds up with the time since the last cut,
-	// by (1 + (t / T)²) with T = rateQuietScale × ceiling ÷ rate: a client
-	// left alone on the token soon takes the whole limit again.
-	rateQuietScale = 4500 * time.Millisecond
-	// hintCutFactor multiplies the rate when the API says less than a
-	// quarter of its limit is left (once per such warning, as for a 429).
-	hintCutFactor = 0.8
+	// by (1 + (t / T)²) with T = rateQuietScale × ceiling ÷ rate (a lower
+	// rate sees its 429s further apart): a client left alone on the token
+	// soon takes the whole limit again.
+	rateQuietScale = 1500 * time.Millisecond
+
+	// With the API's rate-limit headers: while starting, an answer saying
+	// less than hintStartShare of the limit is left counts as the first
+	// overload; after it, an answer saying at most hintLowRemaining
+	// requests are left cuts the rate by hintCutFactor (once per
+	// hintGrace), and while more than half is left the rate climbs by up to
+	// hintRise of itself per second (the more the more is left).
+	hintStartShare   = 0.5
+	hintLowRemaining = 1
+	hintCutFactor    = 0.8
+	hintGrace        = time.Second
+	hintRise         = 0.2
 )
 
 // adaptiveRate is the rate a client sends at, learnt from the API's
@@ -210,56 +248,40 @@ var (
 type adaptiveRate struct {
 	ceiling, floor float64
 	rps            float64
-	starting       bool
-	startAnswers   int       // answers since the start or the last 429 while starting
-	begun          time.Time // when the start began, or its last cut
-	lastCut        time.Time // a 429 for a request sent before this answers for an overload already counted
+	starting       bool      // no overload seen yet
+	answers        int       // answers while starting
+	lastCut        time.Time // when the rate was last cut (or the client began)
 	lastRise       time.Time
-	cut            bool // the rate was cut at least once
+	graceTo        time.Time // a 429 for a request sent before this answers for an overload already counted
 }
 
 func newAdaptiveRate(ceiling float64) adaptiveRate {
-	return adaptiveRate{ceiling: ceiling, floor: ceiling * rateFloorShare, rps: ceiling * startShare, starting: true}
+	return adaptiveRate{ceiling: ceiling, floor: ceiling * rateFloorShare, rps: ceiling, starting: true}
 }
 
 // interval is the time between two requests at the current rate; the
-// first call starts the clock of the careful start.
+// first call starts the clocks.
 func (a *adaptiveRate) interval(now time.Time) time.Duration {
-	if a.begun.IsZero() {
-		a.begun, a.lastRise = now, now
-	}
+	a.begin(now)
 	return time.Duration(float64(time.Second) / a.rps)
+}
+
+func (a *adaptiveRate) begin(now time.Time) {
+	if a.lastRise.IsZero() {
+		a.lastCut, a.lastRise = now, now
+	}
 }
 
 // answered lets the rate climb after an answer other than 429 to a request
 // sent at sent; hint is what the API said of its limit (zero: nothing).
 func (a *adaptiveRate) answered(now, sent time.Time, hint rateHint) {
-	if a.begun.IsZero() {
-		a.begun, a.lastRise = now, now
-	}
+	a.begin(now)
 	if hint.known() {
-		switch {
-		case hint.remaining*4 <= hint.limit:
-			if !sent.Before(a.lastCut) {
-				a.rps = max(a.floor, a.rps*hintCutFactor)
-				a.lastCut, a.lastRise, a.cut = now, now, true
-				a.starting = false
-			}
-			return
-		case hint.remaining*2 < hint.limit:
-			a.lastRise = now // hold: the limit is nearly used
-			return
-		}
+		a.hinted(now, sent, hint)
+		return
 	}
 	if a.starting {
-		a.startAnswers++
-		if a.startAnswers >= startAnswers && now.Sub(a.begun) >= startQuiet {
-			a.starting = false
-			if !a.cut {
-				a.rps = a.ceiling // alone on the token, it seems
-			}
-			a.lastCut, a.lastRise = now, now
-		}
+		a.answers++
 		return
 	}
 	dt := now.Sub(a.lastRise).Seconds()
@@ -267,24 +289,48 @@ func (a *adaptiveRate) answered(now, sent time.Time, hint rateHint) {
 	if dt <= 0 || a.rps >= a.ceiling {
 		return
 	}
-	quiet := now.Sub(a.lastCut).Seconds() / (rateQuietScale.Seconds() * a.ceiling / a.rps)
-	rise := rateRiseShare * a.ceiling * (a.ceiling / a.rps) * (1 + quiet*quiet) * dt
-	a.rps = min(a.ceiling, a.rps+rise)
+	below := a.ceiling / a.rps
+	quiet := now.Sub(a.lastCut).Seconds() / (rateQuietScale.Seconds() * below)
+	a.rps = min(a.ceiling, a.rps+rateRiseShare*a.ceiling*below*(1+quiet*quiet)*dt)
 }
 
-// limited records a 429 to a request sent at sent: the first 429 of an
-// overload cuts the rate (halves it while starting).
+// hinted is answered for an answer that said how much of the API's limit
+// is left.
+func (a *adaptiveRate) hinted(now, sent time.Time, hint rateHint) {
+	left := min(1, hint.remaining/hint.limit)
+	dt := now.Sub(a.lastRise).Seconds()
+	a.lastRise = now
+	switch {
+	case a.starting && left < hintStartShare:
+		a.limited(now, sent)
+	case a.starting:
+		a.answers++
+	case hint.remaining <= hintLowRemaining:
+		if !sent.Before(a.graceTo) {
+			a.rps = max(a.floor, a.rps*hintCutFactor)
+			a.lastCut, a.graceTo = now, now.Add(hintGrace)
+		}
+	case left > 0.5 && dt > 0:
+		a.rps = min(a.ceiling, a.rps*(1+hintRise*(left-0.5)/0.5*dt))
+	}
+}
+
+// limited records a 429 to a request sent at sent: the first overload takes
+// the client to its share, each later one halves its rate.
 func (a *adaptiveRate) limited(now, sent time.Time) {
-	if sent.Before(a.lastCut) || now.Sub(a.lastCut) < cutSpacing {
+	a.begin(now)
+	switch {
+	case a.starting:
+		a.starting = false
+		n := float64(a.answers)
+		share := n / (n + a.ceiling*burstGuess.Seconds())
+		a.rps = a.ceiling * min(firstShareMax, max(firstShareMin, share))
+	case sent.Before(a.graceTo):
 		return
+	default:
+		a.rps = max(a.floor, a.rps*rateCutFactor)
 	}
-	factor := rateCutFactor
-	if a.starting {
-		factor = 0.5
-		a.startAnswers, a.begun = 0, now
-	}
-	a.rps = max(a.floor, a.rps*factor)
-	a.lastCut, a.lastRise, a.cut = now, now, true
+	a.lastCut, a.lastRise, a.graceTo = now, now, now.Add(overloadGrace)
 }
 
 // rateHint is what a response said of the API's rate limit: how many

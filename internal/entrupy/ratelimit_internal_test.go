@@ -39,54 +39,64 @@ func (f *fakeClock) advance(d time.Duration) {
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
-// steady makes l a limiter past its careful start, at rps.
+// steady makes l a limiter past its start, at rps, that sends each request
+// at its slot (the middle of its half-interval window).
 func steady(l *limiter, rps float64) {
 	l.rate.starting = false
 	l.rate.rps = rps
+	l.random = func() float64 { return 0.5 }
 }
 
-// TestAdaptiveRateStart: a client starts at half the ceiling and goes to
-// the ceiling once a few answers came without a 429; a 429 while starting
-// halves the rate, and the rate then stays where a quiet spell found it.
+// ms is t0 plus n milliseconds.
+func ms(t0 time.Time, n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+
+// TestAdaptiveRateStart: a client starts at the ceiling and stays there
+// while no 429 comes; its first 429 takes it to its share so far: the
+// answers it got before the API's burst (guessed at a second of the
+// ceiling) ran out, against that burst, within a quarter and a half of the
+// ceiling; a 429 for a request sent within overloadGrace of that cut does
+// not cut again.
 func TestAdaptiveRateStart(t *testing.T) {
 	t0 := time.Unix(1_800_000_000, 0)
-	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
-	a := newAdaptiveRate(10)
-	a.interval(t0)
-	if a.rps != 5 {
-		t.Fatalf("starts at %v, want half the ceiling", a.rps)
+	alone := newAdaptiveRate(10)
+	for i := range 200 {
+		alone.interval(ms(t0, 100*i))
+		alone.answered(ms(t0, 100*i+50), ms(t0, 100*i), rateHint{})
 	}
-	for i := range startAnswers {
-		a.answered(at(100*i), at(100*i), rateHint{})
+	if alone.rps != 10 || !alone.starting {
+		t.Fatalf("alone on the token: rate %v, starting %v; want the ceiling throughout", alone.rps, alone.starting)
 	}
-	if a.rps != 5 {
-		t.Fatalf("at %v after %d answers in %v, want still 5 until %v passed", a.rps, startAnswers, 100*(startAnswers-1), startQuiet)
-	}
-	a.answered(at(400), at(400), rateHint{})
-	if a.rps != 10 || a.starting {
-		t.Fatalf("alone on the token: rate %v, starting %v; want the ceiling", a.rps, a.starting)
-	}
-
-	b := newAdaptiveRate(10)
-	b.interval(t0)
-	b.limited(at(100), at(50))
-	b.limited(at(120), at(60)) // sent before the cut: the same overload
-	if b.rps != 2.5 {
-		t.Fatalf("one overload while starting: rate %v, want 2.5 (halved once)", b.rps)
-	}
-	b.limited(at(300), at(200))
-	if b.rps != 1.25 {
-		t.Fatalf("a second overload while starting: rate %v, want 1.25", b.rps)
-	}
-	for i := range startAnswers + 3 {
-		b.answered(at(400+100*i), at(400+100*i), rateHint{})
-	}
-	if b.starting || b.rps != 1.25 {
-		t.Fatalf("after a quiet spell: rate %v, starting %v; want 1.25, started", b.rps, b.starting)
+	for _, tc := range []struct {
+		answers int
+		want    float64
+	}{
+		{answers: 10, want: 5},       // two at once: 10 of 20 → half
+		{answers: 5, want: 10.0 / 3}, // 5 of 15
+		{answers: 1, want: 2.5},      // 1 of 11, at least a quarter
+		{answers: 30, want: 5},       // 30 of 40, at most half
+	} {
+		a := newAdaptiveRate(10)
+		a.interval(t0)
+		for i := range tc.answers {
+			a.answered(ms(t0, 100*i+50), ms(t0, 100*i), rateHint{})
+		}
+		cut := ms(t0, 100*tc.answers+50)
+		a.limited(cut, ms(t0, 100*tc.answers))
+		if !near(a.rps, tc.want) || a.starting {
+			t.Fatalf("first 429 after %d answers: rate %v, starting %v; want %v", tc.answers, a.rps, a.starting, tc.want)
+		}
+		a.limited(cut.Add(overloadGrace), cut.Add(overloadGrace-time.Millisecond))
+		if !near(a.rps, tc.want) {
+			t.Fatalf("a 429 for a request sent within the grace cut again: rate %v", a.rps)
+		}
+		a.limited(cut.Add(2*overloadGrace), cut.Add(overloadGrace))
+		if !near(a.rps, tc.want*rateCutFactor) {
+			t.Fatalf("a later overload: rate %v, want %v", a.rps, tc.want*rateCutFactor)
+		}
 	}
 }
 
-// TestAdaptiveRate: after the start a 429 cuts the rate (once per
+// TestAdaptiveRate: after the start a 429 halves the rate (once per
 // overload, never below the floor); successes let it climb, faster the
 // lower it is and the longer no 429 came, up to the ceiling.
 func TestAdaptiveRate(t *testing.T) {
@@ -94,18 +104,13 @@ func TestAdaptiveRate(t *testing.T) {
 	a := newAdaptiveRate(10)
 	a.interval(t0)
 	a.starting = false
-	a.rps = 10
 	a.limited(t0, t0)
 	if !near(a.rps, 10*rateCutFactor) {
 		t.Fatalf("after one 429: rate %v, want %v", a.rps, 10*rateCutFactor)
 	}
-	a.limited(t0.Add(time.Second), t0.Add(-time.Millisecond))
-	if !near(a.rps, 10*rateCutFactor) {
-		t.Fatalf("a 429 for a request sent before the cut cut again: rate %v", a.rps)
-	}
 	now := t0
 	for range 30 {
-		now = now.Add(time.Second)
+		now = now.Add(overloadGrace)
 		a.limited(now, now)
 	}
 	if !near(a.rps, 10*rateFloorShare) {
@@ -121,7 +126,7 @@ func TestAdaptiveRate(t *testing.T) {
 	climb := func(from float64, after time.Duration) float64 {
 		c := newAdaptiveRate(10)
 		c.interval(t0)
-		c.starting, c.rps, c.lastCut, c.lastRise = false, from, t0, t0
+		c.starting, c.rps = false, from
 		for d := 100 * time.Millisecond; d <= after; d += 100 * time.Millisecond {
 			c.answered(t0.Add(d), t0.Add(d), rateHint{})
 		}
@@ -135,36 +140,57 @@ func TestAdaptiveRate(t *testing.T) {
 	if early, late := climb(2, time.Second), climb(2, 20*time.Second)-climb(2, 19*time.Second); !(late > 4*early) {
 		t.Fatalf("the 20th second after a cut climbed %v, the first %v: want it much faster", late, early)
 	}
-	if got := 2 + climb(2, 5*time.Minute); got != 10 {
-		t.Fatalf("rate %v five minutes after a cut, want the ceiling", got)
+	if got := 2 + climb(2, 2*time.Minute); got != 10 {
+		t.Fatalf("rate %v two minutes after a cut, want the ceiling", got)
 	}
 }
 
-// TestAdaptiveRateHints: the API's own word on its limit holds the climb
-// while less than half is left and eases off below a quarter (once per
-// warning), and ends a careful start at the ceiling when there is room.
+// TestAdaptiveRateHints: the API's own word on its limit ends the start as
+// soon as less than half is left, eases off when at most one request is
+// left (once per warning), holds while less than half is left and climbs
+// while more is; a client alone, with plenty left, stays at the ceiling.
 func TestAdaptiveRateHints(t *testing.T) {
 	t0 := time.Unix(1_800_000_000, 0)
+	alone := newAdaptiveRate(10)
+	for i := range 100 {
+		alone.interval(ms(t0, 100*i))
+		alone.answered(ms(t0, 100*i+50), ms(t0, 100*i), rateHint{limit: 10, remaining: 9})
+	}
+	if alone.rps != 10 || !alone.starting {
+		t.Fatalf("plenty left: rate %v, starting %v; want the ceiling", alone.rps, alone.starting)
+	}
+
 	a := newAdaptiveRate(10)
 	a.interval(t0)
-	a.answered(t0, t0, rateHint{limit: 10, remaining: 9})
-	if a.starting || a.rps != 10 {
-		t.Fatalf("room left at the start: rate %v, starting %v; want the ceiling", a.rps, a.starting)
+	a.answered(ms(t0, 50), t0, rateHint{limit: 10, remaining: 8})
+	a.answered(ms(t0, 150), ms(t0, 100), rateHint{limit: 10, remaining: 4}) // less than half: the first overload
+	if a.starting || !near(a.rps, 2.5) {
+		t.Fatalf("less than half left while starting after 1 answer: rate %v, starting %v; want 2.5 (a quarter)", a.rps, a.starting)
 	}
-	a.rps = 4
-	a.lastCut, a.lastRise = t0, t0
-	a.answered(t0.Add(5*time.Second), t0.Add(5*time.Second), rateHint{limit: 10, remaining: 4})
-	if a.rps != 4 {
-		t.Fatalf("less than half left: rate %v, want it held at 4", a.rps)
+	a.answered(ms(t0, 2000), ms(t0, 1900), rateHint{limit: 10, remaining: 3})
+	if !near(a.rps, 2.5) {
+		t.Fatalf("less than half left: rate %v, want it held at 2.5", a.rps)
 	}
-	a.answered(t0.Add(6*time.Second), t0.Add(6*time.Second), rateHint{limit: 10, remaining: 2})
-	a.answered(t0.Add(6*time.Second), t0.Add(5900*time.Millisecond), rateHint{limit: 10, remaining: 1})
-	if !near(a.rps, 4*hintCutFactor) {
-		t.Fatalf("less than a quarter left, twice for one warning: rate %v, want %v", a.rps, 4*hintCutFactor)
+	a.answered(ms(t0, 3000), ms(t0, 2900), rateHint{limit: 10, remaining: 1})
+	a.answered(ms(t0, 3100), ms(t0, 3000), rateHint{limit: 10, remaining: 0}) // the same warning
+	if !near(a.rps, 2.5*hintCutFactor) {
+		t.Fatalf("one request left, twice within the grace: rate %v, want %v", a.rps, 2.5*hintCutFactor)
 	}
-	a.answered(t0.Add(8*time.Second), t0.Add(8*time.Second), rateHint{limit: 10, remaining: 9})
-	if !(a.rps > 4*hintCutFactor) {
-		t.Fatalf("plenty left: rate %v did not climb", a.rps)
+	a.answered(ms(t0, 5000), ms(t0, 4900), rateHint{limit: 10, remaining: 0})
+	if !near(a.rps, 2.5*hintCutFactor*hintCutFactor) {
+		t.Fatalf("a later warning: rate %v, want %v", a.rps, 2.5*hintCutFactor*hintCutFactor)
+	}
+	before := a.rps
+	a.answered(ms(t0, 6000), ms(t0, 5900), rateHint{limit: 10, remaining: 9})
+	if !(a.rps > before) {
+		t.Fatalf("plenty left: rate %v did not climb from %v", a.rps, before)
+	}
+	// The forms X-RateLimit counts in thousands an hour work the same way.
+	b := newAdaptiveRate(10)
+	b.interval(t0)
+	b.answered(ms(t0, 50), t0, rateHint{limit: 5000, remaining: 4990})
+	if !b.starting || b.rps != 10 {
+		t.Fatalf("4990 of 5000 left: rate %v, starting %v; want the ceiling", b.rps, b.starting)
 	}
 }
 
@@ -229,6 +255,36 @@ func TestPacingFollowsTheRate(t *testing.T) {
 	send()
 	if want := []time.Duration{3200 * time.Millisecond, 3200*time.Millisecond + interval}; !slices.Equal(at, want) {
 		t.Fatalf("after a 429 with Retry-After 2s at 1.2s: sent at %v, want %v", at, want)
+	}
+}
+
+// TestPacingSpreadsWithinTheSlot: a request goes at a random moment within
+// half an interval of its slot, never before now, so that clients pacing at
+// the same rate do not fall into step; the slots stay one interval apart.
+func TestPacingSpreadsWithinTheSlot(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	for _, tc := range []struct {
+		random float64
+		want   []time.Duration // when three requests go, asking at t0, t0+50ms, t0+150ms
+	}{
+		{random: 0, want: []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond}},
+		{random: 0.5, want: []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond}},
+		{random: 0.999, want: []time.Duration{49900 * time.Microsecond, 149900 * time.Microsecond, 249900 * time.Microsecond}},
+	} {
+		l := newLimiter(10, &memTimeline{})
+		steady(l, 10)
+		l.random = func() float64 { return tc.random }
+		var got []time.Duration
+		for i, ask := range []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond} {
+			at, taken, err := l.next(t0.Add(ask))
+			if err != nil || !taken {
+				t.Fatalf("request %d: taken %v, %v", i, taken, err)
+			}
+			got = append(got, at.Sub(t0).Round(100*time.Microsecond))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("random %v: sent at %v, want %v", tc.random, got, tc.want)
+		}
 	}
 }
 
