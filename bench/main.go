@@ -5,9 +5,12 @@
 //     integration users with terraform -parallelism=10, and reports wall time,
 //     API requests per resource, 429s, failures, the ratio of wall time to the
 //     rate-limit bound (requests ÷ 10/s) and the provider process's peak RSS.
-//   - -workspaces: W workspaces share one API token (shared.go): apply, plan
-//     and destroy run in all W at once, and the wall time is compared with
-//     the bound of the requests the emulator answered with other than 429.
+//   - -workspaces, -apart: W workspaces share one API token (shared.go):
+//     apply, plan and destroy run in all W at once, on one machine or as if
+//     apart, and the share of requests answered 429 and the wall time
+//     against the bound of the requests the emulator answered with other
+//     than 429 are reported; -rate-limit-headers repeats it with the
+//     emulator saying how much of its limit is left.
 //   - -refresh, -account, -small-account, -plan-cpu (refresh.go): refresh of many objects
 //     against the bound of one GET per object, without and with many
 //     unmanaged users in the account, and (plan.go) plan wall time, CPU and
@@ -57,8 +60,9 @@ func (p phase) bound() time.Duration {
 
 func main() {
 	ns := flag.String("n", "100,500", "comma-separated resource counts (N webhooks and N users each); 0 or empty skips this scenario")
-	ws := flag.String("workspaces", "4,8", "comma-separated workspace counts W for the shared-token scenario; 0 or empty skips it")
-	apart := flag.String("apart", "4", "comma-separated W for the shared-token scenario with each workspace as if on its own machine (no shared timeline); 0 or empty skips it")
+	ws := flag.String("workspaces", "1,4,8", "comma-separated workspace counts W for the shared-token scenario; 0 or empty skips it")
+	apart := flag.String("apart", "1,4,8", "comma-separated W for the shared-token scenario with each workspace as if on its own machine (no shared timeline); 0 or empty skips it")
+	headers := flag.String("rate-limit-headers", "none,"+emulator.RateLimitHeadersIETF, "comma-separated forms of rate-limit headers the emulator sends in the shared-token scenario, each a run of every W: none (as Entrupy: 429 and Retry-After only), "+emulator.RateLimitHeadersIETF+" or "+emulator.RateLimitHeadersX)
 	perWS := flag.Int("per-workspace", 30, "webhooks (and as many users) per workspace in the shared-token scenario (lower it for a smoke run)")
 	timeout := flag.Duration("phase-timeout", 15*time.Minute, "a phase running longer is killed and reported as failed")
 	out := flag.String("out", "bench/results.md", "where to write the Markdown tables")
@@ -72,7 +76,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	rs, err := parseRefreshScenarios(*refresh, *account, *smallAccount, *planCPU, *planRuns)
 	if err == nil {
-		err = run(ctx, *ns, *ws, *apart, *perWS, *timeout, *out, *tf, rs)
+		err = run(ctx, *ns, *ws, *apart, *headers, *perWS, *timeout, *out, *tf, rs)
 	}
 	stop()
 	if err != nil {
@@ -98,7 +102,24 @@ func counts(flagName, s string) ([]int, error) {
 	return out, nil
 }
 
-func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Duration, out, tf string, rs refreshScenarios) error {
+// headerForms parses -rate-limit-headers: "none" is the emulator's default
+// (no headers, as Entrupy), the rest its RateLimitHeaders forms.
+func headerForms(s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		switch f = strings.TrimSpace(f); f {
+		case "none":
+			out = append(out, "")
+		case emulator.RateLimitHeadersIETF, emulator.RateLimitHeadersX:
+			out = append(out, f)
+		default:
+			return nil, fmt.Errorf("bad -rate-limit-headers value %q (none, %s or %s)", f, emulator.RateLimitHeadersIETF, emulator.RateLimitHeadersX)
+		}
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, ns, ws, apart, headers string, perWS int, timeout time.Duration, out, tf string, rs refreshScenarios) error {
 	nList, err := counts("n", ns)
 	if err != nil {
 		return err
@@ -111,16 +132,23 @@ func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Dura
 	if err != nil {
 		return err
 	}
+	forms, err := headerForms(headers)
+	if err != nil {
+		return err
+	}
 	type sharedCase struct {
-		w     int
-		apart bool
+		w       int
+		apart   bool
+		headers string
 	}
 	var cases []sharedCase
-	for _, w := range wList {
-		cases = append(cases, sharedCase{w, false})
-	}
-	for _, w := range apartList {
-		cases = append(cases, sharedCase{w, true})
+	for _, form := range forms {
+		for _, w := range wList {
+			cases = append(cases, sharedCase{w, false, form})
+		}
+		for _, w := range apartList {
+			cases = append(cases, sharedCase{w, true, form})
+		}
 	}
 	if perWS < 1 {
 		return fmt.Errorf("bad -per-workspace value %d", perWS)
@@ -152,7 +180,7 @@ func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Dura
 	if len(cases) > 0 {
 		var runs []sharedRun
 		for _, c := range cases {
-			r, err := h.runShared(ctx, c.w, perWS, c.apart)
+			r, err := h.runShared(ctx, c.w, perWS, c.apart, c.headers)
 			if err != nil {
 				return err
 			}
@@ -166,7 +194,7 @@ func run(ctx context.Context, ns, ws, apart string, perWS int, timeout time.Dura
 		var bad []string
 		for _, r := range runs {
 			if !r.succeeded() {
-				bad = append(bad, fmt.Sprintf("W=%d", r.w))
+				bad = append(bad, r.label())
 			}
 		}
 		if len(bad) > 0 {
@@ -240,7 +268,13 @@ func (h *harness) cleanup() { _ = os.RemoveAll(h.dir) }
 // emulator starts a fresh emulator enforcing rateLimit and returns it with
 // the environment Terraform runs in against it; its Close stops it.
 func (h *harness) emulator() (*testsupport.Emulator, []string, error) {
-	emu, err := testsupport.NewEmulator(emulator.Options{Token: "bench-token", RateLimit: rateLimit, NoSeed: true})
+	return h.emulatorWithHeaders("")
+}
+
+// emulatorWithHeaders is emulator with rate-limit headers of the form given
+// (emulator.Options.RateLimitHeaders; "" sends none, as Entrupy).
+func (h *harness) emulatorWithHeaders(form string) (*testsupport.Emulator, []string, error) {
+	emu, err := testsupport.NewEmulator(emulator.Options{Token: "bench-token", RateLimit: rateLimit, RateLimitHeaders: form, NoSeed: true})
 	if err != nil {
 		return nil, nil, err
 	}

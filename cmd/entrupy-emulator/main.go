@@ -98,6 +98,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		stateFile  = fs.String("state-file", "", "persist all data to this JSON file (loaded at start if it exists) so separate terraform runs see the same data (format: see above)")
 		rateLimit  = fs.Float64("rate-limit", 0, "server-side limit in requests/second (0 = off); over it the answer is 429 with Retry-After")
 		rateBurst  = fs.Int("rate-burst", 0, "burst of the server-side limit (default: the rate rounded up)")
+		rlHeaders  = fs.String("rate-limit-headers", "", "with -rate-limit, say in every answer how much of the limit is left: "+emulator.RateLimitHeadersIETF+" (RateLimit and RateLimit-Policy, IETF httpapi draft) or "+emulator.RateLimitHeadersX+" (X-RateLimit-Limit, -Remaining, -Reset); Entrupy documents neither (default: none)")
 		latency    = fs.Duration("latency", 0, "latency added to every request, e.g. 20ms")
 		respDelay  = fs.Duration("response-delay", 0, "delay of every answer after the request's change is committed")
 		spikeRate  = fs.Float64("latency-spike-rate", 0, "probability (0..1) that a request waits -latency-spike more")
@@ -123,7 +124,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	opts := emulator.Options{
 		Token: *token, Organization: *org, StateFile: *stateFile, NoSeed: *noSeed,
-		RateLimit: *rateLimit, RateBurst: *rateBurst,
+		RateLimit: *rateLimit, RateBurst: *rateBurst, RateLimitHeaders: *rlHeaders,
 		Latency: *latency, LatencySpikeRate: *spikeRate, LatencySpike: *spike, ResponseDelay: *respDelay,
 		FaultRate5xx: *fault5xx, FaultRateReset: *faultReset, FaultRate429: *fault429,
 		AfterCommitShare: *afterShare, FaultSeed: *faultSeed,

@@ -69,6 +69,11 @@ type Options struct {
 	// ceil(RateLimit).
 	RateLimit float64
 	RateBurst int
+	// RateLimitHeaders makes every answer under a server-side limit say
+	// how much of it is left, in one of the optional forms of the contract
+	// (Entrupy documents none): RateLimitHeadersIETF or RateLimitHeadersX;
+	// "" sends none.
+	RateLimitHeaders string
 
 	// Latency is added to every request. With probability LatencySpikeRate
 	// a request waits LatencySpike more.
@@ -111,6 +116,19 @@ type Options struct {
 	// Now returns the time (default time.Now).
 	Now func() time.Time
 }
+
+// The forms of rate-limit headers the emulator can send
+// (Options.RateLimitHeaders).
+const (
+	// RateLimitHeadersIETF is RateLimit and RateLimit-Policy of the IETF
+	// httpapi draft: `RateLimit-Policy: "default";q=10;w=1` (10 requests
+	// a second) and `RateLimit: "default";r=3;t=1` (3 left, all back in
+	// 1 s).
+	RateLimitHeadersIETF = "ietf"
+	// RateLimitHeadersX is X-RateLimit-Limit, -Remaining and -Reset (the
+	// Unix time at which all are back) as GitHub sends them.
+	RateLimitHeadersX = "x-ratelimit"
+)
 
 // Fault is an injected failure.
 type Fault int
@@ -191,6 +209,11 @@ func New(opts Options) (*Server, error) {
 	}
 	if err := checkSignatureMode(opts.SignatureMode); err != nil {
 		return nil, err
+	}
+	switch opts.RateLimitHeaders {
+	case "", RateLimitHeadersIETF, RateLimitHeadersX:
+	default:
+		return nil, fmt.Errorf("emulator: RateLimitHeaders must be %q, %q or empty, got %q", RateLimitHeadersIETF, RateLimitHeadersX, opts.RateLimitHeaders)
 	}
 	s := &Server{
 		opts:     opts,
@@ -406,7 +429,8 @@ func (s *Server) pipeline(pattern string, kind int, h handlerFunc) http.Handler 
 			s.write(w, badRequest(entrupy.HeaderAPIVersion, "v1 routes require the Api-Version header (1.4)"))
 			return
 		}
-		if wait, limited := s.rateLimited(); limited {
+		wait, limited := s.rateLimited(w.Header())
+		if limited {
 			w.Header().Set(entrupy.HeaderRetryAfter, strconv.Itoa(wait))
 			s.write(w, errorResponse(http.StatusTooManyRequests, entrupy.CodeRateLimited, "rate limit exceeded; retry later", ""))
 			return
@@ -503,19 +527,46 @@ func (s *Server) SetRateLimit(perSecond float64, burst int) {
 }
 
 // rateLimited takes a token from the server's bucket; when none is left it
-// says how many whole seconds to wait (at least 1).
-func (s *Server) rateLimited() (int, bool) {
+// says how many whole seconds to wait (at least 1). It sets the rate-limit
+// headers Options.RateLimitHeaders asks for on h.
+func (s *Server) rateLimited(h http.Header) (int, bool) {
 	limiter := s.limiter.Load()
 	if limiter == nil {
 		return 0, false
 	}
 	res := limiter.Reserve()
 	d := res.Delay()
-	if d == 0 {
-		return 0, false
+	wait, limited := 0, d > 0
+	if limited {
+		res.Cancel()
+		wait = max(1, int(math.Ceil(d.Seconds())))
 	}
-	res.Cancel()
-	return max(1, int(math.Ceil(d.Seconds()))), true
+	s.rateLimitHeaders(h, limiter)
+	return wait, limited
+}
+
+// rateLimitHeaders says on h how much of the bucket is left: its size (the
+// burst, refilled in burst ÷ rate seconds), the whole tokens left and the
+// seconds until it is full again.
+func (s *Server) rateLimitHeaders(h http.Header, limiter *rate.Limiter) {
+	if s.opts.RateLimitHeaders == "" {
+		return
+	}
+	now := time.Now()
+	burst, perSecond := limiter.Burst(), float64(limiter.Limit())
+	tokens := max(0, limiter.TokensAt(now))
+	remaining := int(math.Floor(tokens))
+	full := (float64(burst) - tokens) / perSecond // seconds until the bucket is full
+	switch s.opts.RateLimitHeaders {
+	case RateLimitHeadersIETF:
+		window := max(1, int(math.Round(float64(burst)/perSecond)))
+		h.Set(entrupy.HeaderRateLimitPolicy, fmt.Sprintf(`"default";q=%d;w=%d`, burst, window))
+		h.Set(entrupy.HeaderRateLimit, fmt.Sprintf(`"default";r=%d;t=%d`, remaining, int(math.Ceil(full))))
+	case RateLimitHeadersX:
+		h.Set(entrupy.HeaderXRateLimitLimit, strconv.Itoa(burst))
+		h.Set(entrupy.HeaderXRateLimitRemaining, strconv.Itoa(remaining))
+		h.Set(entrupy.HeaderXRateLimitReset, strconv.FormatInt(now.Add(time.Duration(math.Ceil(full))*time.Second).Unix(), 10))
+	}
 }
 
 func (s *Server) delay() time.Duration {

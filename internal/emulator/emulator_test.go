@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -560,6 +561,59 @@ func TestRateLimitAndCounters(t *testing.T) {
 	}
 	if withCert == 0 || inv.Items[len(inv.Items)-1].CustomerItemID != "SKU-01000" {
 		t.Errorf("items %+v", inv.Items)
+	}
+}
+
+// TestRateLimitHeaders: with RateLimitHeaders every answer under the limit
+// says how much of it is left, 429s included, in the form asked for; without
+// it, none does.
+func TestRateLimitHeaders(t *testing.T) {
+	t.Parallel()
+	remaining := func(a answer, form string) string {
+		if form == emulator.RateLimitHeadersX {
+			return a.header.Get("X-RateLimit-Remaining")
+		}
+		return a.header.Get("RateLimit")
+	}
+	for _, tc := range []struct {
+		form       string
+		want       []string // after each of 4 requests at once
+		policy     string
+		limitField string
+	}{
+		{form: emulator.RateLimitHeadersIETF, want: []string{`"default";r=2;t=1`, `"default";r=1;t=1`, `"default";r=0;t=1`, `"default";r=0;t=1`}, policy: `"default";q=3;w=1`},
+		{form: emulator.RateLimitHeadersX, want: []string{"2", "1", "0", "0"}, limitField: "3"},
+	} {
+		h := start(t, emulator.Options{RateLimit: 3, RateBurst: 3, RateLimitHeaders: tc.form})
+		for i, want := range tc.want {
+			a := h.do("GET", "/v2/webhooks", nil)
+			if wantStatus := map[bool]int{true: 429, false: 200}[i == 3]; a.status != wantStatus {
+				t.Fatalf("%s: request %d answered %d, want %d", tc.form, i, a.status, wantStatus)
+			}
+			// A request may come a moment after a token freed.
+			if got := remaining(a, tc.form); got != want && !(i > 0 && got == tc.want[i-1]) {
+				t.Fatalf("%s: request %d says %q left, want %q", tc.form, i, got, want)
+			}
+			if tc.policy != "" && a.header.Get("RateLimit-Policy") != tc.policy {
+				t.Fatalf("RateLimit-Policy %q, want %q", a.header.Get("RateLimit-Policy"), tc.policy)
+			}
+			if tc.limitField != "" {
+				if a.header.Get("X-RateLimit-Limit") != tc.limitField {
+					t.Fatalf("X-RateLimit-Limit %q, want %q", a.header.Get("X-RateLimit-Limit"), tc.limitField)
+				}
+				reset, err := strconv.ParseInt(a.header.Get("X-RateLimit-Reset"), 10, 64)
+				if now := time.Now().Unix(); err != nil || reset < now || reset > now+2 {
+					t.Fatalf("X-RateLimit-Reset %q, want a Unix time within 2 s", a.header.Get("X-RateLimit-Reset"))
+				}
+			}
+		}
+	}
+	h := start(t, emulator.Options{RateLimit: 3, RateBurst: 3})
+	if a := h.do("GET", "/v2/webhooks", nil); a.header.Get("RateLimit") != "" || a.header.Get("X-RateLimit-Remaining") != "" {
+		t.Fatalf("rate-limit headers sent without being asked for: %v", a.header)
+	}
+	if _, err := emulator.New(emulator.Options{RateLimitHeaders: "draft-01"}); err == nil {
+		t.Fatal("an unknown form of rate-limit headers was accepted")
 	}
 }
 

@@ -360,7 +360,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			fields["status"] = status
 			c.log(ctx, "Entrupy API request", fields)
 			if c.limiter != nil {
-				c.limiter.succeeded()
+				c.limiter.answered(start, parseRateHint(resp.Header))
 			}
 			if out == nil || len(bytes.TrimSpace(body)) == 0 {
 				return nil
@@ -374,12 +374,15 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			apiErr = newAPIError(resp, body, req.method, req.path)
 			err = apiErr
 			c.auth.answered(status, apiErr)
+			if c.limiter != nil && status < 500 && status != http.StatusTooManyRequests {
+				c.limiter.answered(start, parseRateHint(resp.Header))
+			}
 		}
 		c.log(ctx, "Entrupy API request", fields)
 
 		retryFields := map[string]any{"method": req.method, "path": req.path, "attempt": attempt}
 		if status == http.StatusTooManyRequests && c.limiter != nil {
-			retryFields["rate_per_second"] = c.limiter.limited(apiErr.RetryAfter)
+			retryFields["rate_per_second"] = c.limiter.limited(start, apiErr.RetryAfter)
 		}
 		wait, retry := c.backoff(&r, status, apiErr, max(time.Since(began), r.waited))
 		if req.sendOnce && status != http.StatusTooManyRequests {

@@ -30,6 +30,23 @@ const (
 	HeaderRetryAfter     = "Retry-After"     // [doc] seconds
 	HeaderSignature      = "Entrupy-Signature"
 
+	// Rate-limit headers a response may carry [chosen, optional: Entrupy
+	// documents only 429 and Retry-After]: how many requests the limit
+	// allows and how many are left. The client paces to them when they come
+	// and never needs them. The IETF httpapi draft's RateLimit with
+	// RateLimit-Policy (`"default";r=3;t=1` with `"default";q=10;w=1`, or
+	// "limit=10, remaining=3, reset=1" in earlier revisions, and their
+	// separate RateLimit-Limit, -Remaining, -Reset before that), and
+	// X-RateLimit-* as GitHub sends them.
+	HeaderRateLimit           = "RateLimit"
+	HeaderRateLimitPolicy     = "RateLimit-Policy"
+	HeaderRateLimitLimit      = "RateLimit-Limit"
+	HeaderRateLimitRemaining  = "RateLimit-Remaining"
+	HeaderRateLimitReset      = "RateLimit-Reset"
+	HeaderXRateLimitLimit     = "X-RateLimit-Limit"
+	HeaderXRateLimitRemaining = "X-RateLimit-Remaining"
+	HeaderXRateLimitReset     = "X-RateLimit-Reset"
+
 	// AuthScheme is the word before the token: "Token", not "Bearer" [doc].
 	AuthScheme = "Token"
 

@@ -60,16 +60,21 @@ func (t *fileTimeline) update(fn func(tat time.Time) time.Time) error {
 	return err
 }
 
-func (t *fileTimeline) reserve(now time.Time, interval time.Duration) (time.Time, error) {
+func (t *fileTimeline) reserve(now time.Time, interval, horizon time.Duration) (time.Time, bool, error) {
 	var slot time.Time
+	taken := false
 	err := t.update(func(tat time.Time) time.Time {
 		slot = now
 		if tat.After(slot) && tat.Sub(now) < maxTimelineLead {
 			slot = tat
 		}
+		if slot.Sub(now) > horizon {
+			return tat
+		}
+		taken = true
 		return slot.Add(interval)
 	})
-	return slot, err
+	return slot, taken, err
 }
 
 func (t *fileTimeline) pushBack(until time.Time) error {
