@@ -186,13 +186,6 @@ func (l *limiter) limited(sent time.Time, retryAfter time.Duration) float64 {
 	return rate
 }
 
-// currentRate is the adaptive rate in force (for logs and tests).
-func (l *limiter) currentRate() float64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.rate.rps
-}
-
 // Adaptive rate parameters. The values come from a simulation of W
 // workspaces sharing one 10/s token bucket with a burst of 10 (as the
 // emulator enforces), each running the bench's apply, plan and destroy, a

@@ -118,7 +118,12 @@ func (q simQueue) Less(i, j int) bool {
 	return q[i].seq < q[j].seq
 }
 func (q simQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *simQueue) Push(x any)   { *q = append(*q, x.(simEvent)) }
+func (q *simQueue) Push(x any) {
+	if e, ok := x.(simEvent); ok {
+		*q = append(*q, e)
+	}
+}
+
 func (q *simQueue) Pop() any {
 	old := *q
 	e := old[len(old)-1]
@@ -174,7 +179,7 @@ func simulate(o simOptions) simResult {
 			push(simEvent{at: start.Add(delay), kind: simWalk, ws: i})
 		}
 		for q.Len() > 0 {
-			e := heap.Pop(q).(simEvent)
+			e, _ := heap.Pop(q).(simEvent)
 			clock = e.at
 			w := wss[e.ws]
 			switch e.kind {
