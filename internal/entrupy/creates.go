@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -141,9 +142,9 @@ func (c *Client) marker(metadata map[string]string) (map[string]string, string) 
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	v := c.createdBy + " " + time.Now().UTC().Format(time.RFC3339) + " " + hex.EncodeToString(b[:])
-	out := make(map[string]string, len(metadata)+1)
-	for k, val := range metadata {
-		out[k] = val
+	out := maps.Clone(metadata)
+	if out == nil {
+		out = map[string]string{}
 	}
 	out[MarkerKey] = v
 	return out, v
@@ -243,7 +244,6 @@ type freshListing[T any] struct {
 	mu      sync.Mutex
 	running *listingRun[T] // nil when none
 	queued  *listingRun[T] // starts when running ends
-	walks   int            // listings started (tests read it)
 }
 
 type listingRun[T any] struct {
@@ -288,7 +288,6 @@ func (f *freshListing[T]) list(ctx context.Context) ([]T, error) {
 // start runs r, with f.mu held; when it ends, the queued listing starts.
 func (f *freshListing[T]) start(r *listingRun[T]) {
 	f.running = r
-	f.walks++
 	go func() {
 		r.items, _, r.err = Walk(r.ctx, 0, func(ctx context.Context, cursor string) ([]T, *string, error) {
 			page, next, err := f.fetch(ctx, cursor)
