@@ -108,7 +108,7 @@ ticker=
 # warning about a missing one on standard output.
 want="Terraform v$version"
 [[ $name == tofu ]] && want="OpenTofu v$version"
-got=$(TF_CLI_CONFIG_FILE=/dev/null "$out.$$.tmp" version | head -n 1)
+got=$(TF_CLI_CONFIG_FILE=/dev/null "$out.$$.tmp" version | sed -n 1p)
 if [[ $got != "$want" ]]; then
   rm -f "$out.$$.tmp"
   say "$name $version: the binary reports '$got', not '$want'"

@@ -36,7 +36,10 @@ base=$ENTRUPY_BASE_URL
 # second pass passes only because the reset forgot them.
 for pass in 1 2; do
   if [[ $pass -gt 1 ]]; then
-    curl -fsS "$base/_emulator/inventory" | tr -d ' \n' | grep -q '"deactivated_users":\["' ||
+    # Read the whole answer before matching: a grep -q that stops early would
+    # kill the writer with SIGPIPE, which pipefail turns into a failure.
+    inventory=$(curl -fsS "$base/_emulator/inventory" | tr -d ' \n')
+    [[ $inventory == *'"deactivated_users":["'* ]] ||
       { echo "pass 1 left no deactivated users behind: nothing for the reset to prove" >&2; exit 1; }
     echo "==> POST /_emulator/reset"
     curl -fsS -X POST "$base/_emulator/reset"
