@@ -581,6 +581,9 @@ type Certificate struct {
 	// stays readable; its item no longer links it.
 	Status    string  `json:"status"`
 	RevokedAt *string `json:"revoked_at"` // RFC 3339; null unless revoked
+	// Unread lists the members Entrupy sent in a shape the client could not
+	// read (lenient.go); they are left empty.
+	Unread []string `json:"-"`
 }
 
 // Certificate statuses [chosen]; more may come.
@@ -638,6 +641,9 @@ type User struct {
 	CreatedAt    string `json:"created_at"` // RFC 3339
 	// Metadata is the user's string map, {} when empty [chosen].
 	Metadata map[string]string `json:"metadata"`
+	// Unread lists the members Entrupy sent in a shape the client could not
+	// read (lenient.go); they are left empty.
+	Unread []string `json:"-"`
 }
 
 // CreateUserRequest is POST /v2/integrations/users [chosen].
@@ -672,6 +678,9 @@ type Webhook struct {
 	UpdatedAt   string   `json:"updated_at"`
 	// Metadata is the webhook's string map, {} when empty [chosen].
 	Metadata map[string]string `json:"metadata"`
+	// Unread lists the members Entrupy sent in a shape the client could not
+	// read (lenient.go); they are left empty.
+	Unread []string `json:"-"`
 }
 
 // CreateWebhookRequest is POST /v2/webhooks.
@@ -741,6 +750,9 @@ type Delivery struct {
 	// DurationMS is how long the attempt took; null while pending.
 	DurationMS *int64 `json:"duration_ms"`
 	CreatedAt  string `json:"created_at"` // RFC 3339
+	// Unread lists the members Entrupy sent in a shape the client could not
+	// read (lenient.go); they are left empty.
+	Unread []string `json:"-"`
 }
 
 // healthResponse is GET /v1/health [doc].

@@ -162,6 +162,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		d.data.addAPIError(&resp.Diagnostics, "Cannot read certificate "+certID, err)
 		return
 	}
+	warnUnreadCertificate(&resp.Diagnostics, cert)
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenCertificate(cert))...)
 }
 

@@ -73,5 +73,6 @@ func (d *integrationUserDataSource) Read(ctx context.Context, req datasource.Rea
 		d.data.addAPIError(&resp.Diagnostics, "Cannot read integration user "+uid.ValueString(), err)
 		return
 	}
+	warnUnreadUsers(&resp.Diagnostics, *u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
 }

@@ -146,6 +146,7 @@ func integrationUserListResult(ctx context.Context, req list.ListRequest, u *ent
 	result.DisplayName = userDisplayName(u)
 	result.Diagnostics.Append(result.Identity.Set(ctx, integrationUserIdentityModel{UniqueUserID: types.StringValue(u.UniqueUserID)})...)
 	if req.IncludeResource {
+		warnUnreadUsers(&result.Diagnostics, *u)
 		result.Diagnostics.Append(result.Resource.Set(ctx, flattenUser(u))...)
 	}
 	return result

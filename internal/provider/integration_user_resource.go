@@ -187,6 +187,7 @@ func (r *integrationUserResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	tflog.Info(ctx, "created Entrupy integration user", map[string]any{"unique_user_id": uid})
+	warnUnreadUsers(&resp.Diagnostics, *u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, integrationUserIdentityModel{UniqueUserID: types.StringValue(u.UniqueUserID)})...)
 }
@@ -240,7 +241,8 @@ func (r *integrationUserResource) readUser(ctx context.Context, uid string) (out
 		r.data.addAPIError(&diags, "Cannot read integration user "+uid, err)
 		return out, false, diags
 	}
-	return flattenUser(u), true, nil
+	warnUnreadUsers(&diags, *u)
+	return flattenUser(u), true, diags
 }
 
 func (r *integrationUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -255,6 +257,7 @@ func (r *integrationUserResource) Update(ctx context.Context, req resource.Updat
 		r.data.addAPIErrorAt(&resp.Diagnostics, "Cannot update integration user "+state.ID.ValueString(), err, userFieldPaths)
 		return
 	}
+	warnUnreadUsers(&resp.Diagnostics, *u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenUser(u))...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, integrationUserIdentityModel{UniqueUserID: state.ID})...)
 }

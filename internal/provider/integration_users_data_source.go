@@ -67,6 +67,7 @@ func (d *integrationUsersDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	suffix := strings.ToLower(cfg.EmailSuffix.ValueString())
 	prefix := cfg.UsernamePrefix.ValueString()
+	warnUnreadUsers(&resp.Diagnostics, users...)
 	cfg.Users, cfg.Usernames = []IntegrationUserModel{}, []types.String{}
 	for i := range users {
 		u := &users[i]

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -179,37 +177,17 @@ func flattenItem(it *entrupy.Item) ItemModel {
 	return m
 }
 
-// maxUnreadIDs bounds the Entrupy IDs the unread warning names per member.
-const maxUnreadIDs = 5
-
 // addUnreadWarning adds one warning for the items of one read: each member
 // Entrupy sent in a shape the provider does not understand, with the
 // Entrupy IDs of the items carrying it (a few, then how many more). It
 // adds nothing when every member was read.
 func addUnreadWarning(diags *diag.Diagnostics, items []entrupy.Item) {
-	ids := map[string][]string{}
+	objects := make([]unreadOf, 0, len(items))
 	for _, it := range items {
-		for _, member := range it.Unread {
-			ids[member] = append(ids[member], it.EntrupyID)
-		}
+		objects = append(objects, unreadOf{it.EntrupyID, it.Unread})
 	}
-	if len(ids) == 0 {
-		return
-	}
-	var lines []string
-	for _, member := range slices.Sorted(maps.Keys(ids)) {
-		of := ids[member]
-		more := ""
-		if len(of) > maxUnreadIDs {
-			more = fmt.Sprintf(" and %d more", len(of)-maxUnreadIDs)
-			of = of[:maxUnreadIDs]
-		}
-		lines = append(lines, fmt.Sprintf("  %s (%s%s)", member, strings.Join(of, ", "), more))
-	}
-	diags.AddWarning("Some fields of Entrupy's answer were not understood",
-		"Entrupy sent these members of its items in a shape this provider version does not read, so it ignored them (the items' Entrupy IDs in parentheses):\n"+
-			strings.Join(lines, "\n")+
-			"\nWhat they would fill is null unless another member gave it; everything else was read, and raw_json holds each item exactly as Entrupy sent it (read it with jsondecode).")
+	warnUnread(diags, "items", "the items' Entrupy IDs", objects,
+		"What they would fill is null unless another member gave it; everything else was read, and raw_json holds each item exactly as Entrupy sent it (read it with jsondecode).")
 }
 
 func computedString(desc string) schema.StringAttribute {

@@ -78,5 +78,6 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	m, diags := flattenWebhook(ctx, wh)
 	resp.Diagnostics.Append(diags...)
+	warnUnreadWebhooks(&resp.Diagnostics, *wh)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -94,6 +94,7 @@ func (d *webhookDeliveriesDataSource) Read(ctx context.Context, req datasource.R
 		d.data.addAPIError(&resp.Diagnostics, "Cannot read the deliveries of webhook "+id, err)
 		return
 	}
+	warnUnreadDeliveries(&resp.Diagnostics, deliveries)
 	cfg.Deliveries = make([]webhookDeliveryModel, 0, len(deliveries))
 	for _, dl := range deliveries {
 		cfg.Deliveries = append(cfg.Deliveries, flattenDelivery(dl))

@@ -163,6 +163,7 @@ func webhookListResult(ctx context.Context, req list.ListRequest, wh *entrupy.We
 	if req.IncludeResource {
 		model, diags := flattenWebhookResource(ctx, wh, webhookResourceModel{})
 		result.Diagnostics.Append(diags...)
+		warnUnreadWebhooks(&result.Diagnostics, *wh)
 		result.Diagnostics.Append(result.Resource.Set(ctx, model)...)
 	}
 	return result

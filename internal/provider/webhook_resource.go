@@ -285,6 +285,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	tflog.Info(ctx, "created Entrupy webhook", map[string]any{"id": wh.ID})
 	out, diags := flattenWebhookResource(ctx, wh, plan)
 	resp.Diagnostics.Append(diags...)
+	warnUnreadWebhooks(&resp.Diagnostics, *wh)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, webhookIdentityModel{ID: types.StringValue(wh.ID)})...)
 }
@@ -337,6 +338,7 @@ func (r *webhookResource) readWebhook(ctx context.Context, prior webhookResource
 		return prior, false, diags
 	}
 	out, diags = flattenWebhookResource(ctx, wh, prior)
+	warnUnreadWebhooks(&diags, *wh)
 	return out, true, diags
 }
 
@@ -385,6 +387,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	out, diags := flattenWebhookResource(ctx, wh, plan)
 	resp.Diagnostics.Append(diags...)
+	warnUnreadWebhooks(&resp.Diagnostics, *wh)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }
 

@@ -66,6 +66,7 @@ func (d *webhooksDataSource) Read(ctx context.Context, req datasource.ReadReques
 		d.data.addAPIError(&resp.Diagnostics, "Cannot list webhooks", err)
 		return
 	}
+	warnUnreadWebhooks(&resp.Diagnostics, hooks...)
 	cfg.IDs, cfg.Webhooks = []types.String{}, []WebhookModel{}
 	for i := range hooks {
 		wh := &hooks[i]
