@@ -3,6 +3,7 @@ package entrupy
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -111,4 +112,35 @@ func TestLenientNotAnObject(t *testing.T) {
 	if len(page.Items) != 2 || page.Items[0].Email != "5" || !reflect.DeepEqual(page.Items[1].Unread, []string{"metadata"}) {
 		t.Fatalf("page read as %+v", page)
 	}
+}
+
+// BenchmarkDecodeWebhookPage: the price of reading liberally on a page of
+// 25 webhooks in the contract's shape, beside encoding/json alone (the
+// "strict" case decodes the same struct without its UnmarshalJSON).
+func BenchmarkDecodeWebhookPage(b *testing.B) {
+	one := `{"id": "wh_0123456789abcdef", "url": "https://hooks.example.com/entrupy/orders", "events": ["session.completed", "support.message"],
+		"description": "orders", "enabled": true, "username": null, "api_version": "2", "created_at": "2026-01-05T09:00:00Z",
+		"updated_at": "2026-01-05T09:00:00Z", "metadata": {"made_by": "terraform-provider-entrupy/0.1.0 2026-01-05T09:00:00Z 0123456789abcdef"}}`
+	var items []string
+	for range 25 {
+		items = append(items, one)
+	}
+	page := []byte(`{"items": [` + strings.Join(items, ",") + `], "next_cursor": "c"}`)
+	type strict Webhook
+	b.Run("liberal", func(b *testing.B) {
+		for b.Loop() {
+			var p Page[Webhook]
+			if err := json.Unmarshal(page, &p); err != nil || len(p.Items) != 25 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("strict", func(b *testing.B) {
+		for b.Loop() {
+			var p Page[strict]
+			if err := json.Unmarshal(page, &p); err != nil || len(p.Items) != 25 {
+				b.Fatal(err)
+			}
+		}
+	})
 }
