@@ -26,7 +26,12 @@ import (
 //  2. A webhook is never made for a url (and username) that already has
 //     one: CreateNew first reads every webhook in a listing that began after
 //     it was asked (shared by the creates that wait at the same time), and
-//     creates of one url and username in this process take turns.
+//     creates of one url and username in this process take turns. Another
+//     process may have read the webhooks at the same moment and be making
+//     one for the same url: so after its create CreateNew reads them once
+//     more, and of the webhooks for the url the one Entrupy created first
+//     stays (settle). A create that was not first deletes the webhook it
+//     has just made, and stops with an *ExistsError naming the first.
 //  3. An integration user's unique_user_id is Entrupy's to keep unique: a
 //     409 becomes an *ExistsError, unless the user carries this very
 //     create's marker (an earlier attempt of it was committed by an API
@@ -50,7 +55,11 @@ type ExistsError struct {
 	// OlderMarker is true when the object carries the marker of a provider
 	// version before MarkerKey (LegacyMarkerKey) instead.
 	OlderMarker bool
-	Err         error // the API error, when there was one
+	// Withdrawn is the webhook this create made at the same moment as
+	// another process made ID, and deleted again since ID was created first
+	// (rule 2); "" otherwise.
+	Withdrawn string
+	Err       error // the API error, when there was one
 }
 
 func (e *ExistsError) Error() string {
@@ -178,9 +187,110 @@ func (s *WebhooksService) CreateNew(ctx context.Context, req CreateWebhookReques
 		}
 	}
 	r := req
-	r.Metadata, _ = s.c.marker(req.Metadata)
+	var mine string
+	r.Metadata, mine = s.c.marker(req.Metadata)
 	wh, err := s.Create(ctx, r)
-	return wh, uncertain(KindWebhook, err)
+	if err != nil {
+		return nil, uncertain(KindWebhook, err)
+	}
+	return s.settle(ctx, req, wh, mine)
+}
+
+// settle is rule 2 between processes: another process that listed the
+// webhooks before this create committed may have made one for the same url
+// and username at the same time. Once every webhook stamped in the same
+// instant as wh has been made (created_at has whole seconds, so a second
+// after the answer), a listing shows every webhook for the url, and all
+// the processes that made one see the same first one: the earliest
+// created_at, then the smallest ID. The first stays; any other process's
+// create deletes its own (it was made in this run) and stops with an
+// *ExistsError naming the first. A listing that fails keeps wh: the check
+// before the create has been made, and the webhook is recorded.
+func (s *WebhooksService) settle(ctx context.Context, req CreateWebhookRequest, wh *Webhook, mine string) (*Webhook, error) {
+	hooks, ok := s.relist(ctx, wh)
+	if !ok {
+		return wh, nil
+	}
+	// The webhooks for the url: the first of them stays. This create's own
+	// are wh and, behind an API that did not honour the Idempotency-Key,
+	// earlier attempts of it (they carry its marker); all but the first go.
+	own := func(h *Webhook) bool { return h.ID == wh.ID || (mine != "" && h.Metadata[MarkerKey] == mine) }
+	first, mineToDelete := wh, []string{}
+	for i := range hooks {
+		h := &hooks[i]
+		if h.URL != req.URL || deref(h.Username) != req.Username {
+			continue
+		}
+		if createdBefore(h, first) {
+			first = h
+		}
+		if own(h) && h.ID != wh.ID {
+			mineToDelete = append(mineToDelete, h.ID)
+		}
+	}
+	mineToDelete = append(mineToDelete, wh.ID)
+	for _, id := range mineToDelete {
+		if id == first.ID {
+			continue
+		}
+		if err := s.Delete(ctx, id); err != nil && !IsNotFound(err) {
+			return nil, fmt.Errorf("webhook %s, made for %s by this create while webhook %s, made first, was made for it too, could not be deleted again: delete one of the two: %w", id, req.URL, first.ID, err)
+		}
+	}
+	if own(first) {
+		return first, nil
+	}
+	e := existsError(KindWebhook, first.ID, first.Metadata, nil)
+	e.Withdrawn = wh.ID
+	return nil, e
+}
+
+// relist is settle's listing, a precision of wh's created_at after its
+// create; false when the run was stopped first or the listing failed
+// (logged).
+func (s *WebhooksService) relist(ctx context.Context, wh *Webhook) ([]Webhook, bool) {
+	if s.c.sleep(ctx, stampPrecision(wh.CreatedAt)) != nil {
+		return nil, false
+	}
+	hooks, err := s.fresh.list(ctx)
+	if err != nil {
+		s.c.log(ctx, "could not list the webhooks again after a create; keeping it", map[string]any{"id": wh.ID, "error": err.Error()})
+		return nil, false
+	}
+	return hooks, true
+}
+
+// createdBefore orders webhooks by when Entrupy made them (created_at, a
+// time that does not parse first), then by ID: the same order in every
+// process that lists them.
+func createdBefore(a, b *Webhook) bool {
+	ta, _ := time.Parse(time.RFC3339Nano, a.CreatedAt)
+	tb, _ := time.Parse(time.RFC3339Nano, b.CreatedAt)
+	if !ta.Equal(tb) {
+		return ta.Before(tb)
+	}
+	return a.ID < b.ID
+}
+
+// stampPrecision is how finely a created_at tells times apart: a second
+// for whole seconds (and for a time that does not parse), less for one
+// with a fraction ("…05.250Z": a millisecond).
+func stampPrecision(createdAt string) time.Duration {
+	if _, err := time.Parse(time.RFC3339Nano, createdAt); err != nil {
+		return time.Second
+	}
+	_, frac, ok := strings.Cut(createdAt, ".")
+	if !ok {
+		return time.Second
+	}
+	d := time.Second
+	for _, r := range frac {
+		if r < '0' || r > '9' || d == time.Nanosecond {
+			break
+		}
+		d /= 10
+	}
+	return d
 }
 
 // CreateNew creates an integration user; a unique_user_id that exists or

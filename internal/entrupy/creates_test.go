@@ -13,6 +13,7 @@ import (
 
 	"github.com/entrupy/terraform-provider-entrupy/internal/emulator"
 	"github.com/entrupy/terraform-provider-entrupy/internal/entrupy"
+	"github.com/entrupy/terraform-provider-entrupy/internal/testsupport"
 )
 
 const maker = "terraform-provider-entrupy/9.9.9"
@@ -274,5 +275,103 @@ func TestCreateNewUncertain(t *testing.T) {
 	_, err = noBudget.Users.CreateNew(ctx, entrupy.CreateUserRequest{UniqueUserID: "limited-01", Email: "l@example.com"})
 	if _, ok := entrupy.AsUncertainCreate(err); ok || !entrupy.IsRateLimited(err) {
 		t.Fatalf("429s after the retries: %v, want the 429 alone", err)
+	}
+}
+
+// TestCreateNewWebhookRace: processes that list the webhooks at the same
+// moment and create one for the same url each (here, clients that share
+// nothing, as separate runners do) leave one webhook per url: the one
+// Entrupy created first stays, and every other create deletes its own and
+// stops with an *ExistsError naming it. Real waits: the settling second is
+// part of what is tested.
+func TestCreateNewWebhookRace(t *testing.T) {
+	t.Parallel()
+	emu := testsupport.StartEmulator(t, emulator.Options{Latency: 20 * time.Millisecond})
+	const processes, urls = 4, 3
+	ctx := context.Background()
+	type outcome struct {
+		wh  *entrupy.Webhook
+		err error
+	}
+	results := make([][]outcome, urls)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range processes {
+		c := emu.Client(t, entrupy.WithCreatedBy(maker))
+		for u := range urls {
+			wg.Go(func() {
+				<-start
+				wh, err := c.Webhooks.CreateNew(ctx, hookReq(fmt.Sprintf("https://hooks.example.com/race/%d", u)))
+				mu.Lock()
+				results[u] = append(results[u], outcome{wh, err})
+				mu.Unlock()
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+
+	held := map[string]string{} // url → webhook id
+	for _, wh := range emu.Inventory().Webhooks {
+		if prev, dup := held[wh.URL]; dup {
+			t.Fatalf("two webhooks for %s: %s and %s", wh.URL, prev, wh.ID)
+		}
+		held[wh.URL] = wh.ID
+	}
+	if len(held) != urls {
+		t.Fatalf("Entrupy holds webhooks for %d urls, want %d: %v", len(held), urls, held)
+	}
+	withdrawn := 0
+	for u, outs := range results {
+		url := fmt.Sprintf("https://hooks.example.com/race/%d", u)
+		made := 0
+		for _, o := range outs {
+			e, exists := entrupy.AsExistsError(o.err)
+			switch {
+			case o.err == nil && o.wh.ID == held[url]:
+				made++
+			case exists && e.ID == held[url]:
+				if e.Withdrawn != "" {
+					withdrawn++
+				}
+			default:
+				t.Fatalf("%s: %+v, %v; want the kept webhook %s or an ExistsError naming it", url, o.wh, o.err, held[url])
+			}
+		}
+		if made != 1 {
+			t.Fatalf("%s: %d creates returned the kept webhook, want exactly 1", url, made)
+		}
+	}
+	t.Logf("%d processes × %d urls: %d creates deleted the webhook they had made", processes, urls, withdrawn)
+}
+
+// TestCreateNewWebhookOwnEarlierAttempt: behind an API that ignores the
+// Idempotency-Key, a create whose first attempt committed but lost its
+// answer makes a second webhook on its retry; the settling listing finds
+// the first, which carries this create's marker: the second is deleted and
+// the first returned as this create's webhook.
+func TestCreateNewWebhookOwnEarlierAttempt(t *testing.T) {
+	t.Parallel()
+	f, _ := newFixture(t, emulator.Options{})
+	target, _ := url.Parse(f.url)
+	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.Out.Header.Del(entrupy.HeaderIdempotencyKey)
+	}}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	c, err := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0), fewRetries, entrupy.WithCreatedBy(maker))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.emu.FailNext("POST /v2/webhooks", emulator.Fail500After)
+	wh, err := c.Webhooks.CreateNew(context.Background(), hookReq("https://hooks.example.com/retried"))
+	if err != nil {
+		t.Fatalf("create retried after a lost answer: %v", err)
+	}
+	hooks := f.emu.Inventory().Webhooks
+	if len(hooks) != 1 || hooks[0].ID != wh.ID || f.emu.Count("POST /v2/webhooks") != 2 {
+		t.Fatalf("Entrupy holds %+v after 2 POSTs (%d), want only the returned %s", hooks, f.emu.Count("POST /v2/webhooks"), wh.ID)
 	}
 }

@@ -158,6 +158,8 @@ func importHint(resourceType, id string) string {
 func madeByText(e *entrupy.ExistsError) string {
 	maker, at := e.MadeBy()
 	switch {
+	case maker != "" && at != "" && e.Withdrawn != "":
+		return fmt.Sprintf("made by %s at %s", maker, at)
 	case maker != "" && at != "":
 		return fmt.Sprintf("made by %s at %s: most likely by an earlier apply whose answer was lost (interrupted, or a server error after Entrupy had made it), or by another configuration that manages it", maker, at)
 	case maker != "":

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -253,4 +254,63 @@ func TestAccNoTakeover_oneDirectoryTwoBackends(t *testing.T) {
 		t.Fatalf("staging holds %v, want its orphan %s", ids, orphanHook)
 	}
 	run.planEmpty(env)
+}
+
+// TestAccNoTakeover_twoWorkspacesAtOnce: two workspaces on separate runners
+// with the same webhooks and users, applied at the same moment. Each url
+// gets one webhook and each unique_user_id one user: every object is in
+// exactly one of the two states, and every error of either apply is an
+// "already exists" naming an object the other workspace holds.
+func TestAccNoTakeover_twoWorkspacesAtOnce(t *testing.T) {
+	emu := testsupport.StartEmulator(t, emulator.Options{})
+	const n = 4
+	resources := strings.ReplaceAll(lostResources(n), "lost", "both")
+	root := t.TempDir()
+	runs := []*cliRun{
+		newCLIRunAt(t, emu, filepath.Join(root, "a"), takeoverConfig("", resources)),
+		newCLIRunAt(t, emu, filepath.Join(root, "b"), takeoverConfig("", resources)),
+	}
+	outs := make([]bytes.Buffer, len(runs))
+	cmds := make([]*exec.Cmd, len(runs))
+	for i, r := range runs {
+		cmds[i] = r.command(&outs[i], runnerEnv(t), batch("apply", "-auto-approve")...)
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed := make([]bool, len(runs))
+	for i, cmd := range cmds {
+		failed[i] = cmd.Wait() != nil
+	}
+
+	var hooks, users []string
+	held := make([]map[string]bool, len(runs))
+	for i, r := range runs {
+		held[i] = map[string]bool{}
+		for _, id := range append(r.idsInState("entrupy_webhook"), r.idsInState("entrupy_integration_user")...) {
+			held[i][id] = true
+		}
+		hooks = append(hooks, r.idsInState("entrupy_webhook")...)
+		users = append(users, r.idsInState("entrupy_integration_user")...)
+	}
+	slices.Sort(hooks)
+	slices.Sort(users)
+	if err := emu.InventoryMatchesState(hooks, users, n); err != nil {
+		t.Fatalf("the two states together: %v\nA:\n%s\nB:\n%s", err, outs[0].String(), outs[1].String())
+	}
+	for i := range runs {
+		other := held[1-i]
+		errs := alreadyExists(t, outs[i].String())
+		if failed[i] != (len(errs) > 0) {
+			t.Fatalf("workspace %d failed=%v with %d errors:\n%s", i, failed[i], len(errs), outs[i].String())
+		}
+		for _, e := range errs {
+			if !other[e.id] {
+				t.Fatalf("workspace %d's error names %s, which the other workspace does not hold:\n%s", i, e.id, outs[i].String())
+			}
+		}
+		t.Logf("workspace %d holds %d objects, %d already existed", i, len(held[i]), len(errs))
+	}
 }

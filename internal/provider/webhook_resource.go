@@ -259,11 +259,16 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		scope = fmt.Sprintf("for user %q", u)
 	}
 	if exists, ok := entrupy.AsExistsError(err); ok {
+		raced := ""
+		if exists.Withdrawn != "" {
+			raced = fmt.Sprintf("\n\nIt was made at the same moment as this apply made webhook %s for the same URL (two applies creating one webhook at once). Entrupy created %s first, so this apply deleted %s again.",
+				exists.Withdrawn, exists.ID, exists.Withdrawn)
+		}
 		resp.Diagnostics.AddAttributeError(path.Root("url"), "A webhook for this URL already exists",
-			fmt.Sprintf("Entrupy already has webhook %s delivering to %q %s, %s. It is not taken over, and a second one is not made beside it.\n\n"+
+			fmt.Sprintf("Entrupy already has webhook %s delivering to %q %s, %s. It is not taken over, and a second one is not made beside it.%s\n\n"+
 				"If no other configuration manages it, manage it with this resource by importing it:\n\n%s\n\n"+
 				"Otherwise delete it in Entrupy, or give this resource another url. (A replacement with create_before_destroy meets its own old webhook here: replace it without create_before_destroy.)",
-				exists.ID, plan.URL.ValueString(), scope, madeByText(exists), importHint("entrupy_webhook", exists.ID)))
+				exists.ID, plan.URL.ValueString(), scope, madeByText(exists), raced, importHint("entrupy_webhook", exists.ID)))
 		return
 	}
 	if lost, ok := entrupy.AsUncertainCreate(err); ok {
