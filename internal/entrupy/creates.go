@@ -204,8 +204,11 @@ func (s *WebhooksService) CreateNew(ctx context.Context, req CreateWebhookReques
 // the processes that made one see the same first one: the earliest
 // created_at, then the smallest ID. The first stays; any other process's
 // create deletes its own (it was made in this run) and stops with an
-// *ExistsError naming the first. A listing that fails keeps wh: the check
-// before the create has been made, and the webhook is recorded.
+// *ExistsError naming the first. When a created_at does not parse, the
+// order is unknown, and a create that sees another's webhook stands down
+// (both may, but never do both keep theirs). A listing that fails keeps
+// wh: the check before the create has been made, and the webhook is
+// recorded.
 func (s *WebhooksService) settle(ctx context.Context, req CreateWebhookRequest, wh *Webhook, mine string) (*Webhook, error) {
 	hooks, ok := s.relist(ctx, wh)
 	if !ok {
@@ -215,26 +218,37 @@ func (s *WebhooksService) settle(ctx context.Context, req CreateWebhookRequest, 
 	// are wh and, behind an API that did not honour the Idempotency-Key,
 	// earlier attempts of it (they carry its marker); all but the first go.
 	own := func(h *Webhook) bool { return h.ID == wh.ID || (mine != "" && h.Metadata[MarkerKey] == mine) }
-	first, mineToDelete := wh, []string{}
+	same := []*Webhook{wh}
 	for i := range hooks {
 		h := &hooks[i]
-		if h.URL != req.URL || deref(h.Username) != req.Username {
-			continue
+		if h.ID != wh.ID && h.URL == req.URL && deref(h.Username) == req.Username {
+			same = append(same, h)
+		}
+	}
+	first, known := wh, true
+	for _, h := range same {
+		if _, err := time.Parse(time.RFC3339Nano, h.CreatedAt); err != nil {
+			known = false
 		}
 		if createdBefore(h, first) {
 			first = h
 		}
-		if own(h) && h.ID != wh.ID {
-			mineToDelete = append(mineToDelete, h.ID)
+	}
+	if !known {
+		// Without Entrupy's times the order of creation is unknown: a
+		// create that sees another's webhook for the url stands down.
+		for _, h := range same {
+			if !own(h) && (own(first) || h.ID < first.ID) {
+				first = h
+			}
 		}
 	}
-	mineToDelete = append(mineToDelete, wh.ID)
-	for _, id := range mineToDelete {
-		if id == first.ID {
+	for _, h := range same {
+		if !own(h) || h.ID == first.ID {
 			continue
 		}
-		if err := s.Delete(ctx, id); err != nil && !IsNotFound(err) {
-			return nil, fmt.Errorf("webhook %s, made for %s by this create while webhook %s, made first, was made for it too, could not be deleted again: delete one of the two: %w", id, req.URL, first.ID, err)
+		if err := s.Delete(ctx, h.ID); err != nil && !IsNotFound(err) {
+			return nil, fmt.Errorf("webhook %s, made for %s by this create while webhook %s, made first, was made for it too, could not be deleted again: delete one of the two: %w", h.ID, req.URL, first.ID, err)
 		}
 	}
 	if own(first) {
