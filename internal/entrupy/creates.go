@@ -181,10 +181,15 @@ func (s *WebhooksService) CreateNew(ctx context.Context, req CreateWebhookReques
 	if err != nil {
 		return nil, fmt.Errorf("listing webhooks to check that none delivers to %s yet: %w", req.URL, err)
 	}
-	for _, wh := range hooks {
-		if wh.URL == req.URL && deref(wh.Username) == req.Username {
-			return nil, existsError(KindWebhook, wh.ID, wh.Metadata, nil)
+	var found *Webhook // the first made, when there are several
+	for i := range hooks {
+		wh := &hooks[i]
+		if wh.URL == req.URL && deref(wh.Username) == req.Username && (found == nil || createdBefore(wh, found)) {
+			found = wh
 		}
+	}
+	if found != nil {
+		return nil, existsError(KindWebhook, found.ID, found.Metadata, nil)
 	}
 	r := req
 	var mine string

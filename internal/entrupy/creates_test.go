@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -287,7 +288,8 @@ func TestCreateNewUncertain(t *testing.T) {
 // moment and create one for the same url each (here, clients that share
 // nothing, as separate runners do) leave one webhook per url: the one
 // Entrupy created first stays, and every other create deletes its own and
-// stops with an *ExistsError naming it. Behind an API whose webhooks carry
+// stops with an *ExistsError naming it (a create that saw another's webhook
+// before creating names one it saw). Behind an API whose webhooks carry
 // no created_at, the order is unknown: a create that sees another's stands
 // down, so a url may be left without one, but never with two. Real waits:
 // the settling second is part of what is tested.
@@ -313,54 +315,71 @@ func TestCreateNewWebhookRace(t *testing.T) {
 	}
 }
 
-// TestCreateNewWebhookRaceStaggered: process B lists the webhooks before
-// process A has made its own, but B's create reaches Entrupy only after A
-// has settled and kept its webhook. B must stand down, whatever the order
-// of the two IDs: by created_at when the API gives it, and because it sees
-// another's webhook when the API does not.
+// TestCreateNewWebhookRaceStaggered: process B checks that no webhook
+// delivers to its urls before process A has made its own, but B's creates
+// reach Entrupy only after A's have settled and kept their webhooks. B must
+// stand down, whatever the order of the IDs: by created_at when the API
+// gives it, and because it sees another's webhook when the API does not.
+// The two proxies order the requests: A's creates wait until all of B's
+// have been checked and sent, and B's are held until A's creates returned.
 func TestCreateNewWebhookRaceStaggered(t *testing.T) {
 	t.Parallel()
 	for _, withTimes := range []bool{true, false} {
 		t.Run(fmt.Sprintf("created_at=%v", withTimes), func(t *testing.T) {
 			t.Parallel()
+			const urls = 4
 			emu := testsupport.StartEmulator(t, emulator.Options{})
-			proxy := func(delayCreates time.Duration) string {
-				target, _ := url.Parse(emu.URL)
-				rp := &httputil.ReverseProxy{
-					Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
-					ModifyResponse: func(resp *http.Response) error {
-						if withTimes {
-							return nil
-						}
-						return dropCreatedAt(resp)
-					},
-				}
+			target, _ := url.Parse(emu.URL)
+			rp := &httputil.ReverseProxy{
+				Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
+				ModifyResponse: func(resp *http.Response) error {
+					if withTimes {
+						return nil
+					}
+					return dropCreatedAt(resp)
+				},
+			}
+			bChecked, aDone := make(chan struct{}), make(chan struct{})
+			var bPosts atomic.Int32
+			proxy := func(beforeCreate func()) string {
 				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if r.Method == http.MethodPost {
-						time.Sleep(delayCreates)
+						beforeCreate()
 					}
 					rp.ServeHTTP(w, r)
 				}))
 				t.Cleanup(srv.Close)
 				return srv.URL
 			}
-			const urls = 4
+			viaA := proxy(func() { <-bChecked })
+			viaB := proxy(func() {
+				if bPosts.Add(1) == urls {
+					close(bChecked)
+				}
+				<-aDone
+			})
 			ctx := context.Background()
-			var wg sync.WaitGroup
 			errs := make([][]error, 2)
-			for p, delay := range []time.Duration{0, 2500 * time.Millisecond} {
-				c, err := entrupy.New(entrupy.WithBaseURL(proxy(delay)), entrupy.WithToken(emu.Token), entrupy.WithRateLimit(0), entrupy.WithCreatedBy(maker))
+			var all sync.WaitGroup
+			for p, base := range []string{viaA, viaB} {
+				c, err := entrupy.New(entrupy.WithBaseURL(base), entrupy.WithToken(emu.Token), entrupy.WithRateLimit(0), entrupy.WithCreatedBy(maker))
 				if err != nil {
 					t.Fatal(err)
 				}
 				errs[p] = make([]error, urls)
+				var these sync.WaitGroup
 				for u := range urls {
-					wg.Go(func() {
+					these.Add(1)
+					all.Go(func() {
+						defer these.Done()
 						_, errs[p][u] = c.Webhooks.CreateNew(ctx, hookReq(fmt.Sprintf("https://hooks.example.com/staggered/%d", u)))
 					})
 				}
+				if p == 0 {
+					go func() { these.Wait(); close(aDone) }()
+				}
 			}
-			wg.Wait()
+			all.Wait()
 			for u := range urls {
 				e, exists := entrupy.AsExistsError(errs[1][u])
 				if errs[0][u] != nil || !exists || e.Withdrawn == "" {
@@ -435,10 +454,11 @@ func raceCreates(t *testing.T, emu *testsupport.Emulator, base string, ordered b
 			switch {
 			case o.err == nil && o.wh.ID == held[url]:
 				made++
-			case exists && (e.ID == held[url] || !ordered):
-				if e.Withdrawn != "" {
-					withdrawn++
-				}
+			case exists && e.Withdrawn != "" && (e.ID == held[url] || !ordered):
+				withdrawn++
+			case exists && e.Withdrawn == "":
+				// Stopped by the check before its create: it names a
+				// webhook it saw, the kept one or one that was settling.
 			default:
 				t.Fatalf("%s: %+v, %v; want the kept webhook %s or an ExistsError naming it", url, o.wh, o.err, held[url])
 			}
