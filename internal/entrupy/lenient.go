@@ -32,26 +32,30 @@ import (
 //
 // Items (authentications) have their own reader, DecodeItem (item.go).
 
-// decodeLenient decodes the JSON object b into v, a pointer to a struct,
-// as described above, and returns the paths of the members it could not
-// read (sorted; nil when it read everything). It fails only when b is not
-// a JSON object or null.
-func decodeLenient(b []byte, v any) ([]string, error) {
-	if json.Unmarshal(b, v) == nil {
-		return nil, nil
-	}
+// decodeLenient decodes the JSON object b into v, a pointer to a struct
+// (the object's type without its UnmarshalJSON), as described above, and
+// sets *unread to the paths of the members it could not read (sorted; nil
+// when it read everything). It fails only when b is not a JSON object or
+// null.
+func decodeLenient(b []byte, v any, unread *[]string) error {
 	dst := reflect.ValueOf(v).Elem()
+	dst.SetZero()
+	*unread = nil
+	if json.Unmarshal(b, v) == nil {
+		return nil
+	}
 	dst.SetZero() // encoding/json may have filled part of it
 	r := &lenientReader{}
 	if !r.object(b, dst, "") {
 		var probe any
 		if err := json.Unmarshal(b, &probe); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, errors.New("expected a JSON object, got " + jsonKind(probe))
+		return errors.New("expected a JSON object, got " + jsonKind(probe))
 	}
 	sort.Strings(r.unread)
-	return slices.Compact(r.unread), nil
+	*unread = slices.Compact(r.unread)
+	return nil
 }
 
 type lenientReader struct {
@@ -91,16 +95,19 @@ func (r *lenientReader) object(b []byte, dst reflect.Value, path string) bool {
 	return true
 }
 
-// member reads raw into dst, noting path when it cannot.
-func (r *lenientReader) member(raw json.RawMessage, dst reflect.Value, path string) {
+// member reads raw into dst as encoding/json does, else by convert; when
+// it cannot, dst is left empty and path noted.
+func (r *lenientReader) member(raw json.RawMessage, dst reflect.Value, path string) bool {
 	if json.Unmarshal(raw, dst.Addr().Interface()) == nil {
-		return
+		return true
 	}
 	dst.SetZero()
 	if !r.convert(raw, dst, path) {
 		dst.SetZero()
 		r.unread = append(r.unread, path)
+		return false
 	}
+	return true
 }
 
 // convert reads raw, a JSON value that encoding/json could not read into
@@ -183,15 +190,9 @@ func (r *lenientReader) list(raw json.RawMessage, dst reflect.Value, path string
 	out := reflect.MakeSlice(dst.Type(), 0, len(members))
 	for i, m := range members {
 		elem := reflect.New(dst.Type().Elem()).Elem()
-		memberPath := path + "[" + strconv.Itoa(i) + "]"
-		if json.Unmarshal(m, elem.Addr().Interface()) != nil {
-			elem.SetZero()
-			if !r.convert(m, elem, memberPath) {
-				r.unread = append(r.unread, memberPath)
-				continue
-			}
+		if r.member(m, elem, path+"["+strconv.Itoa(i)+"]") {
+			out = reflect.Append(out, elem)
 		}
-		out = reflect.Append(out, elem)
 	}
 	dst.Set(out)
 	return true
@@ -218,52 +219,25 @@ func scalarText(raw json.RawMessage) (string, bool) {
 }
 
 // The objects read this way. Each keeps the paths of the members it could
-// not read in Unread, which is never sent or encoded.
+// not read in Unread, which is never sent or encoded; plain is the type
+// without its UnmarshalJSON.
 
 func (w *Webhook) UnmarshalJSON(b []byte) error {
-	type plain Webhook // without this method
-	v := plain{}
-	unread, err := decodeLenient(b, &v)
-	if err != nil {
-		return err
-	}
-	*w = Webhook(v)
-	w.Unread = unread
-	return nil
+	type plain Webhook
+	return decodeLenient(b, (*plain)(w), &w.Unread)
 }
 
 func (u *User) UnmarshalJSON(b []byte) error {
 	type plain User
-	v := plain{}
-	unread, err := decodeLenient(b, &v)
-	if err != nil {
-		return err
-	}
-	*u = User(v)
-	u.Unread = unread
-	return nil
+	return decodeLenient(b, (*plain)(u), &u.Unread)
 }
 
 func (d *Delivery) UnmarshalJSON(b []byte) error {
 	type plain Delivery
-	v := plain{}
-	unread, err := decodeLenient(b, &v)
-	if err != nil {
-		return err
-	}
-	*d = Delivery(v)
-	d.Unread = unread
-	return nil
+	return decodeLenient(b, (*plain)(d), &d.Unread)
 }
 
 func (c *Certificate) UnmarshalJSON(b []byte) error {
 	type plain Certificate
-	v := plain{}
-	unread, err := decodeLenient(b, &v)
-	if err != nil {
-		return err
-	}
-	*c = Certificate(v)
-	c.Unread = unread
-	return nil
+	return decodeLenient(b, (*plain)(c), &c.Unread)
 }
