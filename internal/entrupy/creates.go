@@ -181,15 +181,9 @@ func (s *WebhooksService) CreateNew(ctx context.Context, req CreateWebhookReques
 	if err != nil {
 		return nil, fmt.Errorf("listing webhooks to check that none delivers to %s yet: %w", req.URL, err)
 	}
-	var found *Webhook // the first made, when there are several
-	for i := range hooks {
-		wh := &hooks[i]
-		if wh.URL == req.URL && deref(wh.Username) == req.Username && (found == nil || createdBefore(wh, found)) {
-			found = wh
-		}
-	}
-	if found != nil {
-		return nil, existsError(KindWebhook, found.ID, found.Metadata, nil)
+	if same := deliveringTo(hooks, req); len(same) > 0 {
+		first := firstMade(same) // when there are several
+		return nil, existsError(KindWebhook, first.ID, first.Metadata, nil)
 	}
 	r := req
 	var mine string
@@ -224,19 +218,15 @@ func (s *WebhooksService) settle(ctx context.Context, req CreateWebhookRequest, 
 	// earlier attempts of it (they carry its marker); all but the first go.
 	own := func(h *Webhook) bool { return h.ID == wh.ID || (mine != "" && h.Metadata[MarkerKey] == mine) }
 	same := []*Webhook{wh}
-	for i := range hooks {
-		h := &hooks[i]
-		if h.ID != wh.ID && h.URL == req.URL && deref(h.Username) == req.Username {
+	for _, h := range deliveringTo(hooks, req) {
+		if h.ID != wh.ID {
 			same = append(same, h)
 		}
 	}
-	first, known := wh, true
+	first, known := firstMade(same), true
 	for _, h := range same {
 		if _, err := time.Parse(time.RFC3339Nano, h.CreatedAt); err != nil {
 			known = false
-		}
-		if createdBefore(h, first) {
-			first = h
 		}
 	}
 	if !known {
@@ -277,6 +267,30 @@ func (s *WebhooksService) relist(ctx context.Context, wh *Webhook) ([]Webhook, b
 		return nil, false
 	}
 	return hooks, true
+}
+
+// deliveringTo is the webhooks of hooks that deliver to req's url for
+// req's username (rule 2's "same webhook").
+func deliveringTo(hooks []Webhook, req CreateWebhookRequest) []*Webhook {
+	var same []*Webhook
+	for i := range hooks {
+		if h := &hooks[i]; h.URL == req.URL && deref(h.Username) == req.Username {
+			same = append(same, h)
+		}
+	}
+	return same
+}
+
+// firstMade is the webhook of hooks (not empty) that Entrupy made first,
+// by createdBefore.
+func firstMade(hooks []*Webhook) *Webhook {
+	first := hooks[0]
+	for _, h := range hooks[1:] {
+		if createdBefore(h, first) {
+			first = h
+		}
+	}
+	return first
 }
 
 // createdBefore orders webhooks by when Entrupy made them (created_at, a

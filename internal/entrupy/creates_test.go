@@ -212,13 +212,11 @@ func TestCreateNewUser(t *testing.T) {
 	}
 }
 
-// TestCreateNewUserOwnEarlierAttempt: behind an API that ignores the
-// Idempotency-Key, a create whose first attempt committed but lost its
-// answer gets a 409 on the retry; the user carries this create's own
-// marker, so it is this create's object, returned, not an ExistsError.
-func TestCreateNewUserOwnEarlierAttempt(t *testing.T) {
-	t.Parallel()
-	f, _ := newFixture(t, emulator.Options{})
+// keyIgnoringClient is a client (retrying once, with a marker) of f's
+// emulator behind a proxy that strips the Idempotency-Key: an API that
+// does not honour it.
+func keyIgnoringClient(t *testing.T, f *fixture) *entrupy.Client {
+	t.Helper()
 	target, _ := url.Parse(f.url)
 	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.SetURL(target)
@@ -230,6 +228,17 @@ func TestCreateNewUserOwnEarlierAttempt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// TestCreateNewUserOwnEarlierAttempt: behind an API that ignores the
+// Idempotency-Key, a create whose first attempt committed but lost its
+// answer gets a 409 on the retry; the user carries this create's own
+// marker, so it is this create's object, returned, not an ExistsError.
+func TestCreateNewUserOwnEarlierAttempt(t *testing.T) {
+	t.Parallel()
+	f, _ := newFixture(t, emulator.Options{})
+	c := keyIgnoringClient(t, f)
 	f.emu.FailNext("POST /v2/integrations/users", emulator.Fail500After)
 	u, err := c.Users.CreateNew(context.Background(), entrupy.CreateUserRequest{UniqueUserID: "retried-01", Email: "r@example.com"})
 	if err != nil || u.UniqueUserID != "retried-01" {
@@ -482,17 +491,7 @@ func raceCreates(t *testing.T, emu *testsupport.Emulator, base string, ordered b
 func TestCreateNewWebhookOwnEarlierAttempt(t *testing.T) {
 	t.Parallel()
 	f, _ := newFixture(t, emulator.Options{})
-	target, _ := url.Parse(f.url)
-	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
-		r.SetURL(target)
-		r.Out.Header.Del(entrupy.HeaderIdempotencyKey)
-	}}
-	srv := httptest.NewServer(proxy)
-	t.Cleanup(srv.Close)
-	c, err := entrupy.New(entrupy.WithBaseURL(srv.URL), entrupy.WithToken(token), entrupy.WithRateLimit(0), fewRetries, entrupy.WithCreatedBy(maker))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := keyIgnoringClient(t, f)
 	f.emu.FailNext("POST /v2/webhooks", emulator.Fail500After)
 	wh, err := c.Webhooks.CreateNew(context.Background(), hookReq("https://hooks.example.com/retried"))
 	if err != nil {
